@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+
+import PackageDescription
+
+let package = Package(
+    name: "copilot_exporter",
+    products: [
+        .executable(name: "copilot_exporter", targets: ["copilot_exporter"])
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "PrometheusExposition"),
+        .target(
+            name: "CopilotExporter",
+            dependencies: ["PrometheusExposition", "CZlib"]
+        ),
+        .target(
+            name: "GitHubSimulator",
+            dependencies: ["CopilotExporter"]
+        ),
+        .executableTarget(
+            name: "copilot_exporter",
+            dependencies: ["CopilotExporter", "GitHubSimulator", "PrometheusExposition"]
+        ),
+        .testTarget(
+            name: "PrometheusExpositionTests",
+            dependencies: ["PrometheusExposition"],
+            resources: [.copy("Golden")]
+        ),
+        .testTarget(
+            name: "CopilotExporterTests",
+            dependencies: ["CopilotExporter", "GitHubSimulator", "PrometheusExposition"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "GitHubSimulatorTests",
+            dependencies: ["GitHubSimulator", "CopilotExporter"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    // Require `any` for existential types.
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    // A file sees only the modules it imports itself.
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    // Imports are internal unless marked `public import`.
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}

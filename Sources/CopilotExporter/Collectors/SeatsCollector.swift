@@ -1,0 +1,89 @@
+public import PrometheusExposition
+
+/// Copilot seats: how many are billed, their states, which are idle or never used, by editor,
+/// and per user when each was assigned and last active.
+///
+/// Organization: `GET /orgs/{org}/copilot/billing` (breakdown) and every page of
+/// `GET /orgs/{org}/copilot/billing/seats`. Enterprise: every page of
+/// `GET /enterprises/{enterprise}/copilot/billing/seats`, one user counted once.
+public struct SeatsCollector: Collector {
+    public let name = CollectorName.seats
+
+    public init() {}
+
+    public func supports(_ scope: Scope) -> Bool { true }
+
+    public func collect(_ scope: Scope, context: CollectionContext) async throws -> [MetricFamily] {
+        let client = context.client
+        var breakdown: OrganizationCopilotBilling.SeatBreakdown?
+        let listPath: String
+        switch scope {
+        case .organization(let org):
+            let path = "/orgs/\(GitHubClient.encode(org))/copilot/billing"
+            breakdown = try await client.getJSON(OrganizationCopilotBilling.self, path).seatBreakdown
+            listPath = path + "/seats"
+        case .enterprise(let enterprise):
+            listPath = "/enterprises/\(GitHubClient.encode(enterprise))/copilot/billing/seats"
+        }
+        var rows: [CopilotSeat] = []
+        var totalSeats: Int?
+        try await client.forEachPage(CopilotSeatPage.self, listPath) { page in
+            totalSeats = totalSeats ?? page.totalSeats
+            rows.append(contentsOf: page.seats)
+        }
+        let statistics = SeatStatistics(seats: rows, now: context.clock.now(), idleDays: context.idleDays)
+        return Self.families(
+            scope: scope, billed: breakdown?.total ?? totalSeats ?? statistics.users.count, breakdown: breakdown,
+            statistics: statistics, idleDays: context.idleDays)
+    }
+
+    /// Maps the fetched figures to the CONTRACT seat families.
+    static func families(
+        scope: Scope, billed: Int, breakdown: OrganizationCopilotBilling.SeatBreakdown?, statistics: SeatStatistics,
+        idleDays: Int
+    ) -> [MetricFamily] {
+        let scopeLabel = Label(scope.labelName, scope.slug)
+        func one(_ value: Int) -> [Sample] { [Sample(labels: [scopeLabel], value: Double(value))] }
+        let cached = " Refreshed by the seats collector on its interval, not per scrape, because of GitHub's rate limits."
+        var families = [
+            MetricFamily(name: "github_copilot_seats", help: "Copilot seats currently billed." + cached, samples: one(billed)),
+            MetricFamily(
+                name: "github_copilot_seats_idle",
+                help: "Copilot seats whose last activity, or if never active their assignment, is older than \(idleDays) days."
+                    + cached, samples: one(statistics.idle)),
+            MetricFamily(
+                name: "github_copilot_seats_never_active",
+                help: "Copilot seats that have never been used (last_activity_at is null)." + cached,
+                samples: one(statistics.neverActive)),
+            MetricFamily(
+                name: "github_copilot_seats_by_editor",
+                help: "Copilot seats by the editor of their last activity (none when never active)." + cached,
+                samples: statistics.byEditor.map { Sample(labels: [scopeLabel, Label("editor", $0.key)], value: Double($0.value)) }),
+            MetricFamily(
+                name: "github_copilot_seat_assigned_timestamp_seconds",
+                help: "Unix time the user's Copilot seat was assigned (earliest created_at)." + cached,
+                samples: statistics.users.map { Sample(labels: [scopeLabel, Label("user", $0.login)], value: $0.assigned) }),
+            MetricFamily(
+                name: "github_copilot_seat_last_activity_timestamp_seconds",
+                help: "Unix time of the user's last Copilot activity; absent when never active." + cached,
+                samples: statistics.users.compactMap { user in
+                    user.lastActivity.map { Sample(labels: [scopeLabel, Label("user", user.login)], value: $0) }
+                }),
+        ]
+        if let breakdown {
+            let states: [(String, Int?)] = [
+                ("active_this_cycle", breakdown.activeThisCycle), ("inactive_this_cycle", breakdown.inactiveThisCycle),
+                ("pending_invitation", breakdown.pendingInvitation),
+                ("pending_cancellation", breakdown.pendingCancellation), ("added_this_cycle", breakdown.addedThisCycle),
+            ]
+            families.append(
+                MetricFamily(
+                    name: "github_copilot_seats_by_state",
+                    help: "Organization Copilot seats by state in the current billing cycle (seat_breakdown)." + cached,
+                    samples: states.compactMap { state, value in
+                        value.map { Sample(labels: [scopeLabel, Label("state", state)], value: Double($0)) }
+                    }))
+        }
+        return families
+    }
+}

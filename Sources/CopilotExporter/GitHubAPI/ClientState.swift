@@ -1,0 +1,66 @@
+/// The GitHub client's memory across calls: ETags with their bodies, and when each
+/// rate-limit resource may be used again.
+///
+/// An actor because every collector shares one client. Bounded: the ETag cache keeps at most
+/// `maxEntries` bodies totalling at most `maxBytes`, evicting the least recently used.
+public actor ClientState {
+    struct CachedBody {
+        var etag: String
+        var body: [UInt8]
+        var lastUsed: UInt64
+    }
+
+    private var cache: [String: CachedBody] = [:]
+    private var cachedBytes = 0
+    private var tick: UInt64 = 0
+    private var blockedUntil: [String: Double] = [:]
+    public let maxEntries: Int
+    public let maxBytes: Int
+
+    public init(maxEntries: Int = 2_048, maxBytes: Int = 32 << 20) {
+        self.maxEntries = maxEntries
+        self.maxBytes = maxBytes
+    }
+
+    /// The ETag and body last stored for `url`.
+    func cached(_ url: String) -> (etag: String, body: [UInt8])? {
+        guard var entry = cache[url] else { return nil }
+        tick += 1
+        entry.lastUsed = tick
+        cache[url] = entry
+        return (entry.etag, entry.body)
+    }
+
+    /// Remembers `body` under `etag` for `url`, evicting old entries past the bounds.
+    func store(_ url: String, etag: String, body: [UInt8]) {
+        guard body.count <= maxBytes / 4 else { return }
+        if let old = cache.removeValue(forKey: url) { cachedBytes -= old.body.count }
+        tick += 1
+        cache[url] = CachedBody(etag: etag, body: body, lastUsed: tick)
+        cachedBytes += body.count
+        while cache.count > maxEntries || cachedBytes > maxBytes {
+            guard let oldest = cache.min(by: { $0.value.lastUsed < $1.value.lastUsed }) else { break }
+            cache.removeValue(forKey: oldest.key)
+            cachedBytes -= oldest.value.body.count
+        }
+    }
+
+    /// Forgets the body for `url`.
+    func evict(_ url: String) {
+        if let old = cache.removeValue(forKey: url) { cachedBytes -= old.body.count }
+    }
+
+    /// No request to `resource` before `time`.
+    func block(_ resource: String, until time: Double) {
+        blockedUntil[resource] = max(blockedUntil[resource] ?? 0, time)
+    }
+
+    /// The time before which `resource` must not be used, if it is still ahead of `now`.
+    func blocked(_ resource: String, now: Double) -> Double? {
+        guard let until = blockedUntil[resource], until > now else { return nil }
+        return until
+    }
+
+    /// Entries and bytes held, for tests and the soak benchmark.
+    public var usage: (entries: Int, bytes: Int) { (cache.count, cachedBytes) }
+}

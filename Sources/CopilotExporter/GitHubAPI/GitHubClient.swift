@@ -1,0 +1,251 @@
+import Foundation
+
+/// How the client retries: server errors and dropped connections with exponential backoff,
+/// GitHub's `Retry-After` honoured when it is short enough to wait for within one poll.
+public struct RetryPolicy: Sendable, Hashable {
+    /// Attempts in all, the first included.
+    public var maxAttempts: Int
+    /// The wait after the first failure; doubled after each further one.
+    public var baseDelay: Double
+    /// No backoff wait is longer than this.
+    public var maxDelay: Double
+    /// A `Retry-After` (or secondary-limit minimum wait) longer than this is not slept through
+    /// inside a poll: the request fails and no request is sent until the wait is over.
+    public var maxInlineWait: Double
+
+    public init(maxAttempts: Int = 4, baseDelay: Double = 1, maxDelay: Double = 30, maxInlineWait: Double = 60) {
+        self.maxAttempts = maxAttempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.maxInlineWait = maxInlineWait
+    }
+}
+
+/// A successful GitHub response.
+public struct GitHubResponse: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: [UInt8]
+    /// True when the body came from the ETag cache after a 304.
+    public var fromCache: Bool
+}
+
+/// The GitHub REST client: auth headers, ETag revalidation, rate-limit gates, retries,
+/// pagination, and errors that say what to do.
+///
+/// A value type; what it remembers between calls lives in the shared `ClientState` actor.
+/// Every exchange is reported to `observe` (status code, rate limit, token expiry).
+public struct GitHubClient: Sendable {
+    public let baseURL: String
+    public let transport: any HTTPTransport
+    public let credentials: any CredentialSource
+    public let clock: any WallClock
+    public let retry: RetryPolicy
+    public let state: ClientState
+    public let userAgent: String
+    public let apiVersion: String
+    public let observe: @Sendable (APIObservation) async -> Void
+
+    public init(
+        baseURL: String, transport: any HTTPTransport, credentials: any CredentialSource,
+        clock: any WallClock = SystemClock(), retry: RetryPolicy = RetryPolicy(), state: ClientState = ClientState(),
+        userAgent: String = "copilot_exporter", apiVersion: String = "2022-11-28",
+        observe: @escaping @Sendable (APIObservation) async -> Void = { _ in }
+    ) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.transport = transport
+        self.credentials = credentials
+        self.clock = clock
+        self.retry = retry
+        self.state = state
+        self.userAgent = userAgent
+        self.apiVersion = apiVersion
+        self.observe = observe
+    }
+
+    /// The absolute URL of an API path with query parameters (percent-encoded).
+    public func url(_ path: String, query: [(String, String)] = []) -> String {
+        var url = baseURL + (path.hasPrefix("/") ? path : "/" + path)
+        if !query.isEmpty {
+            url += "?" + query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        }
+        return url
+    }
+
+    /// GETs one API path, following the retry, rate-limit and ETag rules.
+    public func get(_ path: String, query: [(String, String)] = []) async throws -> GitHubResponse {
+        try await get(url: url(path, query: query), endpoint: "GET " + path)
+    }
+
+    /// GETs `path` and decodes the JSON body as `T`.
+    public func getJSON<T: Decodable>(_ type: T.Type, _ path: String, query: [(String, String)] = []) async throws -> T {
+        let response = try await get(path, query: query)
+        return try Self.decode(type, from: response.body, endpoint: "GET " + path)
+    }
+
+    /// GETs every page of a paginated list by following `Link: rel="next"`, starting with
+    /// `per_page=100`, and hands each decoded page to `page`. Either all pages succeed or the
+    /// call throws: callers never see part of a list as if it were all of it.
+    public func forEachPage<T: Decodable>(
+        _ type: T.Type, _ path: String, query: [(String, String)] = [], page: (T) throws -> Void
+    ) async throws {
+        let endpoint = "GET " + path
+        var next: String? = url(path, query: query + [("per_page", "100")])
+        var seen = Set<String>()
+        while let current = next {
+            guard seen.insert(current).inserted else {
+                throw GitHubAPIError.decoding(endpoint: endpoint, detail: "the pagination links loop")
+            }
+            let response = try await get(url: current, endpoint: endpoint)
+            try page(Self.decode(type, from: response.body, endpoint: endpoint))
+            next = LinkHeader.target(response.headers["link"], relation: "next")
+            if let link = next, !sameOrigin(link) {
+                throw GitHubAPIError.foreignLink(endpoint: endpoint, link: link)
+            }
+        }
+    }
+
+    /// One logical GET of an absolute URL on the API host, with retries.
+    public func get(url: String, endpoint: String) async throws -> GitHubResponse {
+        var attempt = 0
+        var lastError: GitHubAPIError = .transport(endpoint: endpoint, reason: "no attempt was made")
+        while attempt < retry.maxAttempts {
+            attempt += 1
+            if let until = await state.blocked("api", now: clock.now()) {
+                throw GitHubAPIError.rateLimited(endpoint: endpoint, resource: "core", reset: until)
+            }
+            let cached = await state.cached(url)
+            var headers = [
+                "Accept": "application/vnd.github+json",
+                "Authorization": "Bearer " + (try await credentials.token()),
+                "X-GitHub-Api-Version": apiVersion,
+                "User-Agent": userAgent,
+            ]
+            if let cached { headers["If-None-Match"] = cached.etag }
+            let response: TransportResponse
+            do {
+                response = try await transport.send(TransportRequest(url: url, headers: headers))
+            } catch {
+                await observe(APIObservation(code: "error"))
+                lastError = .transport(endpoint: endpoint, reason: Self.reason(error))
+                if attempt < retry.maxAttempts { try await clock.sleep(seconds: backoff(attempt)) }
+                continue
+            }
+            let rateLimit = RateLimit(headers: response)
+            await observe(
+                APIObservation(
+                    code: String(response.status), rateLimit: rateLimit,
+                    tokenExpiry: APIObservation.tokenExpiry(response.header("github-authentication-token-expiration"))))
+
+            switch response.status {
+            case 200..<300:
+                if let etag = response.header("etag"), !etag.isEmpty {
+                    await state.store(url, etag: etag, body: response.body)
+                }
+                return GitHubResponse(status: response.status, headers: response.headers, body: response.body, fromCache: false)
+            case 304:
+                if let cached {
+                    return GitHubResponse(status: 200, headers: response.headers, body: cached.body, fromCache: true)
+                }
+                lastError = .rejected(endpoint: endpoint, status: 304, message: "Not Modified without a cached body")
+                await state.evict(url)
+                continue
+            case 403, 429:
+                if let limit = rateLimit, limit.remaining == 0, response.header("retry-after") == nil {
+                    let reset = max(limit.reset, clock.now() + 1)
+                    await state.block("api", until: reset)
+                    throw GitHubAPIError.rateLimited(endpoint: endpoint, resource: limit.resource, reset: reset)
+                }
+                if let wait = Self.secondaryLimitWait(response) {
+                    lastError = .secondaryRateLimited(endpoint: endpoint, retryAfter: wait)
+                    guard wait <= retry.maxInlineWait, attempt < retry.maxAttempts else {
+                        await state.block("api", until: clock.now() + wait)
+                        throw lastError
+                    }
+                    try await clock.sleep(seconds: wait)
+                    continue
+                }
+                if response.status == 429 {
+                    lastError = .secondaryRateLimited(endpoint: endpoint, retryAfter: 60)
+                    await state.block("api", until: clock.now() + 60)
+                    throw lastError
+                }
+                throw GitHubAPIError.classify(response, endpoint: endpoint)
+            case 500...599:
+                lastError = .server(endpoint: endpoint, status: response.status)
+                if attempt < retry.maxAttempts {
+                    let asked = response.header("retry-after").flatMap(Double.init)
+                    if let asked, asked > retry.maxInlineWait {
+                        await state.block("api", until: clock.now() + asked)
+                        throw lastError
+                    }
+                    try await clock.sleep(seconds: max(asked ?? 0, backoff(attempt)))
+                }
+                continue
+            default:
+                throw GitHubAPIError.classify(response, endpoint: endpoint)
+            }
+        }
+        throw lastError
+    }
+
+    /// The wait a secondary rate limit asks for: `Retry-After` seconds, or at least one minute
+    /// when GitHub's message names a secondary limit without saying how long.
+    static func secondaryLimitWait(_ response: TransportResponse) -> Double? {
+        if let asked = response.header("retry-after").flatMap(Double.init) { return max(0, asked) }
+        let message = (GitHubAPIError.message(in: response.body) ?? "").lowercased()
+        if message.contains("secondary rate limit") || message.contains("abuse") { return 60 }
+        return nil
+    }
+
+    /// Exponential backoff with ±20 % jitter, so parallel exporters do not retry in step.
+    func backoff(_ attempt: Int) -> Double {
+        let raw = min(retry.maxDelay, retry.baseDelay * pow(2, Double(attempt - 1)))
+        return raw * Double.random(in: 0.8...1.2)
+    }
+
+    func sameOrigin(_ link: String) -> Bool {
+        guard let base = URLComponents(string: baseURL), let other = URLComponents(string: link) else { return false }
+        return base.scheme == other.scheme && base.host == other.host && base.port == other.port
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], endpoint: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(body))
+        } catch let error as DecodingError {
+            throw GitHubAPIError.decoding(endpoint: endpoint, detail: describe(error))
+        } catch {
+            throw GitHubAPIError.decoding(endpoint: endpoint, detail: String(describing: error))
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
+            return keys.isEmpty ? "the top level" : keys.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing \(key.stringValue) at \(path(context))"
+        case .typeMismatch(_, let context): return "wrong type at \(path(context))"
+        case .valueNotFound(_, let context): return "null at \(path(context))"
+        case .dataCorrupted(let context): return "invalid JSON at \(path(context))"
+        @unknown default: return "undecodable body"
+        }
+    }
+
+    static func reason(_ error: TransportError) -> String {
+        switch error {
+        case .timedOut: "timed out"
+        case .connection(_, let reason): reason
+        case .invalidURL(let url): "invalid URL \(url)"
+        }
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

@@ -1,0 +1,52 @@
+/// An HTTP request as the GitHub client hands it to a transport.
+public struct TransportRequest: Sendable, Hashable {
+    public var method: String
+    public var url: String
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(method: String = "GET", url: String, headers: [String: String] = [:], body: [UInt8] = []) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// An HTTP response as a transport returns it; header names are lower-cased.
+public struct TransportResponse: Sendable, Hashable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
+        self.status = status
+        self.body = body
+        var lowered: [String: String] = [:]
+        for (name, value) in headers { lowered[name.lowercased()] = value }
+        self.headers = lowered
+    }
+
+    /// The header called `name` (any case).
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+}
+
+/// A failure below HTTP: no response was received.
+public enum TransportError: Error, Sendable, Equatable {
+    /// The request did not complete within the transport's timeout.
+    case timedOut(url: String)
+    /// The connection failed or broke (refused, reset, truncated, DNS, TLS).
+    case connection(url: String, reason: String)
+    /// The URL could not be used.
+    case invalidURL(String)
+}
+
+/// The seam between the GitHub client and the network.
+///
+/// Contract: `send` performs exactly one HTTP exchange (no retries, no caching, no cookie
+/// store), returns any HTTP status as a response (errors included), and throws
+/// `TransportError` only when no complete response arrived. It never adds credentials:
+/// what is in `request.headers` is what is sent.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse
+}

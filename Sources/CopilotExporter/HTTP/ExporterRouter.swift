@@ -1,0 +1,73 @@
+import PrometheusExposition
+
+/// The exporter's endpoints: the telemetry path, `/`, `/-/healthy` and `/-/ready`.
+///
+/// Every answer comes from the published snapshot; nothing here calls GitHub.
+public struct ExporterRouter: HTTPHandler {
+    public let telemetryPath: String
+    public let publisher: SnapshotPublisher
+    public let version: String
+
+    public init(telemetryPath: String, publisher: SnapshotPublisher, version: String) {
+        self.telemetryPath = telemetryPath
+        self.publisher = publisher
+        self.version = version
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let path = request.path
+        guard path == telemetryPath || path == "/" || path == "/-/healthy" || path == "/-/ready" else {
+            return .text(404, "404 page not found")
+        }
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return .text(405, "method not allowed", headers: [("Allow", "GET, HEAD")])
+        }
+        switch path {
+        case telemetryPath: return metrics(request)
+        case "/-/healthy": return .text(200, "OK")
+        case "/-/ready":
+            return publisher.snapshot.ready ? .text(200, "OK") : .text(503, "not ready: collectors have not finished a first attempt")
+        default: return landingPage()
+        }
+    }
+
+    func metrics(_ request: HTTPRequest) -> HTTPResponse {
+        let format = ExpositionFormat.negotiate(accept: request.header("accept"))
+        guard let body = publisher.snapshot.bodies[format] else { return .text(503, "no snapshot yet") }
+        if Self.acceptsGzip(request.header("accept-encoding")), !body.gzip.isEmpty {
+            return HTTPResponse(
+                status: 200,
+                headers: [("Content-Type", format.contentType), ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")],
+                body: body.gzip)
+        }
+        return HTTPResponse(status: 200, headers: [("Content-Type", format.contentType), ("Vary", "Accept-Encoding")], body: body.plain)
+    }
+
+    func landingPage() -> HTTPResponse {
+        let html = """
+            <!DOCTYPE html>
+            <html><head><title>copilot_exporter</title></head>
+            <body><h1>copilot_exporter</h1><p>GitHub Copilot seats, usage and cost for Prometheus. Version \(version).</p>
+            <ul><li><a href="\(telemetryPath)">Metrics</a></li><li><a href="/-/healthy">Health</a></li><li><a href="/-/ready">Readiness</a></li></ul>
+            </body></html>
+            """
+        return HTTPResponse(status: 200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(html.utf8))
+    }
+
+    /// True when `Accept-Encoding` lists `gzip` (or `*`) with a non-zero quality.
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        var wildcard = false
+        for part in header.split(separator: ",") {
+            let fields = part.split(separator: ";").map { $0.trimmingCharacters().lowercased() }
+            guard let coding = fields.first else { continue }
+            var quality = 1.0
+            for parameter in fields.dropFirst() where parameter.hasPrefix("q=") {
+                quality = Double(parameter.dropFirst(2)) ?? 0
+            }
+            if coding == "gzip" || coding == "x-gzip" { return quality > 0 }
+            if coding == "*" { wildcard = quality > 0 }
+        }
+        return wildcard
+    }
+}

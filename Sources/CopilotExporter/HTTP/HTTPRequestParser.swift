@@ -1,0 +1,142 @@
+/// Parses HTTP/1.x requests from the bytes received so far: pure, so it is fuzzed and tested
+/// on its own.
+public struct HTTPRequestParser: Sendable {
+    /// Size limits; anything beyond them is refused with the matching status.
+    public struct Limits: Sendable, Hashable {
+        /// Request line and headers together (431 beyond, 414 if the request line alone is).
+        public var maxHeaderBytes: Int
+        public var maxHeaderCount: Int
+        /// Request body (413 beyond).
+        public var maxBodyBytes: Int
+
+        public init(maxHeaderBytes: Int = 16 * 1024, maxHeaderCount: Int = 100, maxBodyBytes: Int = 1 << 20) {
+            self.maxHeaderBytes = maxHeaderBytes
+            self.maxHeaderCount = maxHeaderCount
+            self.maxBodyBytes = maxBodyBytes
+        }
+    }
+
+    /// The outcome of one parse.
+    public enum Outcome: Sendable, Equatable {
+        /// More bytes are needed.
+        case incomplete
+        /// A request, and how many bytes of the buffer it used.
+        case request(HTTPRequest, consumed: Int)
+        /// The bytes cannot be a valid request; answer with this status and close.
+        case invalid(status: Int, reason: String)
+    }
+
+    public let limits: Limits
+
+    public init(limits: Limits = Limits()) { self.limits = limits }
+
+    /// Parses the first request at the start of `buffer`.
+    public func parse(_ buffer: ArraySlice<UInt8>) -> Outcome {
+        let start = buffer.startIndex
+        var index = start
+        // RFC 9112 §2.2: ignore at least one empty line before a request line.
+        while index + 1 < buffer.endIndex, buffer[index] == 0x0D, buffer[index + 1] == 0x0A { index += 2 }
+        while index < buffer.endIndex, buffer[index] == 0x0A { index += 1 }
+        guard let headerEnd = Self.find(buffer, from: index, limit: limits.maxHeaderBytes) else {
+            if buffer.count - (index - start) > limits.maxHeaderBytes {
+                if Self.findLineEnd(buffer, from: index) == nil { return .invalid(status: 414, reason: "request line too long") }
+                return .invalid(status: 431, reason: "request headers too large")
+            }
+            if buffer[index...].contains(0) { return .invalid(status: 400, reason: "NUL byte in request") }
+            return .incomplete
+        }
+        var lines: [ArraySlice<UInt8>] = []
+        var lineStart = index
+        var cursor = index
+        while cursor < headerEnd {
+            if buffer[cursor] == 0x0A {
+                var line = buffer[lineStart..<cursor]
+                if line.last == 0x0D { line = line.dropLast() }
+                lines.append(line)
+                lineStart = cursor + 1
+            }
+            cursor += 1
+        }
+        guard let requestLine = lines.first else { return .invalid(status: 400, reason: "empty request") }
+        let parts = requestLine.split(separator: 0x20, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty,
+            parts[0].allSatisfy(Self.isTokenByte), parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        else { return .invalid(status: 400, reason: "malformed request line") }
+        let version = String(decoding: parts[2], as: UTF8.self)
+        guard version == "HTTP/1.1" || version == "HTTP/1.0" else {
+            if version.hasPrefix("HTTP/") && version.count == 8 { return .invalid(status: 505, reason: "unsupported HTTP version") }
+            return .invalid(status: 400, reason: "malformed HTTP version")
+        }
+        let target = String(decoding: parts[1], as: UTF8.self)
+        guard target.hasPrefix("/") || target == "*" || target.hasPrefix("http://") || target.hasPrefix("https://") else {
+            return .invalid(status: 400, reason: "malformed request target")
+        }
+        var headers: [(String, String)] = []
+        for line in lines.dropFirst() {
+            guard headers.count < limits.maxHeaderCount else { return .invalid(status: 431, reason: "too many headers") }
+            guard let colon = line.firstIndex(of: 0x3A), colon > line.startIndex else {
+                return .invalid(status: 400, reason: "malformed header line")
+            }
+            let name = line[line.startIndex..<colon]
+            guard name.allSatisfy(Self.isTokenByte) else { return .invalid(status: 400, reason: "malformed header name") }
+            let rawValue = line[(colon + 1)...]
+            guard !rawValue.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
+                return .invalid(status: 400, reason: "control character in header value")
+            }
+            let value = String(decoding: rawValue, as: UTF8.self).trimmingCharacters()
+            headers.append((String(decoding: name, as: UTF8.self), value))
+        }
+        var request = HTTPRequest(
+            method: String(decoding: parts[0], as: UTF8.self), target: target, version: version, headers: headers)
+        if version == "HTTP/1.1", request.header("host") == nil {
+            return .invalid(status: 400, reason: "missing Host header")
+        }
+        if request.header("transfer-encoding") != nil {
+            return .invalid(status: 501, reason: "chunked request bodies are not supported")
+        }
+        let bodyStart = headerEnd
+        var length = 0
+        let lengths = request.headers.filter { $0.name.lowercased() == "content-length" }.map(\.value)
+        if let first = lengths.first {
+            guard lengths.allSatisfy({ $0 == first }), let parsed = Int(first), parsed >= 0, first.allSatisfy(\.isASCIIDigit)
+            else { return .invalid(status: 400, reason: "malformed Content-Length") }
+            guard parsed <= limits.maxBodyBytes else { return .invalid(status: 413, reason: "request body too large") }
+            length = parsed
+        }
+        guard buffer.endIndex - bodyStart >= length else { return .incomplete }
+        request.body = Array(buffer[bodyStart..<(bodyStart + length)])
+        return .request(request, consumed: bodyStart + length - start)
+    }
+
+    /// The index just past the blank line that ends the header section, searching at most
+    /// `limit` bytes; accepts CRLF CRLF and bare LF LF.
+    static func find(_ buffer: ArraySlice<UInt8>, from start: Int, limit: Int) -> Int? {
+        let end = min(buffer.endIndex, start + limit + 4)
+        var index = start
+        while index < end {
+            if buffer[index] == 0x0A {
+                if index + 1 < end, buffer[index + 1] == 0x0A { return index + 2 }
+                if index + 2 < end, buffer[index + 1] == 0x0D, buffer[index + 2] == 0x0A { return index + 3 }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    static func findLineEnd(_ buffer: ArraySlice<UInt8>, from start: Int) -> Int? {
+        buffer[start...].firstIndex(of: 0x0A)
+    }
+
+    /// RFC 9110 `tchar`.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
+        default: false
+        }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

@@ -1,0 +1,117 @@
+public import PrometheusExposition
+
+/// Identifies one polling job: a collector for a scope.
+public struct JobKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var collector: CollectorName
+    public var scope: Scope
+
+    public init(_ collector: CollectorName, _ scope: Scope) {
+        self.collector = collector
+        self.scope = scope
+    }
+
+    public var description: String { "\(collector.rawValue) \(scope)" }
+
+    public static func < (lhs: JobKey, rhs: JobKey) -> Bool {
+        (lhs.collector, lhs.scope) < (rhs.collector, rhs.scope)
+    }
+}
+
+/// The one holder of the exporter's shared state: the last good families of every job, the
+/// health of each, and what GitHub's responses said. Every change re-renders the snapshot and
+/// publishes it.
+///
+/// A failed attempt never replaces good families: they stay, marked by
+/// `github_copilot_collector_success 0` and an unchanged last-success time.
+public actor SnapshotStore {
+    struct JobState {
+        var families: [MetricFamily]?
+        var attempted = false
+        var success = false
+        var duration = 0.0
+        var lastSuccess: Double?
+        var lastError: String?
+    }
+
+    var jobs: [JobKey: JobState]
+    var apiResponses: [String: Double] = [:]
+    var rateLimits: [String: RateLimit] = [:]
+    var tokenExpiry: Double?
+    public nonisolated let publisher: SnapshotPublisher
+    public nonisolated let version: String
+    public nonisolated let perUser: Bool
+
+    /// - Parameters:
+    ///   - jobs: every enabled job; the exporter is ready when each has been attempted.
+    ///   - perUser: false drops every series carrying a `user` label.
+    public init(jobs: [JobKey], version: String, perUser: Bool = true, publisher: SnapshotPublisher = SnapshotPublisher()) {
+        self.jobs = Dictionary(uniqueKeysWithValues: jobs.map { ($0, JobState()) })
+        self.version = version
+        self.perUser = perUser
+        self.publisher = publisher
+        publisher.publish(RenderedSnapshot.render([], ready: jobs.isEmpty))
+    }
+
+    /// Records a successful attempt and publishes.
+    public func recordSuccess(_ key: JobKey, families: [MetricFamily], duration: Double, at time: Double) {
+        var state = jobs[key] ?? JobState()
+        state.families = perUser ? families : families.compactMap(Self.withoutUsers)
+        state.attempted = true
+        state.success = true
+        state.duration = duration
+        state.lastSuccess = time
+        state.lastError = nil
+        jobs[key] = state
+        publish()
+    }
+
+    /// Records a failed attempt, keeping the last good families, and publishes. Returns true
+    /// when this error differs from the job's previous one (so it is logged once, not every poll).
+    @discardableResult
+    public func recordFailure(_ key: JobKey, error: String, duration: Double) -> Bool {
+        var state = jobs[key] ?? JobState()
+        let isNew = state.lastError != error
+        state.attempted = true
+        state.success = false
+        state.duration = duration
+        state.lastError = error
+        jobs[key] = state
+        publish()
+        return isNew
+    }
+
+    /// Counts one API exchange; shown at the next publish.
+    public func observe(_ observation: APIObservation) {
+        apiResponses[observation.code, default: 0] += 1
+        if let limit = observation.rateLimit { rateLimits[limit.resource] = limit }
+        if let expiry = observation.tokenExpiry { tokenExpiry = expiry }
+    }
+
+    /// True once every job has finished at least one attempt.
+    public var isReady: Bool { jobs.values.allSatisfy(\.attempted) }
+
+    /// Every family the exporter would expose now (collected and health).
+    public func families() -> [MetricFamily] {
+        jobs.keys.sorted().flatMap { jobs[$0]!.families ?? [] } + healthFamilies()
+    }
+
+    /// The jobs whose last attempt failed, with their error sentences.
+    public func failures() -> [(JobKey, String)] {
+        jobs.keys.sorted().compactMap { key in
+            let state = jobs[key]!
+            return state.attempted && !state.success ? (key, state.lastError ?? "failed") : nil
+        }
+    }
+
+    /// Re-renders and publishes the snapshot.
+    public func publish() {
+        publisher.publish(RenderedSnapshot.render(families(), ready: isReady))
+    }
+
+    static func withoutUsers(_ family: MetricFamily) -> MetricFamily? {
+        guard family.samples.contains(where: { $0.label("user") != nil }) else { return family }
+        var copy = family
+        copy.samples.removeAll { $0.label("user") != nil }
+        return copy.samples.isEmpty ? nil : copy
+    }
+}

@@ -1,0 +1,83 @@
+/// Formats floating-point sample values exactly as Go's `strconv.FormatFloat(f, 'g', -1, 64)`,
+/// which is what Prometheus' own encoders (prometheus/common `expfmt`) write.
+enum FloatFormatting {
+    /// Text format 0.0.4: `1`, `0`, `-1`, `NaN`, `+Inf`, `-Inf`, otherwise the shortest
+    /// round-trip form, in exponent notation when the decimal exponent is below -4 or at least 21.
+    static func text(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
+        if value == 0 { return "0" }
+        return goShortest(value)
+    }
+
+    /// OpenMetrics 1.0.0: as the text format, but a number with neither `.` nor `e` gains `.0`.
+    static func openMetrics(_ value: Double) -> String {
+        let text = text(value)
+        if value.isNaN || value.isInfinite { return text }
+        if text.contains(".") || text.contains("e") { return text }
+        return text + ".0"
+    }
+
+    /// Go's `%g` with shortest precision: digits from the shortest round-trip representation,
+    /// `%e` when exponent < -4 or exponent >= 21, else `%f`.
+    static func goShortest(_ value: Double) -> String {
+        let (negative, digits, pointPosition) = shortestDigits(value)
+        var out = negative ? "-" : ""
+        let exponent = pointPosition - 1
+        if exponent < -4 || exponent >= 21 {
+            out.append(digits.first!)
+            if digits.count > 1 {
+                out.append(".")
+                out.append(contentsOf: digits.dropFirst())
+            }
+            out.append("e")
+            out.append(exponent < 0 ? "-" : "+")
+            let magnitude = abs(exponent)
+            if magnitude < 10 { out.append("0") }
+            out.append(String(magnitude))
+            return out
+        }
+        if pointPosition <= 0 {
+            out.append("0.")
+            out.append(String(repeating: "0", count: -pointPosition))
+            out.append(digits)
+        } else if pointPosition >= digits.count {
+            out.append(digits)
+            out.append(String(repeating: "0", count: pointPosition - digits.count))
+        } else {
+            let split = digits.index(digits.startIndex, offsetBy: pointPosition)
+            out.append(contentsOf: digits[..<split])
+            out.append(".")
+            out.append(contentsOf: digits[split...])
+        }
+        return out
+    }
+
+    /// The shortest decimal digits that round-trip `value` (Swift's `description` produces the
+    /// same shortest digits as Go), with the position of the decimal point relative to them:
+    /// value = 0.DIGITS × 10^pointPosition.
+    static func shortestDigits(_ value: Double) -> (negative: Bool, digits: String, pointPosition: Int) {
+        var text = Substring(value.magnitude.description)
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            exponent = Int(text[text.index(after: e)...])!
+            text = text[..<e]
+        }
+        var integerPart = Substring(text)
+        var fractionPart = Substring("")
+        if let dot = text.firstIndex(of: ".") {
+            integerPart = text[..<dot]
+            fractionPart = text[text.index(after: dot)...]
+        }
+        var digits = String(integerPart) + String(fractionPart)
+        var pointPosition = integerPart.count + exponent
+        while digits.hasPrefix("0") && digits.count > 1 {
+            digits.removeFirst()
+            pointPosition -= 1
+        }
+        while digits.hasSuffix("0") && digits.count > 1 {
+            digits.removeLast()
+        }
+        return (value < 0, digits, pointPosition)
+    }
+}
