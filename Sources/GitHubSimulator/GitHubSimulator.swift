@@ -1,1 +1,110 @@
-internal import CopilotExporter
+public import CopilotExporter
+import Foundation
+import Synchronization
+
+/// A fake GitHub REST API on 127.0.0.1 for `--demo`, tests and benchmarks.
+///
+/// It serves a `SimulatorScenario` with GitHub's shapes and behaviour: Bearer auth with
+/// `X-OAuth-Scopes`, pagination by `Link` (per_page default 50, max 100), `x-ratelimit-*`
+/// headers with a real hourly budget, weak ETags with 304 (which costs no budget), and the
+/// error bodies GitHub sends. Faults can be injected while it runs; every request is logged.
+public final class GitHubSimulator: HTTPHandler, Sendable {
+    /// The token `--demo` uses; it has every scope the exporter needs.
+    public static let demoToken = "ghp_simulatorDemoToken0000000000000000"
+
+    struct State {
+        var scenario: SimulatorScenario
+        var faults: [FaultRule] = []
+        var log: [LoggedRequest] = []
+        var remaining: Int
+        var resetAt: Double
+        var baseURL = "http://127.0.0.1"
+    }
+
+    let state: Mutex<State>
+    /// Token → its classic scopes.
+    public let tokens: [String: [String]]
+    public let rateLimit: Int
+    let clock: any WallClock
+    let started: Double
+    let server: Mutex<HTTPServer?> = Mutex(nil)
+    /// Keeps at most this many requests in the log (the oldest are dropped).
+    public let maxLogEntries: Int
+
+    public init(
+        scenario: SimulatorScenario, tokens: [String: [String]] = [GitHubSimulator.demoToken: GitHubSimulator.allScopes],
+        rateLimit: Int = 5_000, clock: any WallClock = SystemClock(), maxLogEntries: Int = 100_000
+    ) {
+        self.tokens = tokens
+        self.rateLimit = rateLimit
+        self.clock = clock
+        self.started = clock.now()
+        self.maxLogEntries = maxLogEntries
+        let now = clock.now()
+        state = Mutex(State(scenario: scenario, remaining: rateLimit, resetAt: (now + 3600).rounded(.down)))
+    }
+
+    /// Scopes of a classic token that can read everything the exporter needs.
+    public static let allScopes = ["manage_billing:copilot", "read:org", "read:enterprise", "manage_billing:enterprise"]
+
+    /// Starts serving on 127.0.0.1 (port 0: any free port) and returns the port.
+    @discardableResult
+    public func start(port: Int = 0) throws -> Int {
+        let server = HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: port, requestReadTimeout: 30, maxConnections: 1024, maxInFlight: 256),
+            handler: self)
+        let bound = try server.start()
+        self.server.withLock { $0 = server }
+        state.withLock { $0.baseURL = "http://127.0.0.1:\(bound)" }
+        return bound
+    }
+
+    /// The REST base URL to give the exporter.
+    public var baseURL: String { state.withLock { $0.baseURL } }
+
+    public func stop() async {
+        let server = self.server.withLock { $0 }
+        await server?.shutdown(grace: 2)
+    }
+
+    /// Adds fault rules, applied in order; the first matching rule with uses left wins.
+    public func inject(_ rules: FaultRule...) { state.withLock { $0.faults += rules } }
+
+    /// Removes every fault rule.
+    public func clearFaults() { state.withLock { $0.faults = [] } }
+
+    /// Replaces the data served.
+    public func update(_ change: (inout SimulatorScenario) -> Void) { state.withLock { change(&$0.scenario) } }
+
+    /// The requests received so far, oldest first.
+    public var requests: [LoggedRequest] { state.withLock { $0.log } }
+
+    /// Empties the request log.
+    public func clearLog() { state.withLock { $0.log = [] } }
+
+    /// Spends or restores the hourly budget (for rate-limit tests).
+    public func setRateLimit(remaining: Int, resetIn: Double) {
+        state.withLock {
+            $0.remaining = remaining
+            $0.resetAt = (clock.now() + resetIn).rounded(.down)
+        }
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        var response = route(request)
+        let at = clock.now() - started
+        var headers: [String: String] = [:]
+        for header in request.headers { headers[header.name.lowercased()] = header.value }
+        let entry = LoggedRequest(
+            method: request.method, target: request.target, status: response.status,
+            authorization: request.header("authorization"), headers: headers, at: at)
+        state.withLock {
+            $0.log.append(entry)
+            if $0.log.count > maxLogEntries { $0.log.removeFirst($0.log.count - maxLogEntries) }
+        }
+        if response.header("x-github-request-id") == nil {
+            response.headers.append((name: "X-GitHub-Request-Id", value: String(format: "SIM:%08X", entry.target.utf8.count)))
+        }
+        return response
+    }
+}

@@ -1,1 +1,66 @@
-print("wip")
+import CopilotExporter
+import Foundation
+import GitHubSimulator
+
+/// Parses the configuration, wires the exporter (and in `--demo` the simulator), runs it.
+@main
+enum CopilotExporterMain {
+    static func main() async {
+        exit(await run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
+    }
+
+    static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
+        var configuration: Configuration
+        do {
+            configuration = try Configuration.parse(arguments, environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("copilot_exporter: \(error)\n".utf8))
+            return 2
+        }
+        if configuration.showHelp {
+            print(Configuration.helpText)
+            return 0
+        }
+        if configuration.showVersion {
+            print("copilot_exporter version \(ExporterApp.version)")
+            return 0
+        }
+        let logger = Logger(level: configuration.logLevel, format: configuration.logFormat)
+        if configuration.check {
+            logger.error("The check command is not implemented in this version; run with --once to test the configuration.")
+            return 2
+        }
+        var simulator: GitHubSimulator?
+        let credentials: any CredentialSource
+        if configuration.demo {
+            let demo = GitHubSimulator(scenario: .demo(seats: configuration.demoSeats, now: Date().timeIntervalSince1970))
+            do {
+                try demo.start()
+            } catch {
+                logger.error("Cannot start the GitHub simulator for --demo: \(error).")
+                return 1
+            }
+            simulator = demo
+            configuration.apiURL = demo.baseURL
+            configuration.organizations = ["acme-corp", "acme-labs"]
+            configuration.enterprises = ["acme"]
+            credentials = StaticToken(GitHubSimulator.demoToken)
+            logger.info(
+                "Demo mode: serving against the built-in GitHub simulator.",
+                [("simulator", demo.baseURL), ("seats", String(configuration.demoSeats))])
+        } else if let file = configuration.tokenFile {
+            do {
+                credentials = try TokenFile(path: file)
+            } catch {
+                FileHandle.standardError.write(Data("copilot_exporter: \(error)\n".utf8))
+                return 2
+            }
+        } else {
+            credentials = StaticToken(configuration.token ?? "")
+        }
+        let app = ExporterApp(configuration: configuration, credentials: credentials, logger: logger)
+        let status = configuration.once ? await app.runOnce(output: { print($0, terminator: "") }) : await app.serve()
+        await simulator?.stop()
+        return status
+    }
+}

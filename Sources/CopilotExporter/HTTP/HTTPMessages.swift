@@ -68,6 +68,9 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// Close the connection after writing, whatever the request asked.
     public var close: Bool
+    /// A `Content-Length` to declare instead of the body's size, then close: only the
+    /// simulator uses it, to send truncated bodies.
+    public var declaredLength: Int?
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], close: Bool = false) {
         self.status = status

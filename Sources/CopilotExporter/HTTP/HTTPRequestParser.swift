@@ -52,6 +52,7 @@ public struct HTTPRequestParser: Sendable {
             if buffer[cursor] == 0x0A {
                 var line = buffer[lineStart..<cursor]
                 if line.last == 0x0D { line = line.dropLast() }
+                if line.isEmpty { break }
                 lines.append(line)
                 lineStart = cursor + 1
             }

@@ -195,9 +195,10 @@ public final class HTTPServer: Sendable {
             state.connections[fd] = false
             return state.stopping
         }
-        let keepAlive = request.keepAlive && !response.close && !stopping
+        let keepAlive = request.keepAlive && !response.close && !stopping && response.declaredLength == nil
         let body = request.method == "HEAD" ? [] : response.body
-        let written = Socket.writeAll(fd, head: head(response, bodyLength: response.body.count, keepAlive: keepAlive), body: body)
+        let length = response.declaredLength ?? response.body.count
+        let written = Socket.writeAll(fd, head: head(response, bodyLength: length, keepAlive: keepAlive), body: body)
         return written && keepAlive
     }
 

@@ -1,0 +1,33 @@
+extension Configuration {
+    /// The `--help` text.
+    public static let helpText = """
+        usage: copilot_exporter [check] [flags]
+
+        Prometheus exporter for GitHub Copilot seats, usage and cost.
+
+        Flags:
+          --web.listen-address=HOST:PORT   where to serve (default :9185)
+          --web.telemetry-path=PATH        metrics path (default /metrics)
+          --web.config.file=FILE           TLS and basic auth (exporter-toolkit format; not yet supported)
+          --github.api-url=URL             REST base URL (default https://api.github.com;
+                                           https://api.SUBDOMAIN.ghe.com; https://HOST/api/v3)
+          --github.org=LOGIN               an organization to watch (repeatable)
+          --github.enterprise=SLUG         an enterprise to watch (repeatable)
+          --github.token-file=FILE         file holding the token, re-read when it changes
+                                           (otherwise the GITHUB_TOKEN environment variable)
+          --github.request-timeout=30s     how long one GitHub request may take
+          --[no-]collector.NAME            enable or disable a collector: seats, billing,
+                                           premium_requests, ai_credits, usage_metrics
+          --collector.NAME.interval=DUR    poll interval (defaults: seats 5m, billing 1h,
+                                           premium_requests 1h, ai_credits 1h, usage_metrics 6h)
+          --collector.seats.idle-days=30   a seat is idle after this many days without activity
+          --no-metrics.per-user            drop every series with a user label
+          --log.level=info                 debug, info, warn, error
+          --log.format=logfmt              logfmt or json
+          --demo                           serve against the built-in GitHub simulator (no token)
+          --demo.seats=300                 size of the simulated enterprise
+          --once                           collect once, print the exposition, exit 0 (all ok) or 1
+          --version                        print the version
+          --help                           print this help
+        """
+}

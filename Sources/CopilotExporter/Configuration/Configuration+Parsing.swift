@@ -1,0 +1,204 @@
+extension Configuration {
+    /// Parses `arguments` (without the program name) and `environment`.
+    ///
+    /// Flags take `--name=value` or `--name value`; boolean flags take `--name` / `--no-name`.
+    /// The first error is returned as one sentence that says what to do.
+    public static func parse(_ arguments: [String], environment: [String: String]) throws(ConfigurationError) -> Configuration {
+        var config = Configuration()
+        var remaining = arguments[...]
+        if remaining.first == "check" {
+            config.check = true
+            remaining = remaining.dropFirst()
+        }
+        while let argument = remaining.popFirst() {
+            guard argument.hasPrefix("-") else {
+                throw ConfigurationError("unexpected argument '\(argument)'; flags start with -- (see --help).")
+            }
+            var name = argument.drop { $0 == "-" }
+            var inlineValue: String?
+            if let equals = name.firstIndex(of: "=") {
+                inlineValue = String(name[name.index(after: equals)...])
+                name = name[..<equals]
+            }
+            let flag = String(name)
+            func value() throws(ConfigurationError) -> String {
+                if let inlineValue { return inlineValue }
+                guard let next = remaining.popFirst(), !next.hasPrefix("--") else {
+                    throw ConfigurationError("flag --\(flag) needs a value, as in --\(flag)=VALUE.")
+                }
+                return next
+            }
+            func noValue() throws(ConfigurationError) {
+                if inlineValue != nil { throw ConfigurationError("flag --\(flag) takes no value.") }
+            }
+            switch flag {
+            case "web.listen-address":
+                (config.listenHost, config.listenPort) = try parseListenAddress(try value())
+            case "web.telemetry-path":
+                let path = try value()
+                guard path.hasPrefix("/"), path.count > 1, !path.hasPrefix("/-/") else {
+                    throw ConfigurationError("--web.telemetry-path must start with / and not be / or under /-/, as in /metrics.")
+                }
+                config.telemetryPath = path
+            case "web.config.file": config.webConfigFile = try value()
+            case "github.api-url":
+                let url = try value()
+                guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.count > 8 else {
+                    throw ConfigurationError("--github.api-url must be an http(s) URL such as https://api.github.com or https://HOST/api/v3.")
+                }
+                config.apiURL = url
+            case "github.org": config.organizations.append(try slug(try value(), flag: flag))
+            case "github.enterprise": config.enterprises.append(try slug(try value(), flag: flag))
+            case "github.token-file": config.tokenFile = try value()
+            case "github.app-client-id": config.appClientID = try value()
+            case "github.app-private-key-file": config.appPrivateKeyFile = try value()
+            case "github.app-installation-id": config.appInstallationID = try value()
+            case "github.request-timeout": config.requestTimeout = try duration(try value(), flag: flag)
+            case "collector.seats.idle-days":
+                guard let days = Int(try value()), days >= 0, days <= 3650 else {
+                    throw ConfigurationError("--collector.seats.idle-days must be a whole number of days from 0 to 3650.")
+                }
+                config.idleDays = days
+            case "no-metrics.per-user":
+                try noValue()
+                config.perUser = false
+            case "metrics.per-user":
+                try noValue()
+                config.perUser = true
+            case "log.level":
+                let text = try value()
+                guard let level = Logger.Level(rawValue: text) else {
+                    throw ConfigurationError("--log.level must be one of debug, info, warn, error (got '\(text)').")
+                }
+                config.logLevel = level
+            case "log.format":
+                let text = try value()
+                guard let format = Logger.Format(rawValue: text) else {
+                    throw ConfigurationError("--log.format must be logfmt or json (got '\(text)').")
+                }
+                config.logFormat = format
+            case "demo":
+                try noValue()
+                config.demo = true
+            case "demo.seats":
+                guard let seats = Int(try value()), seats >= 1, seats <= 1_000_000 else {
+                    throw ConfigurationError("--demo.seats must be a whole number from 1 to 1000000.")
+                }
+                config.demoSeats = seats
+            case "once":
+                try noValue()
+                config.once = true
+            case "version":
+                try noValue()
+                config.showVersion = true
+            case "help", "h":
+                config.showHelp = true
+            default:
+                try config.parseCollectorFlag(flag, inlineValue: inlineValue, next: { () throws(ConfigurationError) in try value() })
+            }
+        }
+        if config.token == nil, let token = environment["GITHUB_TOKEN"], !token.isEmpty { config.token = token }
+        try config.validate()
+        return config
+    }
+
+    private mutating func parseCollectorFlag(
+        _ flag: String, inlineValue: String?, next: () throws(ConfigurationError) -> String
+    ) throws(ConfigurationError) {
+        let names = CollectorName.allCases.map(\.rawValue).joined(separator: ", ")
+        for (prefix, enable) in [("collector.", true), ("no-collector.", false)] where flag.hasPrefix(prefix) {
+            let rest = String(flag.dropFirst(prefix.count))
+            if enable, rest.hasSuffix(".interval") {
+                let collectorName = String(rest.dropLast(".interval".count))
+                guard let collector = CollectorName(rawValue: collectorName) else {
+                    throw ConfigurationError("unknown collector '\(collectorName)' in --\(flag); collectors are \(names).")
+                }
+                intervals[collector] = try Self.duration(try next(), flag: flag)
+                return
+            }
+            guard let collector = CollectorName(rawValue: rest) else {
+                throw ConfigurationError("unknown flag --\(flag); collectors are \(names) (see --help).")
+            }
+            if inlineValue != nil { throw ConfigurationError("flag --\(flag) takes no value.") }
+            if enable { enabledCollectors.insert(collector) } else { enabledCollectors.remove(collector) }
+            return
+        }
+        throw ConfigurationError("unknown flag --\(flag); run copilot_exporter --help for the list.")
+    }
+
+    func validate() throws(ConfigurationError) {
+        if showHelp || showVersion { return }
+        if demo { return }
+        if webConfigFile != nil {
+            throw ConfigurationError("--web.config.file (TLS and basic auth) is not supported by this version yet; terminate TLS in front of the exporter or omit the flag.")
+        }
+        if appClientID != nil || appPrivateKeyFile != nil || appInstallationID != nil {
+            throw ConfigurationError("GitHub App authentication (--github.app-*) is not supported by this version yet; use a personal access token in GITHUB_TOKEN or --github.token-file.")
+        }
+        if organizations.isEmpty && enterprises.isEmpty {
+            throw ConfigurationError("nothing to watch: give --github.org=LOGIN and/or --github.enterprise=SLUG, or run with --demo.")
+        }
+        if token == nil && tokenFile == nil {
+            throw ConfigurationError("no GitHub token: set GITHUB_TOKEN or --github.token-file=FILE (a classic token with manage_billing:copilot or read:org), or run with --demo.")
+        }
+        if enabledCollectors.isEmpty {
+            throw ConfigurationError("every collector is disabled; enable at least one with --collector.<name>.")
+        }
+        for (collector, interval) in intervals where interval < 10 {
+            throw ConfigurationError("--collector.\(collector.rawValue).interval must be at least 10s so the exporter does not spend GitHub's rate limit.")
+        }
+    }
+
+    /// `:9185`, `0.0.0.0:9185`, `127.0.0.1:0`, `[::1]:9185`.
+    static func parseListenAddress(_ text: String) throws(ConfigurationError) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ConfigurationError("--web.listen-address must be HOST:PORT, such as :9185 or 127.0.0.1:9185 (got '\(text)').")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, port)
+    }
+
+    /// Go-style durations: `30s`, `5m`, `1h`, `1h30m`, `500ms`, or plain seconds.
+    public static func duration(_ text: String, flag: String) throws(ConfigurationError) -> Double {
+        let failure = ConfigurationError("--\(flag) must be a duration such as 30s, 5m or 1h (got '\(text)').")
+        if let seconds = Double(text), seconds > 0 { return seconds }
+        var total = 0.0
+        var number = ""
+        var chars = text[...]
+        guard !chars.isEmpty else { throw failure }
+        while let char = chars.first {
+            if char.isNumber || char == "." {
+                number.append(char)
+                chars = chars.dropFirst()
+                continue
+            }
+            var unit = ""
+            while let next = chars.first, next.isLetter {
+                unit.append(next)
+                chars = chars.dropFirst()
+            }
+            guard let value = Double(number) else { throw failure }
+            switch unit {
+            case "ms": total += value / 1000
+            case "s": total += value
+            case "m": total += value * 60
+            case "h": total += value * 3600
+            case "d": total += value * 86_400
+            default: throw failure
+            }
+            number = ""
+        }
+        guard number.isEmpty, total > 0 else { throw failure }
+        return total
+    }
+
+    static func slug(_ text: String, flag: String) throws(ConfigurationError) -> String {
+        guard !text.isEmpty, text.count <= 100,
+            text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
+        else {
+            throw ConfigurationError("--\(flag) must be an organization login or enterprise slug (letters, digits, -), got '\(text)'.")
+        }
+        return text
+    }
+}

@@ -1,0 +1,52 @@
+/// Everything the command line and environment decide, validated.
+public struct Configuration: Sendable, Equatable {
+    public var listenHost = ""
+    public var listenPort = 9185
+    public var telemetryPath = "/metrics"
+    public var webConfigFile: String?
+    public var apiURL = "https://api.github.com"
+    public var organizations: [String] = []
+    public var enterprises: [String] = []
+    public var tokenFile: String?
+    /// From `GITHUB_TOKEN`; never printed.
+    public var token: String?
+    public var appClientID: String?
+    public var appPrivateKeyFile: String?
+    public var appInstallationID: String?
+    public var enabledCollectors: Set<CollectorName> = Set(CollectorName.allCases)
+    public var intervals: [CollectorName: Double] = Configuration.defaultIntervals
+    public var idleDays = 30
+    public var perUser = true
+    public var logLevel = Logger.Level.info
+    public var logFormat = Logger.Format.logfmt
+    public var demo = false
+    public var demoSeats = 300
+    public var once = false
+    public var check = false
+    public var showVersion = false
+    public var showHelp = false
+    /// Seconds one GitHub request may take.
+    public var requestTimeout = 30.0
+
+    public init() {}
+
+    /// Default poll intervals, chosen for GitHub's data cadence and the 5,000 requests/hour
+    /// budget: seats change within minutes, billing a few times a day, reports once a day.
+    public static let defaultIntervals: [CollectorName: Double] = [
+        .seats: 300, .billing: 3600, .premiumRequests: 3600, .aiCredits: 3600, .usageMetrics: 21_600,
+    ]
+
+    /// The scopes to collect for, organizations first.
+    public var scopes: [Scope] {
+        organizations.map(Scope.organization) + enterprises.map(Scope.enterprise)
+    }
+
+    /// The `host:port` form of the listen address.
+    public var listenAddress: String { "\(listenHost):\(listenPort)" }
+}
+
+/// A command-line or environment problem, as one sentence; the process exits 2.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

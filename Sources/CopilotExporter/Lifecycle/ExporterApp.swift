@@ -1,0 +1,130 @@
+import Foundation
+import Glibc
+import PrometheusExposition
+
+/// Wires configuration to a running exporter: client, collectors, poller, store, server.
+public struct ExporterApp: Sendable {
+    /// The exporter's version, in `--version` and `github_copilot_exporter_build_info`.
+    public static let version = "0.1.0"
+
+    /// The collectors this build implements, by name.
+    public static let implementedCollectors: [CollectorName: any Collector] = [.seats: SeatsCollector()]
+
+    public let configuration: Configuration
+    public let credentials: any CredentialSource
+    public let transport: any HTTPTransport
+    public let clock: any WallClock
+    public let logger: Logger
+
+    public init(
+        configuration: Configuration, credentials: any CredentialSource, transport: (any HTTPTransport)? = nil,
+        clock: any WallClock = SystemClock(), logger: Logger
+    ) {
+        self.configuration = configuration
+        self.credentials = credentials
+        self.transport = transport ?? URLSessionTransport(timeout: configuration.requestTimeout)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The polling jobs the configuration asks for, among the implemented collectors.
+    public func jobs() -> [PollJob] {
+        var jobs: [PollJob] = []
+        for name in CollectorName.allCases where configuration.enabledCollectors.contains(name) {
+            guard let collector = Self.implementedCollectors[name] else { continue }
+            for scope in configuration.scopes where collector.supports(scope) {
+                jobs.append(PollJob(collector: collector, scope: scope, interval: configuration.intervals[name] ?? 300))
+            }
+        }
+        return jobs
+    }
+
+    /// Builds the store and poller for this configuration.
+    public func makePoller() -> Poller {
+        let jobs = jobs()
+        let store = SnapshotStore(jobs: jobs.map(\.key), version: Self.version, perUser: configuration.perUser)
+        let client = GitHubClient(
+            baseURL: configuration.apiURL, transport: transport, credentials: credentials, clock: clock,
+            userAgent: "copilot_exporter/\(Self.version)", observe: { await store.observe($0) })
+        let context = CollectionContext(client: client, clock: clock, idleDays: configuration.idleDays)
+        return Poller(jobs: jobs, context: context, store: store, logger: logger)
+    }
+
+    /// `--once`: every job once; the text exposition on standard output; 0 if all succeeded.
+    public func runOnce(output: (String) -> Void) async -> Int32 {
+        logUnimplemented()
+        let poller = makePoller()
+        await poller.runOnce()
+        let families = await poller.store.families()
+        output(String(decoding: ExpositionEncoder.encode(families, format: .text), as: UTF8.self))
+        return await poller.store.failures().isEmpty ? 0 : 1
+    }
+
+    /// Serves until SIGTERM or SIGINT (exit 0), or until a credential problem shows on the first
+    /// poll (exit 2). `onListening` receives the port bound.
+    public func serve(onListening: @Sendable (Int) -> Void = { _ in }) async -> Int32 {
+        logUnimplemented()
+        let poller = makePoller()
+        let router = ExporterRouter(
+            telemetryPath: configuration.telemetryPath, publisher: poller.store.publisher, version: Self.version)
+        let server = HTTPServer(
+            configuration: .init(host: configuration.listenHost, port: configuration.listenPort), handler: router,
+            logger: logger)
+        let port: Int
+        do {
+            port = try server.start()
+        } catch {
+            logger.error("Cannot listen on \(configuration.listenAddress): \(error); choose another --web.listen-address.")
+            return 1
+        }
+        logger.info(
+            "Listening.", [("address", "\(configuration.listenHost):\(port)"), ("version", Self.version),
+                           ("scopes", configuration.scopes.map(\.description).joined(separator: ","))])
+        onListening(port)
+        let signals = SignalStream.make([SIGTERM, SIGINT])
+        enum Outcome: Sendable { case signal(Int32), startupFailure(String), pollerEnded }
+        let outcome = await withTaskGroup(of: Outcome.self) { group -> Outcome in
+            group.addTask {
+                do {
+                    try await poller.run(failOnCredentialProblem: !configuration.demo)
+                    return .pollerEnded
+                } catch let failure as StartupFailure {
+                    return .startupFailure(failure.description)
+                } catch {
+                    return .pollerEnded
+                }
+            }
+            group.addTask {
+                for await number in signals { return .signal(number) }
+                return .pollerEnded
+            }
+            let first = await group.next() ?? .pollerEnded
+            group.cancelAll()
+            return first
+        }
+        switch outcome {
+        case .signal(let number):
+            logger.info("Shutting down: finishing in-flight requests.", [("signal", number == SIGTERM ? "SIGTERM" : "SIGINT")])
+            await server.shutdown(grace: 10)
+            return 0
+        case .startupFailure(let sentence):
+            logger.error(sentence)
+            await server.shutdown(grace: 2)
+            return 2
+        case .pollerEnded:
+            await server.shutdown(grace: 10)
+            return 0
+        }
+    }
+
+    private func logUnimplemented() {
+        let missing = CollectorName.allCases.filter {
+            configuration.enabledCollectors.contains($0) && Self.implementedCollectors[$0] == nil
+        }
+        if !missing.isEmpty {
+            logger.info(
+                "These collectors are not implemented in this version and are skipped.",
+                [("collectors", missing.map(\.rawValue).joined(separator: ","))])
+        }
+    }
+}

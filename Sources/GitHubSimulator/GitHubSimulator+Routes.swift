@@ -1,0 +1,226 @@
+import CopilotExporter
+import Synchronization
+import Foundation
+
+extension GitHubSimulator {
+    /// Authentication, faults, rate limit, routing, ETag: in GitHub's order.
+    func route(_ request: HTTPRequest) -> HTTPResponse {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return error(404, "Not Found")
+        }
+        let path = request.path
+        guard let token = bearerToken(request), let scopes = tokens[token] else {
+            return error(401, "Bad credentials")
+        }
+        let scopeHeader = ("X-OAuth-Scopes", scopes.joined(separator: ", "))
+        if let delay = takeDelay(path: path) { Thread.sleep(forTimeInterval: delay) }
+        if let fault = takeFault(path: path) { return respond(to: fault, path: path, scopes: scopeHeader) }
+
+        let now = clock.now()
+        let budget = state.withLock { state -> (remaining: Int, reset: Double, spent: Bool) in
+            if now >= state.resetAt {
+                state.remaining = rateLimit
+                state.resetAt = (now + 3600).rounded(.down)
+            }
+            return (state.remaining, state.resetAt, state.remaining <= 0)
+        }
+        if budget.spent {
+            return rateLimitResponse(remaining: 0, reset: budget.reset, scopes: scopeHeader)
+        }
+        var response = resource(path: path, query: request, scopes: scopes)
+        response.headers.append((name: scopeHeader.0, value: scopeHeader.1))
+        guard response.status == 200 else {
+            return withRateLimit(response, spend: true, now: now)
+        }
+        let etag = "W/\"\(String(FNV1a.hash(response.body), radix: 16))\""
+        response.headers.append((name: "ETag", value: etag))
+        if let match = request.header("if-none-match"), match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+            let notModified = HTTPResponse(status: 304, headers: response.headers.filter { $0.name != "Content-Type" }.map { ($0.name, $0.value) })
+            return withRateLimit(notModified, spend: false, now: now)
+        }
+        return withRateLimit(response, spend: true, now: now)
+    }
+
+    func bearerToken(_ request: HTTPRequest) -> String? {
+        guard let authorization = request.header("authorization") else { return nil }
+        for prefix in ["Bearer ", "bearer ", "token "] where authorization.hasPrefix(prefix) {
+            return String(authorization.dropFirst(prefix.count))
+        }
+        return nil
+    }
+
+    /// The API resources the simulator knows.
+    func resource(path: String, query request: HTTPRequest, scopes: [String]) -> HTTPResponse {
+        let parts = path.split(separator: "/").map(String.init)
+        let scenario = state.withLock { $0.scenario }
+        let base = baseURL
+        let now = clock.now()
+        switch parts.count {
+        case 4 where parts[0] == "orgs" && parts[2] == "copilot" && parts[3] == "billing":
+            guard let org = scenario.organization(parts[1]) else { return error(404, "Not Found") }
+            guard Set(scopes).intersection(["manage_billing:copilot", "read:org", "write:org", "admin:org"]).count > 0 else {
+                return scopeError(accepted: "manage_billing:copilot, read:org")
+            }
+            let breakdown = org.breakdown(now: now)
+            let keys = ["total", "added_this_cycle", "pending_invitation", "pending_cancellation", "active_this_cycle", "inactive_this_cycle"]
+            let body = JSONText.object([
+                ("seat_breakdown", JSONText.object(keys.map { ($0, String(breakdown[$0] ?? 0)) })),
+                ("seat_management_setting", "\"assign_selected\""), ("ide_chat", "\"enabled\""),
+                ("platform_chat", "\"enabled\""), ("cli", "\"enabled\""), ("public_code_suggestions", "\"block\""),
+                ("plan_type", "\"business\""),
+            ])
+            return json(body)
+        case 5 where parts[0] == "orgs" && parts[2] == "copilot" && parts[3] == "billing" && parts[4] == "seats":
+            guard let org = scenario.organization(parts[1]) else { return error(404, "Not Found") }
+            guard Set(scopes).intersection(["manage_billing:copilot", "read:org", "write:org", "admin:org"]).count > 0 else {
+                return scopeError(accepted: "manage_billing:copilot, read:org")
+            }
+            let ids = Dictionary(uniqueKeysWithValues: scenario.organizations.map { ($0.login, $0.id) })
+            return seatPage(org.seats, total: org.seats.count, request: request, ids: ids, base: base)
+        case 5 where parts[0] == "enterprises" && parts[2] == "copilot" && parts[3] == "billing" && parts[4] == "seats":
+            guard scenario.enterprise(parts[1]) != nil else { return error(404, "Not Found") }
+            guard Set(scopes).intersection(["manage_billing:copilot", "read:enterprise", "admin:enterprise"]).count > 0 else {
+                return scopeError(accepted: "manage_billing:copilot, read:enterprise")
+            }
+            let rows = scenario.enterpriseSeats(parts[1])
+            let users = Set(rows.map(\.login)).count
+            let ids = Dictionary(uniqueKeysWithValues: scenario.organizations.map { ($0.login, $0.id) })
+            return seatPage(rows, total: users, request: request, ids: ids, base: base)
+        case 1 where parts[0] == "rate_limit":
+            let (remaining, reset) = state.withLock { ($0.remaining, $0.resetAt) }
+            let core = "{\"limit\":\(rateLimit),\"used\":\(rateLimit - remaining),\"remaining\":\(remaining),\"reset\":\(Int(reset))}"
+            return json("{\"resources\":{\"core\":\(core)},\"rate\":\(core)}")
+        default:
+            return error(404, "Not Found")
+        }
+    }
+
+    /// One page of seats, with GitHub's `Link` header.
+    func seatPage(_ rows: [SimulatedSeat], total: Int, request: HTTPRequest, ids: [String: Int], base: String) -> HTTPResponse {
+        let perPage = min(100, max(1, Int(request.queryValue("per_page") ?? "") ?? 50))
+        let page = max(1, Int(request.queryValue("page") ?? "") ?? 1)
+        let lastPage = max(1, (rows.count + perPage - 1) / perPage)
+        let start = min(rows.count, (page - 1) * perPage)
+        let slice = rows[start..<min(rows.count, start + perPage)]
+        var body = "{\"total_seats\":\(total),\"seats\":["
+        for (index, seat) in slice.enumerated() {
+            if index > 0 { body += "," }
+            body += seat.json(baseURL: base, organizationID: ids[seat.organization] ?? 0)
+        }
+        body += "]}"
+        var response = json(body)
+        var links: [String] = []
+        let url = { (n: Int) in "<\(base)\(request.path)?per_page=\(perPage)&page=\(n)>" }
+        if page < lastPage { links += ["\(url(page + 1)); rel=\"next\"", "\(url(lastPage)); rel=\"last\""] }
+        if page > 1 { links += ["\(url(1)); rel=\"first\"", "\(url(page - 1)); rel=\"prev\""] }
+        if !links.isEmpty { response.headers.append((name: "Link", value: links.joined(separator: ", "))) }
+        return response
+    }
+
+    func takeFault(path: String) -> SimulatorFault? {
+        state.withLock { state in
+            for index in state.faults.indices {
+                let rule = state.faults[index]
+                if case .delay = rule.fault { continue }
+                guard rule.remaining.map({ $0 > 0 }) ?? true, rule.pathContains.map({ path.contains($0) }) ?? true else { continue }
+                if let left = rule.remaining { state.faults[index].remaining = left - 1 }
+                return rule.fault
+            }
+            return nil
+        }
+    }
+
+    func takeDelay(path: String) -> Double? {
+        state.withLock { state in
+            for index in state.faults.indices {
+                guard case .delay(let seconds) = state.faults[index].fault else { continue }
+                let rule = state.faults[index]
+                guard rule.remaining.map({ $0 > 0 }) ?? true, rule.pathContains.map({ path.contains($0) }) ?? true else { continue }
+                if let left = rule.remaining { state.faults[index].remaining = left - 1 }
+                return seconds
+            }
+            return nil
+        }
+    }
+
+    func respond(to fault: SimulatorFault, path: String, scopes: (String, String)) -> HTTPResponse {
+        let now = clock.now()
+        switch fault {
+        case .status(let status):
+            let message = status >= 500 ? "Server Error" : HTTPResponse.reason(status)
+            return withRateLimit(error(status, message), spend: true, now: now)
+        case .delay:
+            return error(500, "delay is not a response")
+        case .truncatedBody:
+            var response = withRateLimit(json("{\"total_seats\": 3, \"seats\": [{\"created_at\": \"2024-"), spend: true, now: now)
+            response.declaredLength = response.body.count + 4_096
+            return response
+        case .malformedJSON:
+            return withRateLimit(json("{\"seat_breakdown\": {\"total\": \"many\"}, <html>"), spend: true, now: now)
+        case .primaryRateLimit(let resetIn):
+            state.withLock {
+                $0.remaining = 0
+                $0.resetAt = (now + resetIn).rounded(.down)
+            }
+            return rateLimitResponse(remaining: 0, reset: (now + resetIn).rounded(.down), scopes: scopes)
+        case .secondaryRateLimit(let retryAfter):
+            var response = error(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.")
+            response.headers.append((name: "Retry-After", value: String(Int(retryAfter))))
+            return withRateLimit(response, spend: true, now: now)
+        case .samlSSO:
+            let org = path.split(separator: "/").dropFirst().first.map(String.init) ?? "org"
+            var response = error(
+                403,
+                "Resource protected by organization SAML enforcement. You must grant your personal token access to this organization.")
+            response.headers.append(
+                (name: "X-GitHub-SSO", value: "required; url=https://github.com/orgs/\(org)/sso?authorization_request=SIMULATED"))
+            return withRateLimit(response, spend: true, now: now)
+        case .missingScope:
+            var response = scopeError(accepted: "manage_billing:copilot, read:org")
+            response.headers.append((name: "X-OAuth-Scopes", value: "repo"))
+            return withRateLimit(response, spend: true, now: now)
+        }
+    }
+
+    func rateLimitResponse(remaining: Int, reset: Double, scopes: (String, String)) -> HTTPResponse {
+        var response = error(403, "API rate limit exceeded for user ID 1.")
+        response.headers += [
+            (name: "x-ratelimit-limit", value: String(rateLimit)), (name: "x-ratelimit-remaining", value: "0"),
+            (name: "x-ratelimit-used", value: String(rateLimit)), (name: "x-ratelimit-reset", value: String(Int(reset))),
+            (name: "x-ratelimit-resource", value: "core"), (name: scopes.0, value: scopes.1),
+        ]
+        return response
+    }
+
+    func withRateLimit(_ response: HTTPResponse, spend: Bool, now: Double) -> HTTPResponse {
+        var response = response
+        let (remaining, reset) = state.withLock { state -> (Int, Double) in
+            if spend { state.remaining = max(0, state.remaining - 1) }
+            return (state.remaining, state.resetAt)
+        }
+        response.headers += [
+            (name: "x-ratelimit-limit", value: String(rateLimit)), (name: "x-ratelimit-remaining", value: String(remaining)),
+            (name: "x-ratelimit-used", value: String(rateLimit - remaining)),
+            (name: "x-ratelimit-reset", value: String(Int(reset))), (name: "x-ratelimit-resource", value: "core"),
+        ]
+        return response
+    }
+
+    func json(_ body: String) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: [("Content-Type", "application/json; charset=utf-8")], body: Array(body.utf8))
+    }
+
+    func error(_ status: Int, _ message: String) -> HTTPResponse {
+        let body = JSONText.object([
+            ("message", JSONText.quote(message)),
+            ("documentation_url", "\"https://docs.github.com/rest\""), ("status", JSONText.quote(String(status))),
+        ])
+        return HTTPResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")], body: Array(body.utf8))
+    }
+
+    func scopeError(accepted: String) -> HTTPResponse {
+        var response = error(403, "Resource not accessible by personal access token")
+        response.headers.append((name: "X-Accepted-OAuth-Scopes", value: accepted))
+        return response
+    }
+}

@@ -1,0 +1,197 @@
+import CopilotExporter
+import Foundation
+
+/// One simulated seat assignment row.
+public struct SimulatedSeat: Sendable, Hashable {
+    public var login: String
+    public var userID: Int
+    public var organization: String
+    public var createdAt: Double
+    public var lastActivityAt: Double?
+    /// Full `last_activity_editor`, such as `vscode/1.96.0/copilot-chat/0.23.2`.
+    public var lastActivityEditor: String?
+    public var pendingCancellationDate: String?
+    public var planType: String?
+    public var assigningTeam: String?
+
+    public init(
+        login: String, userID: Int, organization: String, createdAt: Double, lastActivityAt: Double? = nil,
+        lastActivityEditor: String? = nil, pendingCancellationDate: String? = nil, planType: String? = "business",
+        assigningTeam: String? = nil
+    ) {
+        self.login = login
+        self.userID = userID
+        self.organization = organization
+        self.createdAt = createdAt
+        self.lastActivityAt = lastActivityAt
+        self.lastActivityEditor = lastActivityEditor
+        self.pendingCancellationDate = pendingCancellationDate
+        self.planType = planType
+        self.assigningTeam = assigningTeam
+    }
+}
+
+/// A simulated organization: its seats and the breakdown `GET /orgs/{org}/copilot/billing` reports.
+public struct SimulatedOrganization: Sendable, Hashable {
+    public var login: String
+    public var id: Int
+    public var seats: [SimulatedSeat]
+    public var pendingInvitation: Int
+    /// Overrides the breakdown computed from `seats` (to model GitHub's own figures).
+    public var breakdownOverride: [String: Int]?
+
+    public init(login: String, id: Int, seats: [SimulatedSeat], pendingInvitation: Int = 0, breakdownOverride: [String: Int]? = nil) {
+        self.login = login
+        self.id = id
+        self.seats = seats
+        self.pendingInvitation = pendingInvitation
+        self.breakdownOverride = breakdownOverride
+    }
+
+    /// `seat_breakdown` as GitHub would report it at `now`: the cycle is the current UTC month.
+    public func breakdown(now: Double) -> [String: Int] {
+        if let breakdownOverride { return breakdownOverride }
+        let (year, month) = RFC3339.yearMonth(now)
+        let cycleStart = Double(RFC3339.daysFromCivil(year: year, month: month, day: 1)) * 86_400
+        let active = seats.filter { ($0.lastActivityAt ?? 0) >= cycleStart }.count
+        return [
+            "total": seats.count, "added_this_cycle": seats.filter { $0.createdAt >= cycleStart }.count,
+            "pending_invitation": pendingInvitation,
+            "pending_cancellation": seats.filter { $0.pendingCancellationDate != nil }.count,
+            "active_this_cycle": active, "inactive_this_cycle": seats.count - active,
+        ]
+    }
+}
+
+/// A simulated enterprise: the organizations it owns.
+public struct SimulatedEnterprise: Sendable, Hashable {
+    public var slug: String
+    public var organizations: [String]
+
+    public init(slug: String, organizations: [String]) {
+        self.slug = slug
+        self.organizations = organizations
+    }
+}
+
+/// The data the simulator serves.
+public struct SimulatorScenario: Sendable, Hashable {
+    public var organizations: [SimulatedOrganization]
+    public var enterprises: [SimulatedEnterprise]
+
+    public init(organizations: [SimulatedOrganization], enterprises: [SimulatedEnterprise]) {
+        self.organizations = organizations
+        self.enterprises = enterprises
+    }
+
+    public func organization(_ login: String) -> SimulatedOrganization? {
+        organizations.first { $0.login.lowercased() == login.lowercased() }
+    }
+
+    public func enterprise(_ slug: String) -> SimulatedEnterprise? {
+        enterprises.first { $0.slug.lowercased() == slug.lowercased() }
+    }
+
+    /// Every seat row of an enterprise: one per organization granting it, so a user in two
+    /// organizations appears twice, as on GitHub.
+    public func enterpriseSeats(_ slug: String) -> [SimulatedSeat] {
+        guard let enterprise = enterprise(slug) else { return [] }
+        return enterprise.organizations.compactMap(organization).flatMap(\.seats)
+    }
+}
+
+extension SimulatorScenario {
+    /// A deterministic, realistic company for `--demo` and benchmarks: an enterprise `acme`
+    /// owning `acme-corp` (about 70 % of the seats) and `acme-labs`, with about 5 % of users
+    /// seated in both; activity mostly within the last week, some up to 120 days ago, 8 % never active, a few pending
+    /// cancellations, editors VS Code, JetBrains, Visual Studio, Neovim, Xcode and the CLI.
+    public static func demo(seats: Int, now: Double, seed: UInt64 = 2026) -> SimulatorScenario {
+        var random = SplitMix64(seed: seed)
+        let editors = [
+            ("vscode/1.96.2/copilot-chat/0.23.2", 50), ("JetBrains-IC/2024.3/copilot-intellij/1.5.30", 20),
+            ("VisualStudio/17.12.3/copilot-vs/1.228.0", 10), ("Neovim/0.10.2/copilot.vim/1.41.0", 6),
+            ("Xcode/16.2/copilot-xcode/0.31.0", 4), ("copilot-cli/0.0.330", 10),
+        ]
+        let totalWeight = editors.reduce(0) { $0 + $1.1 }
+        let teams = ["platform", "payments", "mobile", "data", "frontend", nil]
+        var corp: [SimulatedSeat] = []
+        var labs: [SimulatedSeat] = []
+        for index in 0..<seats {
+            let login = "dev-\(String(index + 1).leftPadded(to: 6))"
+            let userID = 100_000 + index
+            let assignedDaysAgo = Double(random.next(below: 400) + 1)
+            let created = (now - assignedDaysAgo * 86_400 - Double(random.next(below: 86_400))).rounded(.down)
+            var activity: Double?
+            var editor: String?
+            if random.next(below: 100) >= 8 {
+                let bucket = random.next(below: 100)
+                let window: UInt64 = bucket < 60 ? 7 : (bucket < 85 ? 30 : 120)
+                let daysAgo = min(assignedDaysAgo, Double(random.next(below: window)))
+                activity = (now - daysAgo * 86_400 - Double(random.next(below: 86_400))).rounded(.down)
+                activity = max(activity!, created)
+                var pick = Int(random.next(below: UInt64(totalWeight)))
+                for (name, weight) in editors {
+                    if pick < weight {
+                        editor = name
+                        break
+                    }
+                    pick -= weight
+                }
+            }
+            let pending: String? = random.next(below: 100) < 3 ? RFC3339.day(nextMonthStart(now)) : nil
+            let team = teams[Int(random.next(below: UInt64(teams.count)))]
+            let inCorp = random.next(below: 100) < 70
+            let both = random.next(below: 100) < 5
+            let seat = SimulatedSeat(
+                login: login, userID: userID, organization: inCorp ? "acme-corp" : "acme-labs", createdAt: created,
+                lastActivityAt: activity, lastActivityEditor: editor, pendingCancellationDate: pending,
+                planType: "business", assigningTeam: team)
+            if inCorp { corp.append(seat) } else { labs.append(seat) }
+            if both {
+                var second = seat
+                second.organization = inCorp ? "acme-labs" : "acme-corp"
+                second.assigningTeam = nil
+                second.createdAt = created + 86_400 * Double(random.next(below: 30))
+                second.pendingCancellationDate = nil
+                if let activity = seat.lastActivityAt {
+                    second.lastActivityAt = max(second.createdAt, activity - 86_400 * Double(random.next(below: 10)))
+                }
+                if inCorp { labs.append(second) } else { corp.append(second) }
+            }
+        }
+        return SimulatorScenario(
+            organizations: [
+                SimulatedOrganization(login: "acme-corp", id: 9_001, seats: corp, pendingInvitation: 2),
+                SimulatedOrganization(login: "acme-labs", id: 9_002, seats: labs, pendingInvitation: 1),
+            ],
+            enterprises: [SimulatedEnterprise(slug: "acme", organizations: ["acme-corp", "acme-labs"])])
+    }
+
+    static func nextMonthStart(_ now: Double) -> Double {
+        let (year, month) = RFC3339.yearMonth(now)
+        let next = month == 12 ? (year + 1, 1) : (year, month + 1)
+        return Double(RFC3339.daysFromCivil(year: next.0, month: next.1, day: 1)) * 86_400
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so scenarios are the same on every machine.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func next(below bound: UInt64) -> UInt64 { next() % bound }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
+    }
+}
