@@ -2,7 +2,7 @@
 /// which is what Prometheus' own encoders (prometheus/common `expfmt`) write.
 enum FloatFormatting {
     /// Text format 0.0.4: `1`, `0`, `-1`, `NaN`, `+Inf`, `-Inf`, otherwise the shortest
-    /// round-trip form, in exponent notation when the decimal exponent is below -4 or at least 21.
+    /// round-trip form, in exponent notation when the decimal exponent is below -4 or at least 6 (Go uses precision 6 for that decision when formatting the shortest form).
     static func text(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
@@ -19,12 +19,12 @@ enum FloatFormatting {
     }
 
     /// Go's `%g` with shortest precision: digits from the shortest round-trip representation,
-    /// `%e` when exponent < -4 or exponent >= 21, else `%f`.
+    /// `%e` when exponent < -4 or exponent >= 6, else `%f`.
     static func goShortest(_ value: Double) -> String {
         let (negative, digits, pointPosition) = shortestDigits(value)
         var out = negative ? "-" : ""
         let exponent = pointPosition - 1
-        if exponent < -4 || exponent >= 21 {
+        if exponent < -4 || exponent >= 6 {
             out.append(digits.first!)
             if digits.count > 1 {
                 out.append(".")

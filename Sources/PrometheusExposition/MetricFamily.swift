@@ -65,12 +65,18 @@ public struct MetricFamily: Sendable, Hashable {
 }
 
 extension Sample {
-    /// Orders samples as Prometheus' client library does: label pairs compared in turn.
+    /// Orders samples as Prometheus' Go client does (`NormalizeMetricFamilies`): fewer labels
+    /// first, then label values compared position by position (labels are sorted by name);
+    /// label names break the remaining ties so the order is always the same.
     static func precedes(_ lhs: Sample, _ rhs: Sample) -> Bool {
-        for (left, right) in zip(lhs.labels, rhs.labels) where left != right {
-            return left < right
+        if lhs.labels.count != rhs.labels.count { return lhs.labels.count < rhs.labels.count }
+        for (left, right) in zip(lhs.labels, rhs.labels) where left.value != right.value {
+            return left.value < right.value
         }
-        return lhs.labels.count < rhs.labels.count
+        for (left, right) in zip(lhs.labels, rhs.labels) where left.name != right.name {
+            return left.name < right.name
+        }
+        return false
     }
 }
 

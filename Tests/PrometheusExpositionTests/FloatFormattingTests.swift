@@ -1,0 +1,58 @@
+import Testing
+
+@testable import PrometheusExposition
+
+@Suite struct FloatFormattingTests {
+    /// Expected strings are Go's `strconv.FormatFloat(v, 'g', -1, 64)`, as prometheus/common writes.
+    @Test(arguments: [
+        (1.0, "1"), (0.0, "0"), (-1.0, "-1"), (0.5, "0.5"), (42.0, "42"), (123_456.0, "123456"),
+        (1_000_000.0, "1e+06"), (1_234_567.0, "1.234567e+06"), (1_763_912_345.0, "1.763912345e+09"),
+        (1_763_912_345.25, "1.76391234525e+09"), (0.0001, "0.0001"), (0.00001, "1e-05"), (1.5e-7, "1.5e-07"),
+        (3.14159, "3.14159"), (-2.5, "-2.5"), (1e21, "1e+21"), (1e100, "1e+100"), (0.1 + 0.2, "0.30000000000000004"),
+        (Double.nan, "NaN"), (Double.infinity, "+Inf"), (-Double.infinity, "-Inf"), (5e-324, "5e-324"),
+        (999_999.0, "999999"), (100.0, "100"), (-0.0, "0"),
+    ])
+    func textFormatMatchesGo(value: Double, expected: String) {
+        #expect(FloatFormatting.text(value) == expected)
+    }
+
+    @Test(arguments: [
+        (1.0, "1.0"), (0.0, "0.0"), (-1.0, "-1.0"), (42.0, "42.0"), (0.5, "0.5"), (1_000_000.0, "1e+06"),
+        (Double.nan, "NaN"), (Double.infinity, "+Inf"),
+    ])
+    func openMetricsAddsPointZeroToIntegers(value: Double, expected: String) {
+        #expect(FloatFormatting.openMetrics(value) == expected)
+    }
+}
+
+@Suite struct EscapingTests {
+    @Test func helpEscapesBackslashAndNewlineOnlyInText() {
+        #expect(Escaping.help("a\\b\nc\"d", escapeQuotes: false) == "a\\\\b\\nc\"d")
+        #expect(Escaping.help("a\\b\nc\"d", escapeQuotes: true) == "a\\\\b\\nc\\\"d")
+    }
+
+    @Test func labelValuesEscapeQuotesBackslashesAndNewlines() {
+        #expect(Escaping.labelValue(#"say "hi"\n"#) == #"say \"hi\"\\n"#)
+        #expect(Escaping.labelValue("line\nbreak") == "line\\nbreak")
+        #expect(Escaping.labelValue("plain-value") == "plain-value")
+        #expect(Escaping.labelValue("ünïcode ✓") == "ünïcode ✓")
+    }
+}
+
+@Suite struct NegotiationTests {
+    @Test(arguments: [
+        (nil as String?, ExpositionFormat.text),
+        ("", .text),
+        ("text/plain", .text),
+        ("*/*", .text),
+        ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1", .openMetrics),
+        ("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1", .openMetrics),
+        ("text/plain;version=0.0.4;q=0.9,application/openmetrics-text;version=1.0.0;q=0.5", .text),
+        ("application/openmetrics-text; version=2.0.0", .text),
+        ("application/openmetrics-text;q=0", .text),
+        ("application/openmetrics-text", .openMetrics),
+    ])
+    func acceptHeaderPicksFormat(accept: String?, expected: ExpositionFormat) {
+        #expect(ExpositionFormat.negotiate(accept: accept) == expected)
+    }
+}
