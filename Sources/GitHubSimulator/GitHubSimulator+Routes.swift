@@ -83,7 +83,7 @@ extension GitHubSimulator {
                 return scopeError(accepted: "manage_billing:copilot, read:enterprise")
             }
             let rows = scenario.enterpriseSeats(parts[1])
-            let users = Set(rows.map(\.login)).count
+            let users = scenario.enterpriseBilledUsers(parts[1])
             let ids = Dictionary(uniqueKeysWithValues: scenario.organizations.map { ($0.login, $0.id) })
             return seatPage(rows, total: users, request: request, ids: ids, base: base)
         case 1 where parts[0] == "rate_limit":
@@ -97,7 +97,7 @@ extension GitHubSimulator {
 
     /// One page of seats, with GitHub's `Link` header.
     func seatPage(_ rows: [SimulatedSeat], total: Int, request: HTTPRequest, ids: [String: Int], base: String) -> HTTPResponse {
-        let perPage = min(100, max(1, Int(request.queryValue("per_page") ?? "") ?? 50))
+        let perPage = min(maxPerPage, max(1, Int(request.queryValue("per_page") ?? "") ?? min(50, maxPerPage)))
         let page = max(1, Int(request.queryValue("page") ?? "") ?? 1)
         let lastPage = max(1, (rows.count + perPage - 1) / perPage)
         let start = min(rows.count, (page - 1) * perPage)

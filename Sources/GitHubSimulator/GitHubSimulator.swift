@@ -25,6 +25,8 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     /// Token → its classic scopes.
     public let tokens: [String: [String]]
     public let rateLimit: Int
+    /// The largest `per_page` honoured (GitHub: 100); tests lower it to force many pages.
+    public let maxPerPage: Int
     let clock: any WallClock
     let started: Double
     let server: Mutex<HTTPServer?> = Mutex(nil)
@@ -33,9 +35,10 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
 
     public init(
         scenario: SimulatorScenario, tokens: [String: [String]] = [GitHubSimulator.demoToken: GitHubSimulator.allScopes],
-        rateLimit: Int = 5_000, clock: any WallClock = SystemClock(), maxLogEntries: Int = 100_000
+        rateLimit: Int = 5_000, maxPerPage: Int = 100, clock: any WallClock = SystemClock(), maxLogEntries: Int = 100_000
     ) {
         self.tokens = tokens
+        self.maxPerPage = maxPerPage
         self.rateLimit = rateLimit
         self.clock = clock
         self.started = clock.now()

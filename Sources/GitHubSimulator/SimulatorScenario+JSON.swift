@@ -47,7 +47,7 @@ extension SimulatedSeat {
             ("last_authenticated_at", JSONText.string(lastActivityAt.map(RFC3339.timestamp))),
         ]
         if let planType { pairs.append(("plan_type", JSONText.quote(planType))) }
-        pairs += [("assignee", assignee), ("organization", organizationJSON), ("assigning_team", team)]
+        pairs += [("assignee", login.isEmpty ? "null" : assignee), ("organization", organizationJSON), ("assigning_team", team)]
         return JSONText.object(pairs)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 
 /// One simulated seat assignment row.
 public struct SimulatedSeat: Sendable, Hashable {
+    /// The assignee's login; empty for a row whose assignee is null (a deleted account).
     public var login: String
     public var userID: Int
     public var organization: String
@@ -90,6 +91,12 @@ public struct SimulatorScenario: Sendable, Hashable {
 
     public func enterprise(_ slug: String) -> SimulatedEnterprise? {
         enterprises.first { $0.slug.lowercased() == slug.lowercased() }
+    }
+
+    /// Users an enterprise is billed for: each login once, and each row without an assignee.
+    public func enterpriseBilledUsers(_ slug: String) -> Int {
+        let rows = enterpriseSeats(slug)
+        return Set(rows.map(\.login).filter { !$0.isEmpty }).count + rows.filter(\.login.isEmpty).count
     }
 
     /// Every seat row of an enterprise: one per organization granting it, so a user in two

@@ -53,7 +53,11 @@ extension Configuration {
             case "github.app-client-id": config.appClientID = try value()
             case "github.app-private-key-file": config.appPrivateKeyFile = try value()
             case "github.app-installation-id": config.appInstallationID = try value()
-            case "github.request-timeout": config.requestTimeout = try duration(try value(), flag: flag)
+            case "github.request-timeout":
+                config.requestTimeout = try duration(try value(), flag: flag)
+                guard config.requestTimeout >= 1 else {
+                    throw ConfigurationError("--github.request-timeout must be at least 1s.")
+                }
             case "collector.seats.idle-days":
                 guard let days = Int(try value()), days >= 0, days <= 3650 else {
                     throw ConfigurationError("--collector.seats.idle-days must be a whole number of days from 0 to 3650.")

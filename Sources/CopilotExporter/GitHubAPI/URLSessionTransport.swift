@@ -9,8 +9,11 @@ public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
     private let timeout: Double
 
-    /// - Parameter timeout: seconds one request may take, connection to last byte.
+    /// - Parameter timeout: seconds one request may take, connection to last byte. At least
+    ///   1 s: swift-corelibs-foundation on Linux was seen here to fail a request at once when
+    ///   given a fraction of a second (it reaches libcurl as whole seconds).
     public init(timeout: Double = 30) {
+        let timeout = max(1, timeout)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData

@@ -1,0 +1,65 @@
+import CopilotExporter
+import Foundation
+import GitHubSimulator
+import Synchronization
+
+/// Collects the API observations a client reports.
+final class ObservationLog: Sendable {
+    let entries = Mutex<[APIObservation]>([])
+    func append(_ observation: APIObservation) { entries.withLock { $0.append(observation) } }
+    var codes: [String] { entries.withLock { $0.map(\.code) } }
+}
+
+/// A simulator on loopback and a production-transport client pointed at it, with a manual
+/// clock so retry waits are recorded instead of slept.
+struct SimulatorHarness {
+    let simulator: GitHubSimulator
+    let clock: ManualClock
+    let client: GitHubClient
+    let observations: ObservationLog
+
+    init(
+        scenario: SimulatorScenario, token: String = GitHubSimulator.demoToken,
+        tokens: [String: [String]] = [GitHubSimulator.demoToken: GitHubSimulator.allScopes], maxPerPage: Int = 100,
+        timeout: Double = 5
+    ) throws {
+        simulator = GitHubSimulator(scenario: scenario, tokens: tokens, maxPerPage: maxPerPage)
+        try simulator.start()
+        clock = ManualClock(now: Date().timeIntervalSince1970)
+        let observations = ObservationLog()
+        self.observations = observations
+        client = GitHubClient(
+            baseURL: simulator.baseURL, transport: URLSessionTransport(timeout: timeout), credentials: StaticToken(token),
+            clock: clock, retry: RetryPolicy(maxAttempts: 4, baseDelay: 1, maxDelay: 30, maxInlineWait: 60),
+            observe: { observations.append($0) })
+    }
+
+    func stop() async { await simulator.stop() }
+}
+
+/// A small organization for client tests: `n` seats in org `acme`, and enterprise `ent` owning it.
+func smallScenario(seats n: Int) -> SimulatorScenario {
+    let now = Date().timeIntervalSince1970
+    let seats = (0..<n).map { index in
+        SimulatedSeat(login: "user\(index)", userID: index + 1, organization: "acme", createdAt: now - 86_400 * 40, lastActivityAt: now - 3600, lastActivityEditor: "vscode/1")
+    }
+    return SimulatorScenario(
+        organizations: [SimulatedOrganization(login: "acme", id: 1, seats: seats)],
+        enterprises: [SimulatedEnterprise(slug: "ent", organizations: ["acme"])])
+}
+
+/// Parses a text-format exposition into `name{labels}` → value, for whole-value assertions.
+func parseExposition(_ text: String) -> [String: Double] {
+    var values: [String: Double] = [:]
+    for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+        guard let space = line.lastIndex(of: " ") else { continue }
+        let value = line[line.index(after: space)...]
+        values[String(line[..<space])] = value == "+Inf" ? .infinity : value == "NaN" ? .nan : Double(value)
+    }
+    return values
+}
+
+/// One HTTP GET over loopback with the production transport.
+func httpGet(_ url: String, headers: [String: String] = [:]) async throws -> TransportResponse {
+    try await URLSessionTransport(timeout: 10).send(TransportRequest(url: url, headers: headers))
+}
