@@ -1,0 +1,58 @@
+import PrometheusExposition
+import Testing
+
+@testable import CopilotExporter
+
+@Suite struct ExporterRouterTests {
+    static let families = [MetricFamily(name: "github_copilot_seats", help: "Seats.", samples: [Sample(["org": "acme"], 5)])]
+
+    func router(ready: Bool) -> ExporterRouter {
+        ExporterRouter(
+            telemetryPath: "/metrics", publisher: SnapshotPublisher(RenderedSnapshot.render(Self.families, ready: ready)), version: "test")
+    }
+
+    func get(_ target: String, method: String = "GET", headers: [(String, String)] = [], ready: Bool = true) -> HTTPResponse {
+        router(ready: ready).handle(HTTPRequest(method: method, target: target, headers: [("Host", "h")] + headers))
+    }
+
+    @Test func servesTextByDefaultAndOpenMetricsWhenAsked() {
+        let text = get("/metrics")
+        #expect(text.status == 200)
+        #expect(text.header("content-type") == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(String(decoding: text.body, as: UTF8.self) == "# HELP github_copilot_seats Seats.\n# TYPE github_copilot_seats gauge\ngithub_copilot_seats{org=\"acme\"} 5\n")
+        let om = get("/metrics", headers: [("Accept", "application/openmetrics-text;version=1.0.0,text/plain;q=0.5")])
+        #expect(om.header("content-type") == "application/openmetrics-text; version=1.0.0; charset=utf-8")
+        #expect(String(decoding: om.body, as: UTF8.self).hasSuffix("github_copilot_seats{org=\"acme\"} 5.0\n# EOF\n"))
+    }
+
+    @Test func gzipWhenAcceptEncodingAllowsIt() throws {
+        let zipped = get("/metrics", headers: [("Accept-Encoding", "gzip, deflate")])
+        #expect(zipped.header("content-encoding") == "gzip")
+        #expect(try Gzip.decompress(zipped.body) == get("/metrics").body)
+        #expect(get("/metrics", headers: [("Accept-Encoding", "gzip;q=0")]).header("content-encoding") == nil)
+        #expect(get("/metrics", headers: [("Accept-Encoding", "br")]).header("content-encoding") == nil)
+        #expect(get("/metrics", headers: [("Accept-Encoding", "*")]).header("content-encoding") == "gzip")
+    }
+
+    @Test func healthAndReadiness() {
+        #expect(get("/-/healthy", ready: false).status == 200)
+        #expect(get("/-/ready", ready: false).status == 503)
+        #expect(get("/-/ready", ready: true).status == 200)
+        #expect(String(decoding: get("/").body, as: UTF8.self).contains("href=\"/metrics\""))
+    }
+
+    @Test func unknownPathsAndMethods() {
+        #expect(get("/nope").status == 404)
+        let post = get("/metrics", method: "POST")
+        #expect(post.status == 405)
+        #expect(post.header("allow") == "GET, HEAD")
+        #expect(get("/metrics", method: "HEAD").status == 200)
+    }
+
+    @Test(arguments: ["", "github_copilot_seats 1"])
+    func acceptsGzipParsing(_ unused: String) {
+        #expect(ExporterRouter.acceptsGzip("identity, gzip;q=0.5"))
+        #expect(!ExporterRouter.acceptsGzip(nil))
+        #expect(!ExporterRouter.acceptsGzip("*;q=0"))
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import PrometheusExposition
+import Testing
+
+@testable import CopilotExporter
+
+/// The server over loopback: malformed input, limits, keep-alive, pipelining, shutdown.
+@Suite struct HTTPServerTests {
+    static func start(_ configuration: HTTPServer.Configuration = .init(host: "127.0.0.1", port: 0)) throws -> (HTTPServer, Int) {
+        let families = [MetricFamily(name: "up_test", help: "h", samples: [Sample(value: 1)])]
+        let router = ExporterRouter(
+            telemetryPath: "/metrics", publisher: SnapshotPublisher(RenderedSnapshot.render(families, ready: true)), version: "t")
+        let server = HTTPServer(configuration: configuration, handler: router)
+        return (server, try server.start())
+    }
+
+    @Test func aMalformedRequestGets400AndTheServerKeepsServing() async throws {
+        let (server, port) = try Self.start()
+        let bad = try RawClient(port: port)
+        bad.send("BLAH\r\n\r\n")
+        #expect(bad.readAll().hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
+        let response = try await httpGet("http://127.0.0.1:\(port)/metrics")
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == "# HELP up_test h\n# TYPE up_test gauge\nup_test 1\n")
+        await server.shutdown(grace: 1)
+    }
+
+    @Test func keepAliveAndPipelinedRequestsAreAnsweredInOrder() throws {
+        let (server, port) = try Self.start()
+        defer { Task { await server.shutdown(grace: 1) } }
+        let client = try RawClient(port: port)
+        client.send("GET /-/healthy HTTP/1.1\r\nHost: h\r\n\r\nGET /nope HTTP/1.1\r\nHost: h\r\n\r\nHEAD /metrics HTTP/1.1\r\nHost: h\r\n\r\n")
+        let text = client.readResponses(3)
+        let statuses = text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { $0.hasPrefix("HTTP/1.1 ") }
+        #expect(statuses == ["HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"])
+        let body = "# HELP up_test h\n# TYPE up_test gauge\nup_test 1\n"
+        #expect(text.hasSuffix("Content-Length: \(body.utf8.count)\r\nConnection: keep-alive\r\n\r\n"), "HEAD sends the length but no body")
+    }
+
+    @Test func http10WithoutKeepAliveIsClosedAfterTheResponse() throws {
+        let (server, port) = try Self.start()
+        defer { Task { await server.shutdown(grace: 1) } }
+        let client = try RawClient(port: port)
+        client.send("GET /-/healthy HTTP/1.0\r\n\r\n")
+        let text = client.readAll()
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(text.contains("Connection: close\r\n"))
+    }
+
+    @Test func oversizedHeadersGet431() throws {
+        let (server, port) = try Self.start()
+        defer { Task { await server.shutdown(grace: 1) } }
+        let client = try RawClient(port: port)
+        client.send("GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + String(repeating: "a", count: 20_000) + "\r\n\r\n")
+        #expect(client.readAll().hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"))
+    }
+
+    @Test func aSlowClientIsCutOffAtTheReadDeadline() async throws {
+        let (server, port) = try Self.start(.init(host: "127.0.0.1", port: 0, requestReadTimeout: 1, idleTimeout: 5))
+        let slow = try RawClient(port: port)
+        slow.send("GET /metrics HTTP/1.1\r\n")
+        let started = Date()
+        let text = slow.readAll(timeout: 5)
+        #expect(text.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"))
+        #expect(Date().timeIntervalSince(started) < 4)
+        #expect(try await httpGet("http://127.0.0.1:\(port)/-/healthy").status == 200)
+        await server.shutdown(grace: 1)
+    }
+
+    @Test func connectionsOverTheLimitGet503() throws {
+        let (server, port) = try Self.start(.init(host: "127.0.0.1", port: 0, maxConnections: 2))
+        defer { Task { await server.shutdown(grace: 1) } }
+        let first = try RawClient(port: port)
+        let second = try RawClient(port: port)
+        first.send("GET /-/healthy HTTP/1.1\r\nHost: h\r\n\r\n")
+        second.send("GET /-/healthy HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(first.readResponses(1).hasPrefix("HTTP/1.1 200"))
+        #expect(second.readResponses(1).hasPrefix("HTTP/1.1 200"))
+        let third = try RawClient(port: port)
+        #expect(third.readAll().hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
+    }
+
+    @Test func shutdownClosesIdleConnectionsAndStopsAccepting() async throws {
+        let (server, port) = try Self.start()
+        let idle = try RawClient(port: port)
+        idle.send("GET /-/healthy HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(idle.readResponses(1).hasPrefix("HTTP/1.1 200"))
+        let started = Date()
+        await server.shutdown(grace: 5)
+        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(server.connectionCounts.open == 0)
+        #expect((try? RawClient(port: port)) == nil)
+    }
+}
