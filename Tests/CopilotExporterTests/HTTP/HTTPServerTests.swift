@@ -31,7 +31,7 @@ import Testing
         let client = try RawClient(port: port)
         client.send("GET /-/healthy HTTP/1.1\r\nHost: h\r\n\r\nGET /nope HTTP/1.1\r\nHost: h\r\n\r\nHEAD /metrics HTTP/1.1\r\nHost: h\r\n\r\n")
         let text = client.readResponses(3)
-        let statuses = text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { $0.hasPrefix("HTTP/1.1 ") }
+        let statuses = byteLines(text).filter { $0.hasPrefix("HTTP/1.1 ") }
         #expect(statuses == ["HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"])
         let body = "# HELP up_test h\n# TYPE up_test gauge\nup_test 1\n"
         #expect(text.hasSuffix("Content-Length: \(body.utf8.count)\r\nConnection: keep-alive\r\n\r\n"), "HEAD sends the length but no body")

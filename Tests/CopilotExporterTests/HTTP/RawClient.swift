@@ -50,11 +50,19 @@ final class RawClient {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &spec, socklen_t(MemoryLayout<timeval>.size))
         while Date() < deadline {
             let text = String(decoding: out, as: UTF8.self)
-            if text.components(separatedBy: "HTTP/1.1 ").count - 1 >= count, text.hasSuffix("\n") { break }
+            if byteLines(text).filter({ $0.hasPrefix("HTTP/1.1 ") }).count >= count, out.last == 0x0A { break }
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n == 0 { break }
             if n > 0 { out += buffer[0..<n] }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Lines of `text` split at LF bytes with a trailing CR removed (Swift's String treats CRLF as
+/// one character, so character-based splitting would miss it).
+func byteLines(_ text: String) -> [String] {
+    Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+        String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
     }
 }
