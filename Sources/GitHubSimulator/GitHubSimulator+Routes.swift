@@ -13,8 +13,8 @@ extension GitHubSimulator {
             return error(401, "Bad credentials")
         }
         let scopeHeader = ("X-OAuth-Scopes", scopes.joined(separator: ", "))
-        if let delay = takeDelay(path: path) { Thread.sleep(forTimeInterval: delay) }
-        if let fault = takeFault(path: path) { return respond(to: fault, path: path, scopes: scopeHeader) }
+        if let delay = takeDelay(path: request.target) { Thread.sleep(forTimeInterval: delay) }
+        if let fault = takeFault(path: request.target) { return respond(to: fault, path: path, scopes: scopeHeader) }
 
         let now = clock.now()
         let budget = state.withLock { state -> (remaining: Int, reset: Double, spent: Bool) in

@@ -18,7 +18,8 @@ public enum SimulatorFault: Sendable, Hashable {
     case missingScope
 }
 
-/// When a fault applies: to requests whose path contains `pathContains` (all when nil), for
+/// When a fault applies: to requests whose target (path and query) contains `pathContains`
+/// (all when nil), for
 /// the next `count` matching requests (for ever when nil).
 public struct FaultRule: Sendable, Hashable {
     public var fault: SimulatorFault

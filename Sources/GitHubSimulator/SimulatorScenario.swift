@@ -158,7 +158,7 @@ extension SimulatorScenario {
                 var second = seat
                 second.organization = inCorp ? "acme-labs" : "acme-corp"
                 second.assigningTeam = nil
-                second.createdAt = created + 86_400 * Double(random.next(below: 30))
+                second.createdAt = min(now, created + 86_400 * Double(random.next(below: 30)))
                 second.pendingCancellationDate = nil
                 if let activity = seat.lastActivityAt {
                     second.lastActivityAt = max(second.createdAt, activity - 86_400 * Double(random.next(below: 10)))

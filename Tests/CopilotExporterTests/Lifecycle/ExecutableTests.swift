@@ -1,0 +1,139 @@
+import CopilotExporter
+import Foundation
+import GitHubSimulator
+import Glibc
+import Testing
+
+/// Runs the built `copilot_exporter` binary as a user would.
+@Suite(.serialized) struct ExecutableTests {
+    /// The binary beside the test bundle (SwiftPM builds it with the tests).
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("copilot_exporter")
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 60) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outURL = directory.appendingPathComponent("stdout")
+        let errURL = directory.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let stdout = try Data(contentsOf: outURL)
+        let stderr = try Data(contentsOf: errURL)
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func aBadFlagExits2WithOneSentence() throws {
+        let result = try Self.run(["--web.listen-adress=:1"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "copilot_exporter: unknown flag --web.listen-adress; run copilot_exporter --help for the list.\n")
+        let noToken = try Self.run(["--github.org=acme"])
+        #expect(noToken.status == 2)
+        #expect(noToken.stderr.contains("set GITHUB_TOKEN or --github.token-file"))
+        #expect(noToken.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func versionAndHelp() throws {
+        #expect(try Self.run(["--version"]).stdout == "copilot_exporter version \(ExporterApp.version)\n")
+        let help = try Self.run(["--help"])
+        #expect(help.status == 0)
+        for flag in ["--web.listen-address", "--web.telemetry-path", "--github.api-url", "--github.org", "--github.enterprise", "--github.token-file", "--collector.seats.idle-days", "--no-metrics.per-user", "--log.level", "--log.format", "--demo", "--demo.seats", "--once"] {
+            #expect(help.stdout.contains(flag), "\(flag)")
+        }
+    }
+
+    @Test func demoOncePrintsEverySeatFamilyAndExits0() throws {
+        let result = try Self.run(["--demo", "--demo.seats=250", "--once"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let values = parseExposition(result.stdout)
+        #expect(values["github_copilot_seats{enterprise=\"acme\"}"] == 250)
+        for family in ["github_copilot_seats_by_state", "github_copilot_seats_idle", "github_copilot_seats_never_active", "github_copilot_seats_by_editor", "github_copilot_seat_last_activity_timestamp_seconds", "github_copilot_seat_assigned_timestamp_seconds"] {
+            #expect(result.stdout.contains("# TYPE \(family) gauge\n"), "\(family)")
+        }
+    }
+
+    @Test func servesUntilSIGTERMThenExits0() async throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["--demo", "--web.listen-address=127.0.0.1:0"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var log = ""
+        var port: Int?
+        let deadline = Date().addingTimeInterval(20)
+        while port == nil && Date() < deadline {
+            let chunk = err.fileHandleForReading.availableData
+            log += String(decoding: chunk, as: UTF8.self)
+            if let range = log.range(of: "address=127.0.0.1:") {
+                port = Int(log[range.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        let listening = try #require(port, "no Listening line: \(log)")
+        var ready = 0
+        for _ in 0..<100 {
+            ready = try await httpGet("http://127.0.0.1:\(listening)/-/ready").status
+            if ready == 200 { break }
+            usleep(50_000)
+        }
+        #expect(ready == 200)
+        let metrics = try await httpGet("http://127.0.0.1:\(listening)/metrics", headers: ["Accept-Encoding": "gzip"])
+        #expect(metrics.status == 200)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func aRejectedTokenExits2AndTheTokenIsNeverPrinted() async throws {
+        let simulator = GitHubSimulator(scenario: smallScenario(seats: 3))
+        try simulator.start()
+        defer { Task { await simulator.stop() } }
+        let secret = "ghp_THISISTHESECRETTOKENVALUE0000000000"
+        let result = try Self.run(
+            ["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--web.listen-address=127.0.0.1:0", "--log.level=debug"],
+            environment: ["GITHUB_TOKEN": secret])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("GitHub rejected the token for GET /orgs/acme/copilot/billing (401 Bad credentials)"))
+        #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret))
+        #expect(simulator.requests.allSatisfy { $0.authorization == "Bearer \(secret)" })
+
+        let once = try Self.run(["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--once"], environment: ["GITHUB_TOKEN": secret])
+        #expect(once.status == 1)
+        #expect(once.stdout.contains("github_copilot_collector_success{collector=\"seats\",org=\"acme\"} 0"))
+        #expect(!once.stderr.contains(secret) && !once.stdout.contains(secret))
+    }
+
+    @Test func aTokenFileIsReadAndItsContentNeverPrinted() throws {
+        let simulator = GitHubSimulator(scenario: smallScenario(seats: 3))
+        try simulator.start()
+        defer { Task { await simulator.stop() } }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
+        try Data("\(GitHubSimulator.demoToken)\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try Self.run(["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--github.token-file=\(file.path)", "--once"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(parseExposition(result.stdout)["github_copilot_seats{org=\"acme\"}"] == 3)
+        let missing = try Self.run(["--github.org=acme", "--github.token-file=/nonexistent/token"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("cannot read the token file /nonexistent/token"))
+    }
+}
