@@ -82,8 +82,7 @@ extension GitHubSimulator {
             guard Set(scopes).intersection(["manage_billing:copilot", "read:enterprise", "admin:enterprise"]).count > 0 else {
                 return scopeError(accepted: "manage_billing:copilot, read:enterprise")
             }
-            let rows = scenario.enterpriseSeats(parts[1])
-            let users = scenario.enterpriseBilledUsers(parts[1])
+            let (rows, users) = enterpriseListing(parts[1])
             let ids = Dictionary(uniqueKeysWithValues: scenario.organizations.map { ($0.login, $0.id) })
             return seatPage(rows, total: users, request: request, ids: ids, base: base)
         case 1 where parts[0] == "rate_limit":
@@ -103,9 +102,10 @@ extension GitHubSimulator {
         let start = min(rows.count, (page - 1) * perPage)
         let slice = rows[start..<min(rows.count, start + perPage)]
         var body = "{\"total_seats\":\(total),\"seats\":["
+        body.reserveCapacity(slice.count * 2_000 + 64)
         for (index, seat) in slice.enumerated() {
             if index > 0 { body += "," }
-            body += seat.json(baseURL: base, organizationID: ids[seat.organization] ?? 0)
+            seat.appendJSON(to: &body, baseURL: base, organizationID: ids[seat.organization] ?? 0)
         }
         body += "]}"
         var response = json(body)

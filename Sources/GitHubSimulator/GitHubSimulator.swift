@@ -13,7 +13,11 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     public static let demoToken = "ghp_simulatorDemoToken0000000000000000"
 
     struct State {
-        var scenario: SimulatorScenario
+        var scenario: SimulatorScenario {
+            didSet { enterpriseRows = [:] }
+        }
+        /// Enterprise seat rows and billed users, derived from `scenario` once, not per page.
+        var enterpriseRows: [String: (rows: [SimulatedSeat], billed: Int)] = [:]
         var faults: [FaultRule] = []
         var log: [LoggedRequest] = []
         var remaining: Int
@@ -32,6 +36,17 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     let server: Mutex<HTTPServer?> = Mutex(nil)
     /// Keeps at most this many requests in the log (the oldest are dropped).
     public let maxLogEntries: Int
+
+    /// The rows and billed-user count of an enterprise, cached until the scenario changes.
+    func enterpriseListing(_ slug: String) -> (rows: [SimulatedSeat], billed: Int) {
+        state.withLock { state in
+            let key = slug.lowercased()
+            if let cached = state.enterpriseRows[key] { return cached }
+            let listing = (state.scenario.enterpriseSeats(slug), state.scenario.enterpriseBilledUsers(slug))
+            state.enterpriseRows[key] = listing
+            return listing
+        }
+    }
 
     public init(
         scenario: SimulatorScenario, tokens: [String: [String]] = [GitHubSimulator.demoToken: GitHubSimulator.allScopes],
