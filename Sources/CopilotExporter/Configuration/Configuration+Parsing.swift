@@ -58,6 +58,11 @@ extension Configuration {
                 guard config.requestTimeout >= 1 else {
                     throw ConfigurationError("--github.request-timeout must be at least 1s.")
                 }
+            case "github.requests-per-hour":
+                guard let budget = Double(try value()), budget >= 1 else {
+                    throw ConfigurationError("--github.requests-per-hour must be a positive number, such as 2500.")
+                }
+                config.requestsPerHour = budget
             case "collector.seats.idle-days":
                 guard let days = Int(try value()), days >= 0, days <= 3650 else {
                     throw ConfigurationError("--collector.seats.idle-days must be a whole number of days from 0 to 3650.")
@@ -118,6 +123,7 @@ extension Configuration {
                     throw ConfigurationError("unknown collector '\(collectorName)' in --\(flag); collectors are \(names).")
                 }
                 intervals[collector] = try Self.duration(try next(), flag: flag)
+                explicitIntervals.insert(collector)
                 return
             }
             guard let collector = CollectorName(rawValue: rest) else {

@@ -15,6 +15,11 @@ public struct Configuration: Sendable, Equatable {
     public var appInstallationID: String?
     public var enabledCollectors: Set<CollectorName> = Set(CollectorName.allCases)
     public var intervals: [CollectorName: Double] = Configuration.defaultIntervals
+    /// Collectors whose interval was given on the command line (and is then not stretched).
+    public var explicitIntervals: Set<CollectorName> = []
+    /// Rate-limited requests an hour that default intervals may spend in all: half of a
+    /// personal access token's 5,000, leaving room for the token's other users.
+    public var requestsPerHour = 2_500.0
     public var idleDays = 30
     public var perUser = true
     public var logLevel = Logger.Level.info

@@ -65,6 +65,13 @@ public struct GitHubClient: Sendable {
         self.observe = observe
     }
 
+    /// The same client, reporting exchanges to `observe` instead.
+    public func observing(_ observe: @escaping @Sendable (APIObservation) async -> Void) -> GitHubClient {
+        GitHubClient(
+            baseURL: baseURL, transport: transport, credentials: credentials, clock: clock, retry: retry, state: state,
+            userAgent: userAgent, apiVersion: apiVersion, observe: observe)
+    }
+
     /// The absolute URL of an API path with query parameters (percent-encoded).
     public func url(_ path: String, query: [(String, String)] = []) -> String {
         var url = baseURL + (path.hasPrefix("/") ? path : "/" + path)

@@ -36,6 +36,11 @@ public struct ExporterApp: Sendable {
                 jobs.append(PollJob(collector: collector, scope: scope, interval: configuration.intervals[name] ?? 300))
             }
         }
+        // Default intervals share the hourly request budget evenly among the jobs.
+        let share = configuration.requestsPerHour / Double(max(1, jobs.count))
+        for index in jobs.indices where !configuration.explicitIntervals.contains(jobs[index].collector.name) {
+            jobs[index].hourlyBudget = share
+        }
         return jobs
     }
 

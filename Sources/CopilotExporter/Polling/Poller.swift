@@ -1,15 +1,27 @@
 import Foundation
+import Synchronization
 
 /// One collector polling one scope on its own interval.
 public struct PollJob: Sendable {
     public var collector: any Collector
     public var scope: Scope
+    /// Seconds between attempts (the shortest, when `hourlyBudget` is set).
     public var interval: Double
+    /// When set, the wait after an attempt stretches so that this job spends at most this many
+    /// rate-limited requests an hour: `max(interval, requests × 3600 / hourlyBudget)`.
+    public var hourlyBudget: Double?
 
-    public init(collector: any Collector, scope: Scope, interval: Double) {
+    public init(collector: any Collector, scope: Scope, interval: Double, hourlyBudget: Double? = nil) {
         self.collector = collector
         self.scope = scope
         self.interval = interval
+        self.hourlyBudget = hourlyBudget
+    }
+
+    /// The wait before the next attempt after one that spent `requests` rate-limited requests.
+    public func nextInterval(afterSpending requests: Int) -> Double {
+        guard let hourlyBudget, hourlyBudget > 0 else { return interval }
+        return max(interval, Double(requests) * 3600 / hourlyBudget)
     }
 
     public var key: JobKey { JobKey(collector.name, scope) }
@@ -53,13 +65,21 @@ public struct Poller: Sendable {
             for job in jobs {
                 group.addTask {
                     var first = true
+                    var lastWait = job.interval
                     while !Task.isCancelled {
-                        let error = await attempt(job)
+                        let (error, spent) = await attempt(job)
                         if first, failOnCredentialProblem, let error, error.isCredentialProblem {
                             throw StartupFailure(description: error.description)
                         }
                         first = false
-                        try await context.clock.sleep(seconds: job.interval)
+                        let wait = job.nextInterval(afterSpending: spent)
+                        if wait > job.interval, abs(wait - lastWait) > job.interval {
+                            logger.info(
+                                "Polling less often to stay within the hourly request budget.",
+                                [("job", job.key.description), ("requests_per_poll", String(spent)), ("interval_seconds", String(Int(wait)))])
+                        }
+                        lastWait = wait
+                        try await context.clock.sleep(seconds: wait)
                     }
                 }
             }
@@ -67,25 +87,33 @@ public struct Poller: Sendable {
         }
     }
 
-    /// One attempt of one job; returns the GitHub error when it failed with one.
-    func attempt(_ job: PollJob) async -> GitHubAPIError? {
+    /// One attempt of one job; returns the GitHub error when it failed with one, and how many
+    /// requests it spent against the rate limit (a 304 is free).
+    func attempt(_ job: PollJob) async -> (GitHubAPIError?, Int) {
         let start = context.clock.now()
         let began = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
+        let spent = Atomic<Int>(0)
+        var jobContext = context
+        let forward = context.client.observe
+        jobContext.client = context.client.observing { observation in
+            if observation.code != "304" && observation.code != "error" { spent.add(1, ordering: .relaxed) }
+            await forward(observation)
+        }
         do {
-            let families = try await job.collector.collect(job.scope, context: context)
+            let families = try await job.collector.collect(job.scope, context: jobContext)
             let duration = elapsed()
             await store.recordSuccess(job.key, families: families, duration: duration, at: start)
             logger.debug("Collection succeeded.", [("job", job.key.description), ("duration_seconds", String(duration))])
-            return nil
+            return (nil, spent.load(ordering: .relaxed))
         } catch is CancellationError {
-            return nil
+            return (nil, spent.load(ordering: .relaxed))
         } catch {
             let sentence = "\(error)"
             if await store.recordFailure(job.key, error: sentence, duration: elapsed()) {
                 logger.error(sentence, [("collector", job.collector.name.rawValue), (job.scope.labelName, job.scope.slug)])
             }
-            return error as? GitHubAPIError
+            return (error as? GitHubAPIError, spent.load(ordering: .relaxed))
         }
     }
 }
