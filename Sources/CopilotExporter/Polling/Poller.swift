@@ -103,7 +103,9 @@ public struct Poller: Sendable {
         do {
             let families = try await job.collector.collect(job.scope, context: jobContext)
             let duration = elapsed()
-            await store.recordSuccess(job.key, families: families, duration: duration, at: start)
+            if await store.recordSuccess(job.key, families: families, duration: duration, at: start) {
+                logger.info("Collection recovered.", [("collector", job.collector.name.rawValue), (job.scope.labelName, job.scope.slug)])
+            }
             logger.debug("Collection succeeded.", [("job", job.key.description), ("duration_seconds", String(duration))])
             return (nil, spent.load(ordering: .relaxed))
         } catch is CancellationError {

@@ -52,9 +52,11 @@ public actor SnapshotStore {
         publisher.publish(RenderedSnapshot.render([], ready: jobs.isEmpty))
     }
 
-    /// Records a successful attempt and publishes.
-    public func recordSuccess(_ key: JobKey, families: [MetricFamily], duration: Double, at time: Double) {
+    /// Records a successful attempt and publishes. Returns true when the job had been failing.
+    @discardableResult
+    public func recordSuccess(_ key: JobKey, families: [MetricFamily], duration: Double, at time: Double) -> Bool {
         var state = jobs[key] ?? JobState()
+        let recovered = state.attempted && !state.success
         state.families = perUser ? families : families.compactMap(Self.withoutUsers)
         state.attempted = true
         state.success = true
@@ -63,6 +65,7 @@ public actor SnapshotStore {
         state.lastError = nil
         jobs[key] = state
         publish()
+        return recovered
     }
 
     /// Records a failed attempt, keeping the last good families, and publishes. Returns true
