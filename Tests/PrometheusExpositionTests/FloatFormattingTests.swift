@@ -9,7 +9,7 @@ import Testing
         (1_000_000.0, "1e+06"), (1_234_567.0, "1.234567e+06"), (1_763_912_345.0, "1.763912345e+09"),
         (1_763_912_345.25, "1.76391234525e+09"), (0.0001, "0.0001"), (0.00001, "1e-05"), (1.5e-7, "1.5e-07"),
         (3.14159, "3.14159"), (-2.5, "-2.5"), (1e21, "1e+21"), (1e100, "1e+100"), (0.1 + 0.2, "0.30000000000000004"),
-        (Double.nan, "NaN"), (Double.infinity, "+Inf"), (-Double.infinity, "-Inf"), (5e-324, "5e-324"),
+        (Double.nan, "NaN"), (Double.infinity, "+Inf"), (-Double.infinity, "-Inf"), (Double.leastNonzeroMagnitude, "5e-324"),
         (999_999.0, "999999"), (100.0, "100"), (-0.0, "0"),
     ])
     func textFormatMatchesGo(value: Double, expected: String) {
