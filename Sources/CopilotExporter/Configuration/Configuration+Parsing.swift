@@ -138,13 +138,13 @@ extension Configuration {
 
     func validate() throws(ConfigurationError) {
         if showHelp || showVersion { return }
-        if demo { return }
         if webConfigFile != nil {
             throw ConfigurationError("--web.config.file (TLS and basic auth) is not supported by this version yet; terminate TLS in front of the exporter or omit the flag.")
         }
         if appClientID != nil || appPrivateKeyFile != nil || appInstallationID != nil {
             throw ConfigurationError("GitHub App authentication (--github.app-*) is not supported by this version yet; use a personal access token in GITHUB_TOKEN or --github.token-file.")
         }
+        if demo { return }
         if organizations.isEmpty && enterprises.isEmpty {
             throw ConfigurationError("nothing to watch: give --github.org=LOGIN and/or --github.enterprise=SLUG, or run with --demo.")
         }

@@ -60,6 +60,8 @@ import Testing
         (["--github.org=a", "--github.api-url=api.github.com"], ["GITHUB_TOKEN": "t"], "http(s) URL"),
         (["--github.org=a", "--once=yes"], ["GITHUB_TOKEN": "t"], "takes no value"),
         (["stray"], ["GITHUB_TOKEN": "t"], "unexpected argument"),
+        (["--demo", "--web.config.file=web.yml"], [:], "not supported by this version yet"),
+        (["--github.org=a", "--github.app-client-id=Iv1.x"], ["GITHUB_TOKEN": "t"], "use a personal access token"),
     ])
     func badInputIsOneSentenceThatSaysWhatToDo(arguments: [String], environment: [String: String], fragment: String) {
         do {
