@@ -71,6 +71,6 @@ public struct SeatStatistics: Sendable, Equatable {
         guard let first = editor?.split(separator: "/", omittingEmptySubsequences: false).first,
             !first.isEmpty
         else { return "unknown" }
-        return first.lowercased()
+        return String(first)
     }
 }

@@ -18,14 +18,19 @@ public enum RFC3339 {
         var index = 19
         if index < b.count, b[index] == 0x2E {
             index += 1
-            var scale = 0.1
+            var fraction = 0
+            var scale = 1
             let start = index
             while index < b.count, (0x30...0x39).contains(b[index]) {
-                seconds += Double(b[index] - 0x30) * scale
-                scale /= 10
+                if scale < 1_000_000_000 {
+                    fraction = fraction * 10 + Int(b[index] - 0x30)
+                    scale *= 10
+                }
                 index += 1
             }
             guard index > start else { return nil }
+            // One correctly rounded division and addition: no error accumulates digit by digit.
+            seconds += Double(fraction) / Double(scale)
         }
         guard index < b.count else { return nil }
         switch b[index] {

@@ -24,7 +24,7 @@ import Testing
         let statistics = SeatStatistics(seats: seats, now: Self.now, idleDays: 30)
         #expect(statistics.idle == 2)  // stale and oldNever; exactly30 is not older than 30 days
         #expect(statistics.neverActive == 2)
-        #expect(statistics.byEditor == ["vscode": 2, "jetbrains-iu": 1, "none": 2])
+        #expect(statistics.byEditor == ["vscode": 2, "JetBrains-IU": 1, "none": 2])
         #expect(statistics.users.first { $0.login == "newNever" }?.lastActivity == nil)
     }
 
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("vscode/1.77.3/copilot/1.86.82", "vscode"), ("JetBrains-IC/2024.3", "jetbrains-ic"), ("copilot-cli", "copilot-cli"),
+        ("vscode/1.77.3/copilot/1.86.82", "vscode"), ("JetBrains-IC/2024.3", "JetBrains-IC"), ("copilot-cli", "copilot-cli"),
         ("", "unknown"), (nil as String?, "unknown"), ("/x", "unknown"),
     ])
     func editorIsTheFirstSegment(editor: String?, expected: String) {

@@ -52,13 +52,13 @@ import Testing
         "github_copilot_seats_idle": ["{org=\"north\"}": 2, "{org=\"south\"}": 3, "{enterprise=\"globex\"}": 4],
         "github_copilot_seats_never_active": ["{org=\"north\"}": 2, "{org=\"south\"}": 1, "{enterprise=\"globex\"}": 3],
         "github_copilot_seats_by_editor": [
-            "{editor=\"vscode\",org=\"north\"}": 1, "{editor=\"jetbrains-iu\",org=\"north\"}": 1, "{editor=\"none\",org=\"north\"}": 2,
+            "{editor=\"vscode\",org=\"north\"}": 1, "{editor=\"JetBrains-IU\",org=\"north\"}": 1, "{editor=\"none\",org=\"north\"}": 2,
             "{editor=\"copilot-cli\",org=\"north\"}": 1,
-            "{editor=\"neovim\",org=\"south\"}": 1, "{editor=\"xcode\",org=\"south\"}": 1, "{editor=\"vscode\",org=\"south\"}": 1,
+            "{editor=\"Neovim\",org=\"south\"}": 1, "{editor=\"Xcode\",org=\"south\"}": 1, "{editor=\"vscode\",org=\"south\"}": 1,
             "{editor=\"none\",org=\"south\"}": 1,
-            "{editor=\"vscode\",enterprise=\"globex\"}": 2, "{editor=\"jetbrains-iu\",enterprise=\"globex\"}": 1,
+            "{editor=\"vscode\",enterprise=\"globex\"}": 2, "{editor=\"JetBrains-IU\",enterprise=\"globex\"}": 1,
             "{editor=\"none\",enterprise=\"globex\"}": 3, "{editor=\"copilot-cli\",enterprise=\"globex\"}": 1,
-            "{editor=\"xcode\",enterprise=\"globex\"}": 1,
+            "{editor=\"Xcode\",enterprise=\"globex\"}": 1,
         ],
         "github_copilot_seat_last_activity_timestamp_seconds": [
             "{org=\"north\",user=\"alice\"}": 1_795_075_200, "{org=\"north\",user=\"bob\"}": 1_790_726_400,
