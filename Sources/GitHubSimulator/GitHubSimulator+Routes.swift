@@ -1,6 +1,6 @@
 import CopilotExporter
-import Synchronization
 import Foundation
+import Synchronization
 
 extension GitHubSimulator {
     /// Authentication, faults, rate limit, routing, ETag: in GitHub's order.
@@ -34,8 +34,13 @@ extension GitHubSimulator {
         }
         let etag = "W/\"\(String(FNV1a.hash(response.body), radix: 16))\""
         response.headers.append((name: "ETag", value: etag))
-        if let match = request.header("if-none-match"), match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
-            let notModified = HTTPResponse(status: 304, headers: response.headers.filter { $0.name != "Content-Type" }.map { ($0.name, $0.value) })
+        if let match = request.header("if-none-match"),
+            match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag })
+        {
+            let notModified = HTTPResponse(
+                status: 304,
+                headers: response.headers.filter { $0.name != "Content-Type" }.map { ($0.name, $0.value) }
+            )
             return withRateLimit(notModified, spend: false, now: now)
         }
         return withRateLimit(response, spend: true, now: now)
@@ -62,7 +67,9 @@ extension GitHubSimulator {
                 return scopeError(accepted: "manage_billing:copilot, read:org")
             }
             let breakdown = org.breakdown(now: now)
-            let keys = ["total", "added_this_cycle", "pending_invitation", "pending_cancellation", "active_this_cycle", "inactive_this_cycle"]
+            let keys = [
+                "total", "added_this_cycle", "pending_invitation", "pending_cancellation", "active_this_cycle", "inactive_this_cycle",
+            ]
             let body = JSONText.object([
                 ("seat_breakdown", JSONText.object(keys.map { ($0, String(breakdown[$0] ?? 0)) })),
                 ("seat_management_setting", "\"assign_selected\""), ("ide_chat", "\"enabled\""),
@@ -171,9 +178,11 @@ extension GitHubSimulator {
             let org = path.split(separator: "/").dropFirst().first.map(String.init) ?? "org"
             var response = error(
                 403,
-                "Resource protected by organization SAML enforcement. You must grant your personal token access to this organization.")
+                "Resource protected by organization SAML enforcement. You must grant your personal token access to this organization."
+            )
             response.headers.append(
-                (name: "X-GitHub-SSO", value: "required; url=https://github.com/orgs/\(org)/sso?authorization_request=SIMULATED"))
+                (name: "X-GitHub-SSO", value: "required; url=https://github.com/orgs/\(org)/sso?authorization_request=SIMULATED")
+            )
             return withRateLimit(response, spend: true, now: now)
         case .missingScope:
             var response = scopeError(accepted: "manage_billing:copilot, read:org")

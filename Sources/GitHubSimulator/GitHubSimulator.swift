@@ -49,8 +49,12 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     }
 
     public init(
-        scenario: SimulatorScenario, tokens: [String: [String]] = [GitHubSimulator.demoToken: GitHubSimulator.allScopes],
-        rateLimit: Int = 5_000, maxPerPage: Int = 100, clock: any WallClock = SystemClock(), maxLogEntries: Int = 100_000
+        scenario: SimulatorScenario,
+        tokens: [String: [String]] = [GitHubSimulator.demoToken: GitHubSimulator.allScopes],
+        rateLimit: Int = 5_000,
+        maxPerPage: Int = 100,
+        clock: any WallClock = SystemClock(),
+        maxLogEntries: Int = 100_000
     ) {
         self.tokens = tokens
         self.maxPerPage = maxPerPage
@@ -70,7 +74,8 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     public func start(port: Int = 0) throws -> Int {
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: port, requestReadTimeout: 30, maxConnections: 1024, maxInFlight: 256),
-            handler: self)
+            handler: self
+        )
         let bound = try server.start()
         self.server.withLock { $0 = server }
         state.withLock { $0.baseURL = "http://127.0.0.1:\(bound)" }
@@ -114,8 +119,13 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         var headers: [String: String] = [:]
         for header in request.headers { headers[header.name.lowercased()] = header.value }
         let entry = LoggedRequest(
-            method: request.method, target: request.target, status: response.status,
-            authorization: request.header("authorization"), headers: headers, at: at)
+            method: request.method,
+            target: request.target,
+            status: response.status,
+            authorization: request.header("authorization"),
+            headers: headers,
+            at: at
+        )
         state.withLock {
             $0.log.append(entry)
             if $0.log.count > maxLogEntries { $0.log.removeFirst($0.log.count - maxLogEntries) }

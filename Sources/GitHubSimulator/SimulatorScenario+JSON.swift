@@ -47,7 +47,8 @@ extension SimulatedSeat {
             out += "{\"id\":\(FNV1a.hash(Array(slug.utf8)) % 100_000),\"node_id\":\"T_\(slug)\",\"url\":\"\(teamURL)\","
             out += "\"html_url\":\"https://github.com/orgs/\(organization)/teams/\(slug)\",\"name\":\"\(slug.capitalized)\","
             out += "\"slug\":\"\(slug)\",\"description\":null,\"privacy\":\"closed\",\"notification_setting\":\"notifications_enabled\","
-            out += "\"permission\":\"pull\",\"members_url\":\"\(teamURL)/members{/member}\",\"repositories_url\":\"\(teamURL)/repos\",\"parent\":null}"
+            out +=
+                "\"permission\":\"pull\",\"members_url\":\"\(teamURL)/members{/member}\",\"repositories_url\":\"\(teamURL)/repos\",\"parent\":null}"
         } else {
             out += "null"
         }

@@ -16,8 +16,14 @@ public struct SimulatedSeat: Sendable, Hashable {
     public var assigningTeam: String?
 
     public init(
-        login: String, userID: Int, organization: String, createdAt: Double, lastActivityAt: Double? = nil,
-        lastActivityEditor: String? = nil, pendingCancellationDate: String? = nil, planType: String? = "business",
+        login: String,
+        userID: Int,
+        organization: String,
+        createdAt: Double,
+        lastActivityAt: Double? = nil,
+        lastActivityEditor: String? = nil,
+        pendingCancellationDate: String? = nil,
+        planType: String? = "business",
         assigningTeam: String? = nil
     ) {
         self.login = login
@@ -150,9 +156,16 @@ extension SimulatorScenario {
             let inCorp = random.next(below: 100) < 70
             let both = random.next(below: 100) < 5
             let seat = SimulatedSeat(
-                login: login, userID: userID, organization: inCorp ? "acme-corp" : "acme-labs", createdAt: created,
-                lastActivityAt: activity, lastActivityEditor: editor, pendingCancellationDate: pending,
-                planType: "business", assigningTeam: team)
+                login: login,
+                userID: userID,
+                organization: inCorp ? "acme-corp" : "acme-labs",
+                createdAt: created,
+                lastActivityAt: activity,
+                lastActivityEditor: editor,
+                pendingCancellationDate: pending,
+                planType: "business",
+                assigningTeam: team
+            )
             if inCorp { corp.append(seat) } else { labs.append(seat) }
             if both {
                 var second = seat
@@ -171,7 +184,8 @@ extension SimulatorScenario {
                 SimulatedOrganization(login: "acme-corp", id: 9_001, seats: corp, pendingInvitation: 2),
                 SimulatedOrganization(login: "acme-labs", id: 9_002, seats: labs, pendingInvitation: 1),
             ],
-            enterprises: [SimulatedEnterprise(slug: "acme", organizations: ["acme-corp", "acme-labs"])])
+            enterprises: [SimulatedEnterprise(slug: "acme", organizations: ["acme-corp", "acme-labs"])]
+        )
     }
 
     static func nextMonthStart(_ now: Double) -> Double {

@@ -47,7 +47,8 @@ enum CopilotExporterMain {
             credentials = StaticToken(GitHubSimulator.demoToken)
             logger.info(
                 "Demo mode: serving against the built-in GitHub simulator.",
-                [("simulator", demo.baseURL), ("seats", String(configuration.demoSeats))])
+                [("simulator", demo.baseURL), ("seats", String(configuration.demoSeats))]
+            )
         } else if let file = configuration.tokenFile {
             do {
                 credentials = try TokenFile(path: file)

@@ -19,8 +19,10 @@ struct SimulatorHarness {
     let observations: ObservationLog
 
     init(
-        scenario: SimulatorScenario, token: String = GitHubSimulator.demoToken,
-        tokens: [String: [String]] = [GitHubSimulator.demoToken: GitHubSimulator.allScopes], maxPerPage: Int = 100,
+        scenario: SimulatorScenario,
+        token: String = GitHubSimulator.demoToken,
+        tokens: [String: [String]] = [GitHubSimulator.demoToken: GitHubSimulator.allScopes],
+        maxPerPage: Int = 100,
         timeout: Double = 5
     ) throws {
         simulator = GitHubSimulator(scenario: scenario, tokens: tokens, maxPerPage: maxPerPage)
@@ -29,9 +31,13 @@ struct SimulatorHarness {
         let observations = ObservationLog()
         self.observations = observations
         client = GitHubClient(
-            baseURL: simulator.baseURL, transport: URLSessionTransport(timeout: timeout), credentials: StaticToken(token),
-            clock: clock, retry: RetryPolicy(maxAttempts: 4, baseDelay: 1, maxDelay: 30, maxInlineWait: 60),
-            observe: { observations.append($0) })
+            baseURL: simulator.baseURL,
+            transport: URLSessionTransport(timeout: timeout),
+            credentials: StaticToken(token),
+            clock: clock,
+            retry: RetryPolicy(maxAttempts: 4, baseDelay: 1, maxDelay: 30, maxInlineWait: 60),
+            observe: { observations.append($0) }
+        )
     }
 
     func stop() async { await simulator.stop() }
@@ -41,11 +47,19 @@ struct SimulatorHarness {
 func smallScenario(seats n: Int) -> SimulatorScenario {
     let now = Date().timeIntervalSince1970
     let seats = (0..<n).map { index in
-        SimulatedSeat(login: "user\(index)", userID: index + 1, organization: "acme", createdAt: now - 86_400 * 40, lastActivityAt: now - 3600, lastActivityEditor: "vscode/1")
+        SimulatedSeat(
+            login: "user\(index)",
+            userID: index + 1,
+            organization: "acme",
+            createdAt: now - 86_400 * 40,
+            lastActivityAt: now - 3600,
+            lastActivityEditor: "vscode/1"
+        )
     }
     return SimulatorScenario(
         organizations: [SimulatedOrganization(login: "acme", id: 1, seats: seats)],
-        enterprises: [SimulatedEnterprise(slug: "ent", organizations: ["acme"])])
+        enterprises: [SimulatedEnterprise(slug: "ent", organizations: ["acme"])]
+    )
 }
 
 /// Parses a text-format exposition into `name{labels}` → value, for whole-value assertions.

@@ -29,16 +29,33 @@ import Testing
 
     @Test func breakdownIsComputedForTheCurrentMonth() {
         let org = SimulatedOrganization(
-            login: "o", id: 1,
+            login: "o",
+            id: 1,
             seats: [
                 SimulatedSeat(login: "a", userID: 1, organization: "o", createdAt: Self.now - 86_400, lastActivityAt: Self.now - 3600),
-                SimulatedSeat(login: "b", userID: 2, organization: "o", createdAt: Self.now - 90 * 86_400, lastActivityAt: Self.now - 40 * 86_400),
-                SimulatedSeat(login: "c", userID: 3, organization: "o", createdAt: Self.now - 90 * 86_400, pendingCancellationDate: "2026-12-01"),
-            ], pendingInvitation: 4)
-        #expect(org.breakdown(now: Self.now) == [
-            "total": 3, "added_this_cycle": 1, "pending_invitation": 4, "pending_cancellation": 1, "active_this_cycle": 1,
-            "inactive_this_cycle": 2,
-        ])
+                SimulatedSeat(
+                    login: "b",
+                    userID: 2,
+                    organization: "o",
+                    createdAt: Self.now - 90 * 86_400,
+                    lastActivityAt: Self.now - 40 * 86_400
+                ),
+                SimulatedSeat(
+                    login: "c",
+                    userID: 3,
+                    organization: "o",
+                    createdAt: Self.now - 90 * 86_400,
+                    pendingCancellationDate: "2026-12-01"
+                ),
+            ],
+            pendingInvitation: 4
+        )
+        #expect(
+            org.breakdown(now: Self.now) == [
+                "total": 3, "added_this_cycle": 1, "pending_invitation": 4, "pending_cancellation": 1, "active_this_cycle": 1,
+                "inactive_this_cycle": 2,
+            ]
+        )
     }
 
     @Test func seatJSONDecodesAsGitHubsSchemaWithNullAssigneeForDeletedUsers() throws {
@@ -51,7 +68,8 @@ import Testing
 }
 
 @Suite struct SimulatorHTTPTests {
-    func get(_ simulator: GitHubSimulator, _ target: String, token: String = GitHubSimulator.demoToken, etag: String? = nil) -> HTTPResponse {
+    func get(_ simulator: GitHubSimulator, _ target: String, token: String = GitHubSimulator.demoToken, etag: String? = nil) -> HTTPResponse
+    {
         var headers = [("Host", "h"), ("Authorization", "Bearer \(token)")]
         if let etag { headers.append(("If-None-Match", etag)) }
         return simulator.handle(HTTPRequest(method: "GET", target: target, headers: headers))
@@ -84,7 +102,9 @@ import Testing
     @Test func authenticationAndUnknownResources() {
         let simulator = GitHubSimulator(scenario: .demo(seats: 10, now: 1_795_176_000))
         #expect(get(simulator, "/orgs/acme-corp/copilot/billing", token: "wrong").status == 401)
-        #expect(simulator.handle(HTTPRequest(method: "GET", target: "/orgs/acme-corp/copilot/billing", headers: [("Host", "h")])).status == 401)
+        #expect(
+            simulator.handle(HTTPRequest(method: "GET", target: "/orgs/acme-corp/copilot/billing", headers: [("Host", "h")])).status == 401
+        )
         #expect(get(simulator, "/orgs/nobody/copilot/billing").status == 404)
         #expect(get(simulator, "/enterprises/nobody/copilot/billing/seats").status == 404)
         #expect(simulator.requests.count == 4)

@@ -7,17 +7,26 @@ import Testing
 /// out of order, a family split in two parts, and an empty family (which is not written).
 let goldenFamilies: [MetricFamily] = [
     MetricFamily(
-        name: "github_copilot_seats", help: "Copilot seats currently billed.",
-        samples: [Sample(["org": "zeta"], 3), Sample(["org": "alpha"], 1_000_000), Sample(["enterprise": "acme"], 12)]),
+        name: "github_copilot_seats",
+        help: "Copilot seats currently billed.",
+        samples: [Sample(["org": "zeta"], 3), Sample(["org": "alpha"], 1_000_000), Sample(["enterprise": "acme"], 12)]
+    ),
     MetricFamily(
-        name: "github_copilot_api_requests_total", help: "GitHub API responses by HTTP status code.", type: .counter,
-        samples: [Sample(["code": "304"], 7), Sample(["code": "200"], 1234)]),
+        name: "github_copilot_api_requests_total",
+        help: "GitHub API responses by HTTP status code.",
+        type: .counter,
+        samples: [Sample(["code": "304"], 7), Sample(["code": "200"], 1234)]
+    ),
     MetricFamily(
-        name: "escape_test", help: "Help with a backslash \\ and a\nnewline and \"quotes\".",
-        samples: [Sample(["path": "C:\\dir", "msg": "say \"hi\"\nbye"], 0.5)]),
+        name: "escape_test",
+        help: "Help with a backslash \\ and a\nnewline and \"quotes\".",
+        samples: [Sample(["path": "C:\\dir", "msg": "say \"hi\"\nbye"], 0.5)]
+    ),
     MetricFamily(
-        name: "special_values", help: "NaN and infinities.",
-        samples: [Sample(["kind": "nan"], .nan), Sample(["kind": "inf"], .infinity), Sample(["kind": "neg"], -.infinity)]),
+        name: "special_values",
+        help: "NaN and infinities.",
+        samples: [Sample(["kind": "nan"], .nan), Sample(["kind": "inf"], .infinity), Sample(["kind": "neg"], -.infinity)]
+    ),
     MetricFamily(name: "timestamp_seconds", help: "A Unix time.", samples: [Sample(value: 1_763_912_345)]),
     MetricFamily(name: "github_copilot_seats", help: "ignored duplicate help", samples: [Sample(["org": "beta"], 0)]),
     MetricFamily(name: "empty_family", help: "Has no samples.", samples: []),
@@ -57,7 +66,10 @@ let goldenFamilies: [MetricFamily] = [
 
     @Test func samplesSortByLabelValuesLikeTheGoClient() {
         let family = MetricFamily(
-            name: "m", help: "h", samples: [Sample(["org": "aaa"], 1), Sample(["enterprise": "zzz"], 2), Sample([:], 3)])
+            name: "m",
+            help: "h",
+            samples: [Sample(["org": "aaa"], 1), Sample(["enterprise": "zzz"], 2), Sample([:], 3)]
+        )
         let text = String(decoding: ExpositionEncoder.encode([family], format: .text), as: UTF8.self)
         #expect(text == "# HELP m h\n# TYPE m gauge\nm 3\nm{org=\"aaa\"} 1\nm{enterprise=\"zzz\"} 2\n")
     }

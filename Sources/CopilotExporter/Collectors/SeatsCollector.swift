@@ -33,13 +33,20 @@ public struct SeatsCollector: Collector {
         }
         let statistics = SeatStatistics(seats: rows, now: context.clock.now(), idleDays: context.idleDays)
         return Self.families(
-            scope: scope, billed: breakdown?.total ?? totalSeats ?? statistics.users.count, breakdown: breakdown,
-            statistics: statistics, idleDays: context.idleDays)
+            scope: scope,
+            billed: breakdown?.total ?? totalSeats ?? statistics.users.count,
+            breakdown: breakdown,
+            statistics: statistics,
+            idleDays: context.idleDays
+        )
     }
 
     /// Maps the fetched figures to the CONTRACT seat families.
     static func families(
-        scope: Scope, billed: Int, breakdown: OrganizationCopilotBilling.SeatBreakdown?, statistics: SeatStatistics,
+        scope: Scope,
+        billed: Int,
+        breakdown: OrganizationCopilotBilling.SeatBreakdown?,
+        statistics: SeatStatistics,
         idleDays: Int
     ) -> [MetricFamily] {
         let scopeLabel = Label(scope.labelName, scope.slug)
@@ -50,25 +57,31 @@ public struct SeatsCollector: Collector {
             MetricFamily(
                 name: "github_copilot_seats_idle",
                 help: "Copilot seats whose last activity, or if never active their assignment, is older than \(idleDays) days."
-                    + cached, samples: one(statistics.idle)),
+                    + cached,
+                samples: one(statistics.idle)
+            ),
             MetricFamily(
                 name: "github_copilot_seats_never_active",
                 help: "Copilot seats that have never been used (last_activity_at is null)." + cached,
-                samples: one(statistics.neverActive)),
+                samples: one(statistics.neverActive)
+            ),
             MetricFamily(
                 name: "github_copilot_seats_by_editor",
                 help: "Copilot seats by the editor of their last activity (none when never active)." + cached,
-                samples: statistics.byEditor.map { Sample(labels: [scopeLabel, Label("editor", $0.key)], value: Double($0.value)) }),
+                samples: statistics.byEditor.map { Sample(labels: [scopeLabel, Label("editor", $0.key)], value: Double($0.value)) }
+            ),
             MetricFamily(
                 name: "github_copilot_seat_assigned_timestamp_seconds",
                 help: "Unix time the user's Copilot seat was assigned (earliest created_at)." + cached,
-                samples: statistics.users.map { Sample(labels: [scopeLabel, Label("user", $0.login)], value: $0.assigned) }),
+                samples: statistics.users.map { Sample(labels: [scopeLabel, Label("user", $0.login)], value: $0.assigned) }
+            ),
             MetricFamily(
                 name: "github_copilot_seat_last_activity_timestamp_seconds",
                 help: "Unix time of the user's last Copilot activity; absent when never active." + cached,
                 samples: statistics.users.compactMap { user in
                     user.lastActivity.map { Sample(labels: [scopeLabel, Label("user", user.login)], value: $0) }
-                }),
+                }
+            ),
         ]
         if let breakdown {
             let states: [(String, Int?)] = [
@@ -82,7 +95,9 @@ public struct SeatsCollector: Collector {
                     help: "Organization Copilot seats by state in the current billing cycle (seat_breakdown)." + cached,
                     samples: states.compactMap { state, value in
                         value.map { Sample(labels: [scopeLabel, Label("state", state)], value: Double($0)) }
-                    }))
+                    }
+                )
+            )
         }
         return families
     }

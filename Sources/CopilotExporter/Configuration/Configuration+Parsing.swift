@@ -44,7 +44,9 @@ extension Configuration {
             case "github.api-url":
                 let url = try value()
                 guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.count > 8 else {
-                    throw ConfigurationError("--github.api-url must be an http(s) URL such as https://api.github.com or https://HOST/api/v3.")
+                    throw ConfigurationError(
+                        "--github.api-url must be an http(s) URL such as https://api.github.com or https://HOST/api/v3."
+                    )
                 }
                 config.apiURL = url
             case "github.org": config.organizations.append(try slug(try value(), flag: flag))
@@ -112,7 +114,9 @@ extension Configuration {
     }
 
     private mutating func parseCollectorFlag(
-        _ flag: String, inlineValue: String?, next: () throws(ConfigurationError) -> String
+        _ flag: String,
+        inlineValue: String?,
+        next: () throws(ConfigurationError) -> String
     ) throws(ConfigurationError) {
         let names = CollectorName.allCases.map(\.rawValue).joined(separator: ", ")
         for (prefix, enable) in [("collector.", true), ("no-collector.", false)] where flag.hasPrefix(prefix) {
@@ -139,23 +143,31 @@ extension Configuration {
     func validate() throws(ConfigurationError) {
         if showHelp || showVersion { return }
         if webConfigFile != nil {
-            throw ConfigurationError("--web.config.file (TLS and basic auth) is not supported by this version yet; terminate TLS in front of the exporter or omit the flag.")
+            throw ConfigurationError(
+                "--web.config.file (TLS and basic auth) is not supported by this version yet; terminate TLS in front of the exporter or omit the flag."
+            )
         }
         if appClientID != nil || appPrivateKeyFile != nil || appInstallationID != nil {
-            throw ConfigurationError("GitHub App authentication (--github.app-*) is not supported by this version yet; use a personal access token in GITHUB_TOKEN or --github.token-file.")
+            throw ConfigurationError(
+                "GitHub App authentication (--github.app-*) is not supported by this version yet; use a personal access token in GITHUB_TOKEN or --github.token-file."
+            )
         }
         if demo { return }
         if organizations.isEmpty && enterprises.isEmpty {
             throw ConfigurationError("nothing to watch: give --github.org=LOGIN and/or --github.enterprise=SLUG, or run with --demo.")
         }
         if token == nil && tokenFile == nil {
-            throw ConfigurationError("no GitHub token: set GITHUB_TOKEN or --github.token-file=FILE (a classic token with manage_billing:copilot or read:org), or run with --demo.")
+            throw ConfigurationError(
+                "no GitHub token: set GITHUB_TOKEN or --github.token-file=FILE (a classic token with manage_billing:copilot or read:org), or run with --demo."
+            )
         }
         if enabledCollectors.isEmpty {
             throw ConfigurationError("every collector is disabled; enable at least one with --collector.<name>.")
         }
         for (collector, interval) in intervals where interval < 10 {
-            throw ConfigurationError("--collector.\(collector.rawValue).interval must be at least 10s so the exporter does not spend GitHub's rate limit.")
+            throw ConfigurationError(
+                "--collector.\(collector.rawValue).interval must be at least 10s so the exporter does not spend GitHub's rate limit."
+            )
         }
     }
 

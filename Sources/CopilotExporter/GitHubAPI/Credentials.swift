@@ -40,7 +40,9 @@ public final class TokenFile: CredentialSource, @unchecked Sendable {
     private func read() throws(CredentialError) -> String {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         guard let attributes else {
-            throw CredentialError("cannot read the token file \(path): it does not exist or is not readable; check --github.token-file and the Secret mount.")
+            throw CredentialError(
+                "cannot read the token file \(path): it does not exist or is not readable; check --github.token-file and the Secret mount."
+            )
         }
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         let stamp = "\(modified)/\(attributes[.size] ?? 0)"

@@ -98,8 +98,10 @@ public enum GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible 
                 return .missingScope(endpoint: endpoint, accepted: accepted, granted: granted)
             }
             return .forbidden(
-                endpoint: endpoint, message: message ?? "Forbidden",
-                acceptedPermissions: response.header("x-accepted-github-permissions"))
+                endpoint: endpoint,
+                message: message ?? "Forbidden",
+                acceptedPermissions: response.header("x-accepted-github-permissions")
+            )
         case 404:
             return .notFound(endpoint: endpoint)
         case 500...599:

@@ -47,9 +47,14 @@ public struct GitHubClient: Sendable {
     public let observe: @Sendable (APIObservation) async -> Void
 
     public init(
-        baseURL: String, transport: any HTTPTransport, credentials: any CredentialSource,
-        clock: any WallClock = SystemClock(), retry: RetryPolicy = RetryPolicy(), state: ClientState = ClientState(),
-        userAgent: String = "copilot_exporter", apiVersion: String = "2022-11-28",
+        baseURL: String,
+        transport: any HTTPTransport,
+        credentials: any CredentialSource,
+        clock: any WallClock = SystemClock(),
+        retry: RetryPolicy = RetryPolicy(),
+        state: ClientState = ClientState(),
+        userAgent: String = "copilot_exporter",
+        apiVersion: String = "2022-11-28",
         observe: @escaping @Sendable (APIObservation) async -> Void = { _ in }
     ) {
         var base = baseURL
@@ -68,8 +73,16 @@ public struct GitHubClient: Sendable {
     /// The same client, reporting exchanges to `observe` instead.
     public func observing(_ observe: @escaping @Sendable (APIObservation) async -> Void) -> GitHubClient {
         GitHubClient(
-            baseURL: baseURL, transport: transport, credentials: credentials, clock: clock, retry: retry, state: state,
-            userAgent: userAgent, apiVersion: apiVersion, observe: observe)
+            baseURL: baseURL,
+            transport: transport,
+            credentials: credentials,
+            clock: clock,
+            retry: retry,
+            state: state,
+            userAgent: userAgent,
+            apiVersion: apiVersion,
+            observe: observe
+        )
     }
 
     /// The absolute URL of an API path with query parameters (percent-encoded).
@@ -96,7 +109,10 @@ public struct GitHubClient: Sendable {
     /// `per_page=100`, and hands each decoded page to `page`. Either all pages succeed or the
     /// call throws: callers never see part of a list as if it were all of it.
     public func forEachPage<T: Decodable>(
-        _ type: T.Type, _ path: String, query: [(String, String)] = [], page: (T) throws -> Void
+        _ type: T.Type,
+        _ path: String,
+        query: [(String, String)] = [],
+        page: (T) throws -> Void
     ) async throws {
         let endpoint = "GET " + path
         var next: String? = url(path, query: query + [("per_page", "100")])
@@ -143,8 +159,11 @@ public struct GitHubClient: Sendable {
             let rateLimit = RateLimit(headers: response)
             await observe(
                 APIObservation(
-                    code: String(response.status), rateLimit: rateLimit,
-                    tokenExpiry: APIObservation.tokenExpiry(response.header("github-authentication-token-expiration"))))
+                    code: String(response.status),
+                    rateLimit: rateLimit,
+                    tokenExpiry: APIObservation.tokenExpiry(response.header("github-authentication-token-expiration"))
+                )
+            )
 
             switch response.status {
             case 200..<300:

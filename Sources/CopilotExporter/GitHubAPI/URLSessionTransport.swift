@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// The production transport: Foundation's URLSession (libcurl on Linux), with caching and

@@ -38,7 +38,8 @@ public struct ExporterRouter: HTTPHandler {
             return HTTPResponse(
                 status: 200,
                 headers: [("Content-Type", format.contentType), ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")],
-                body: body.gzip)
+                body: body.gzip
+            )
         }
         return HTTPResponse(status: 200, headers: [("Content-Type", format.contentType), ("Vary", "Accept-Encoding")], body: body.plain)
     }

@@ -82,8 +82,11 @@ public struct HTTPResponse: Sendable {
     /// A plain-text response.
     public static func text(_ status: Int, _ text: String, headers: [(String, String)] = [], close: Bool = false) -> HTTPResponse {
         HTTPResponse(
-            status: status, headers: [("Content-Type", "text/plain; charset=utf-8")] + headers,
-            body: Array((text + "\n").utf8), close: close)
+            status: status,
+            headers: [("Content-Type", "text/plain; charset=utf-8")] + headers,
+            body: Array((text + "\n").utf8),
+            close: close
+        )
     }
 
     public func header(_ name: String) -> String? {

@@ -88,7 +88,11 @@ public struct HTTPRequestParser: Sendable {
             headers.append((String(decoding: name, as: UTF8.self), value))
         }
         var request = HTTPRequest(
-            method: String(decoding: parts[0], as: UTF8.self), target: target, version: version, headers: headers)
+            method: String(decoding: parts[0], as: UTF8.self),
+            target: target,
+            version: version,
+            headers: headers
+        )
         if version == "HTTP/1.1", request.header("host") == nil {
             return .invalid(status: 400, reason: "missing Host header")
         }

@@ -25,8 +25,14 @@ public final class HTTPServer: Sendable {
         public var maxInFlight: Int
 
         public init(
-            host: String = "", port: Int = 9185, parser: HTTPRequestParser.Limits = .init(), requestReadTimeout: Double = 10,
-            idleTimeout: Double = 120, writeTimeout: Double = 30, maxConnections: Int = 512, maxInFlight: Int = 64
+            host: String = "",
+            port: Int = 9185,
+            parser: HTTPRequestParser.Limits = .init(),
+            requestReadTimeout: Double = 10,
+            idleTimeout: Double = 120,
+            writeTimeout: Double = 30,
+            maxConnections: Int = 512,
+            maxInFlight: Int = 64
         ) {
             self.host = host
             self.port = port

@@ -29,7 +29,8 @@ enum Socket {
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
         let wildcard = host.isEmpty || host == "*"
-        let status = wildcard
+        let status =
+            wildcard
             ? getaddrinfo(nil, String(port), &hints, &list)
             : getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
@@ -129,10 +130,12 @@ enum Socket {
                     var vectors = [
                         iovec(
                             iov_base: UnsafeMutableRawPointer(mutating: headBytes.baseAddress?.advanced(by: headOffset)),
-                            iov_len: head.count - headOffset),
+                            iov_len: head.count - headOffset
+                        ),
                         iovec(
                             iov_base: UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress?.advanced(by: bodyOffset)),
-                            iov_len: body.count - bodyOffset),
+                            iov_len: body.count - bodyOffset
+                        ),
                     ]
                     var message = msghdr()
                     return vectors.withUnsafeMutableBufferPointer { pointer in

@@ -17,8 +17,11 @@ public struct ExporterApp: Sendable {
     public let logger: Logger
 
     public init(
-        configuration: Configuration, credentials: any CredentialSource, transport: (any HTTPTransport)? = nil,
-        clock: any WallClock = SystemClock(), logger: Logger
+        configuration: Configuration,
+        credentials: any CredentialSource,
+        transport: (any HTTPTransport)? = nil,
+        clock: any WallClock = SystemClock(),
+        logger: Logger
     ) {
         self.configuration = configuration
         self.credentials = credentials
@@ -49,8 +52,13 @@ public struct ExporterApp: Sendable {
         let jobs = jobs()
         let store = SnapshotStore(jobs: jobs.map(\.key), version: Self.version, perUser: configuration.perUser)
         let client = GitHubClient(
-            baseURL: configuration.apiURL, transport: transport, credentials: credentials, clock: clock,
-            userAgent: "copilot_exporter/\(Self.version)", observe: { await store.observe($0) })
+            baseURL: configuration.apiURL,
+            transport: transport,
+            credentials: credentials,
+            clock: clock,
+            userAgent: "copilot_exporter/\(Self.version)",
+            observe: { await store.observe($0) }
+        )
         let context = CollectionContext(client: client, clock: clock, idleDays: configuration.idleDays)
         return Poller(jobs: jobs, context: context, store: store, logger: logger)
     }
@@ -71,10 +79,15 @@ public struct ExporterApp: Sendable {
         logUnimplemented()
         let poller = makePoller()
         let router = ExporterRouter(
-            telemetryPath: configuration.telemetryPath, publisher: poller.store.publisher, version: Self.version)
+            telemetryPath: configuration.telemetryPath,
+            publisher: poller.store.publisher,
+            version: Self.version
+        )
         let server = HTTPServer(
-            configuration: .init(host: configuration.listenHost, port: configuration.listenPort), handler: router,
-            logger: logger)
+            configuration: .init(host: configuration.listenHost, port: configuration.listenPort),
+            handler: router,
+            logger: logger
+        )
         let port: Int
         do {
             port = try server.start()
@@ -83,11 +96,19 @@ public struct ExporterApp: Sendable {
             return 1
         }
         logger.info(
-            "Listening.", [("address", "\(configuration.listenHost):\(port)"), ("version", Self.version),
-                           ("scopes", configuration.scopes.map(\.description).joined(separator: ","))])
+            "Listening.",
+            [
+                ("address", "\(configuration.listenHost):\(port)"), ("version", Self.version),
+                ("scopes", configuration.scopes.map(\.description).joined(separator: ",")),
+            ]
+        )
         onListening(port)
         let signals = SignalStream.make([SIGTERM, SIGINT])
-        enum Outcome: Sendable { case signal(Int32), startupFailure(String), pollerEnded }
+        enum Outcome: Sendable {
+            case signal(Int32)
+            case startupFailure(String)
+            case pollerEnded
+        }
         let outcome = await withTaskGroup(of: Outcome.self) { group -> Outcome in
             group.addTask {
                 do {
@@ -129,7 +150,8 @@ public struct ExporterApp: Sendable {
         if !missing.isEmpty {
             logger.info(
                 "These collectors are not implemented in this version and are skipped.",
-                [("collectors", missing.map(\.rawValue).joined(separator: ","))])
+                [("collectors", missing.map(\.rawValue).joined(separator: ","))]
+            )
         }
     }
 }

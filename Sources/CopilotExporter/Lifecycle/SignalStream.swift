@@ -23,6 +23,8 @@ public enum SignalStream {
     private final class SourceBox: @unchecked Sendable {
         let sources: [any DispatchSourceSignal]
         init(_ sources: [any DispatchSourceSignal]) { self.sources = sources }
-        func cancel() { sources.forEach { $0.cancel() } }
+        func cancel() {
+            for source in sources { source.cancel() }
+        }
     }
 }

@@ -76,7 +76,11 @@ public struct Poller: Sendable {
                         if wait > job.interval, abs(wait - lastWait) > job.interval {
                             logger.info(
                                 "Polling less often to stay within the hourly request budget.",
-                                [("job", job.key.description), ("requests_per_poll", String(spent)), ("interval_seconds", String(Int(wait)))])
+                                [
+                                    ("job", job.key.description), ("requests_per_poll", String(spent)),
+                                    ("interval_seconds", String(Int(wait))),
+                                ]
+                            )
                         }
                         lastWait = wait
                         try await context.clock.sleep(seconds: wait)

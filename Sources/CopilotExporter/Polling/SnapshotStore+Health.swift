@@ -16,20 +16,31 @@ extension SnapshotStore {
         }
         var families = [
             MetricFamily(
-                name: "github_copilot_exporter_build_info", help: "A metric with a constant '1' value labeled by the exporter version.",
-                samples: [Sample(labels: [Label("version", version)], value: 1)]),
+                name: "github_copilot_exporter_build_info",
+                help: "A metric with a constant '1' value labeled by the exporter version.",
+                samples: [Sample(labels: [Label("version", version)], value: 1)]
+            ),
             MetricFamily(
-                name: "github_copilot_collector_success", help: "1 if the collector's last attempt for the scope succeeded, else 0.",
-                samples: success),
+                name: "github_copilot_collector_success",
+                help: "1 if the collector's last attempt for the scope succeeded, else 0.",
+                samples: success
+            ),
             MetricFamily(
-                name: "github_copilot_collector_duration_seconds", help: "Duration of the collector's last attempt for the scope.",
-                samples: duration),
+                name: "github_copilot_collector_duration_seconds",
+                help: "Duration of the collector's last attempt for the scope.",
+                samples: duration
+            ),
             MetricFamily(
                 name: "github_copilot_collector_last_success_timestamp_seconds",
-                help: "Unix time of the collector's last successful attempt for the scope.", samples: lastSuccess),
+                help: "Unix time of the collector's last successful attempt for the scope.",
+                samples: lastSuccess
+            ),
             MetricFamily(
-                name: "github_copilot_api_requests_total", help: "GitHub API responses by HTTP status code (error: no response).",
-                type: .counter, samples: apiResponses.map { Sample(labels: [Label("code", $0.key)], value: $0.value) }),
+                name: "github_copilot_api_requests_total",
+                help: "GitHub API responses by HTTP status code (error: no response).",
+                type: .counter,
+                samples: apiResponses.map { Sample(labels: [Label("code", $0.key)], value: $0.value) }
+            ),
         ]
         let limits = rateLimits.values.sorted { $0.resource < $1.resource }
         func byResource(_ value: (RateLimit) -> Double) -> [Sample] {
@@ -37,21 +48,29 @@ extension SnapshotStore {
         }
         families += [
             MetricFamily(
-                name: "github_copilot_api_rate_limit_remaining", help: "Requests left in GitHub's rate-limit window (x-ratelimit-remaining).",
-                samples: byResource(\.remaining)),
+                name: "github_copilot_api_rate_limit_remaining",
+                help: "Requests left in GitHub's rate-limit window (x-ratelimit-remaining).",
+                samples: byResource(\.remaining)
+            ),
             MetricFamily(
-                name: "github_copilot_api_rate_limit_limit", help: "Requests allowed per rate-limit window (x-ratelimit-limit).",
-                samples: byResource(\.limit)),
+                name: "github_copilot_api_rate_limit_limit",
+                help: "Requests allowed per rate-limit window (x-ratelimit-limit).",
+                samples: byResource(\.limit)
+            ),
             MetricFamily(
                 name: "github_copilot_api_rate_limit_reset_timestamp_seconds",
-                help: "Unix time the rate-limit window resets (x-ratelimit-reset).", samples: byResource(\.reset)),
+                help: "Unix time the rate-limit window resets (x-ratelimit-reset).",
+                samples: byResource(\.reset)
+            ),
         ]
         if let expiry = tokenExpiry {
             families.append(
                 MetricFamily(
                     name: "github_copilot_token_expiry_timestamp_seconds",
                     help: "Unix time the GitHub token expires (github-authentication-token-expiration).",
-                    samples: [Sample(value: expiry)]))
+                    samples: [Sample(value: expiry)]
+                )
+            )
         }
         return families
     }

@@ -24,7 +24,9 @@ public struct Logger: Sendable {
     private let clock: any WallClock
 
     public init(
-        level: Level = .info, format: Format = .logfmt, clock: any WallClock = SystemClock(),
+        level: Level = .info,
+        format: Format = .logfmt,
+        clock: any WallClock = SystemClock(),
         sink: @escaping @Sendable (String) -> Void = Logger.standardError
     ) {
         self.level = level

@@ -49,7 +49,8 @@ import Testing
     @Test func samlErrorExampleYieldsItsMessage() throws {
         #expect(
             GitHubAPIError.message(in: try fixture("error-403-saml-sso.json"))
-                == "Resource protected by organization SAML enforcement. You must grant your personal token access to this organization.")
+                == "Resource protected by organization SAML enforcement. You must grant your personal token access to this organization."
+        )
         #expect(GitHubAPIError.message(in: try fixture("error-422-example.json")) != nil)
     }
 }

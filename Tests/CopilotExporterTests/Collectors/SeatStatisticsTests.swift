@@ -6,11 +6,21 @@ import Testing
     static let now = RFC3339.parse("2026-11-20T12:00:00Z")!
 
     static func seat(
-        _ login: String?, created: String, activity: String? = nil, editor: String? = nil, org: String = "o"
+        _ login: String?,
+        created: String,
+        activity: String? = nil,
+        editor: String? = nil,
+        org: String = "o"
     ) -> CopilotSeat {
         CopilotSeat(
-            assignee: login.map { CopilotSeat.Account(login: $0, id: 1) }, organization: CopilotSeat.Account(login: org, id: 2),
-            createdAt: created, lastActivityAt: activity, lastActivityEditor: editor, pendingCancellationDate: nil, planType: nil)
+            assignee: login.map { CopilotSeat.Account(login: $0, id: 1) },
+            organization: CopilotSeat.Account(login: org, id: 2),
+            createdAt: created,
+            lastActivityAt: activity,
+            lastActivityEditor: editor,
+            pendingCancellationDate: nil,
+            planType: nil
+        )
     }
 
     @Test func idleUsesLastActivityOrAssignmentAndIsStrictlyOlderThanTheThreshold() {

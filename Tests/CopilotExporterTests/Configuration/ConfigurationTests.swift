@@ -25,7 +25,9 @@ import Testing
                 "--github.org=a", "--github.org", "b", "--github.enterprise=e", "--no-collector.billing", "--collector.seats.interval=10m",
                 "--collector.seats.idle-days=14", "--no-metrics.per-user", "--log.level=debug", "--log.format=json", "--once",
                 "--github.token-file=/run/secrets/token",
-            ], environment: [:])
+            ],
+            environment: [:]
+        )
         #expect(config.listenHost == "127.0.0.1" && config.listenPort == 9999)
         #expect(config.telemetryPath == "/m")
         #expect(config.apiURL == "https://api.acme.ghe.com")
@@ -88,7 +90,7 @@ import Testing
     @Test func theTokenNeverAppearsInTheDescription() throws {
         let config = try Configuration.parse(["--github.org=a"], environment: ["GITHUB_TOKEN": "ghp_secretvalue"])
         let errors = [
-            (try? Configuration.parse(["--nope"], environment: ["GITHUB_TOKEN": "ghp_secretvalue"])) == nil ? "refused" : "",
+            (try? Configuration.parse(["--nope"], environment: ["GITHUB_TOKEN": "ghp_secretvalue"])) == nil ? "refused" : ""
         ]
         #expect(config.token == "ghp_secretvalue")
         #expect(!Configuration.helpText.contains("ghp_secretvalue"))

@@ -16,28 +16,77 @@ import Testing
     static let scenario = SimulatorScenario(
         organizations: [
             SimulatedOrganization(
-                login: "north", id: 1,
+                login: "north",
+                id: 1,
                 seats: [
-                    SimulatedSeat(login: "alice", userID: 1, organization: "north", createdAt: 1_768_003_200, lastActivityAt: 1_795_075_200, lastActivityEditor: "vscode/1.96.2/copilot-chat/0.23"),
-                    SimulatedSeat(login: "bob", userID: 2, organization: "north", createdAt: 1_769_904_000, lastActivityAt: 1_790_726_400, lastActivityEditor: "JetBrains-IU/2024.3/copilot-intellij/1.5"),
+                    SimulatedSeat(
+                        login: "alice",
+                        userID: 1,
+                        organization: "north",
+                        createdAt: 1_768_003_200,
+                        lastActivityAt: 1_795_075_200,
+                        lastActivityEditor: "vscode/1.96.2/copilot-chat/0.23"
+                    ),
+                    SimulatedSeat(
+                        login: "bob",
+                        userID: 2,
+                        organization: "north",
+                        createdAt: 1_769_904_000,
+                        lastActivityAt: 1_790_726_400,
+                        lastActivityEditor: "JetBrains-IU/2024.3/copilot-intellij/1.5"
+                    ),
                     SimulatedSeat(login: "carol", userID: 3, organization: "north", createdAt: 1_793_836_800),
                     SimulatedSeat(login: "dave", userID: 4, organization: "north", createdAt: 1_772_323_200),
-                    SimulatedSeat(login: "erin", userID: 5, organization: "north", createdAt: 1_777_939_200, lastActivityAt: 1_793_577_600, lastActivityEditor: "copilot-cli/0.0.330", pendingCancellationDate: "2026-12-01"),
-                ], pendingInvitation: 1),
+                    SimulatedSeat(
+                        login: "erin",
+                        userID: 5,
+                        organization: "north",
+                        createdAt: 1_777_939_200,
+                        lastActivityAt: 1_793_577_600,
+                        lastActivityEditor: "copilot-cli/0.0.330",
+                        pendingCancellationDate: "2026-12-01"
+                    ),
+                ],
+                pendingInvitation: 1
+            ),
             SimulatedOrganization(
-                login: "south", id: 2,
+                login: "south",
+                id: 2,
                 seats: [
-                    SimulatedSeat(login: "alice", userID: 1, organization: "south", createdAt: 1_775_001_600, lastActivityAt: 1_790_812_800, lastActivityEditor: "Neovim/0.10.2/copilot.vim/1.41"),
-                    SimulatedSeat(login: "frank", userID: 6, organization: "south", createdAt: 1_764_547_200, lastActivityAt: 1_795_172_400, lastActivityEditor: "Xcode/16.2/copilot-xcode/0.31"),
-                    SimulatedSeat(login: "grace", userID: 7, organization: "south", createdAt: 1_780_272_000, lastActivityAt: 1_792_497_600, lastActivityEditor: "vscode/1.95.0/copilot/1.250"),
+                    SimulatedSeat(
+                        login: "alice",
+                        userID: 1,
+                        organization: "south",
+                        createdAt: 1_775_001_600,
+                        lastActivityAt: 1_790_812_800,
+                        lastActivityEditor: "Neovim/0.10.2/copilot.vim/1.41"
+                    ),
+                    SimulatedSeat(
+                        login: "frank",
+                        userID: 6,
+                        organization: "south",
+                        createdAt: 1_764_547_200,
+                        lastActivityAt: 1_795_172_400,
+                        lastActivityEditor: "Xcode/16.2/copilot-xcode/0.31"
+                    ),
+                    SimulatedSeat(
+                        login: "grace",
+                        userID: 7,
+                        organization: "south",
+                        createdAt: 1_780_272_000,
+                        lastActivityAt: 1_792_497_600,
+                        lastActivityEditor: "vscode/1.95.0/copilot/1.250"
+                    ),
                     SimulatedSeat(login: "", userID: 8, organization: "south", createdAt: 1_767_225_600),
                 ],
                 breakdownOverride: [
                     "total": 4, "added_this_cycle": 0, "pending_invitation": 0, "pending_cancellation": 0, "active_this_cycle": 2,
                     "inactive_this_cycle": 2,
-                ]),
+                ]
+            ),
         ],
-        enterprises: [SimulatedEnterprise(slug: "globex", organizations: ["north", "south"])])
+        enterprises: [SimulatedEnterprise(slug: "globex", organizations: ["north", "south"])]
+    )
 
     static let expected: [String: [String: Double]] = [
         "github_copilot_seats": ["{org=\"north\"}": 5, "{org=\"south\"}": 4, "{enterprise=\"globex\"}": 8],
@@ -100,14 +149,21 @@ import Testing
         var configuration = try Configuration.parse(
             ["--github.org=north", "--github.org=south", "--github.enterprise=globex", "--github.api-url=\(simulator.baseURL)"]
                 + (perUser ? [] : ["--no-metrics.per-user"]),
-            environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken])
+            environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]
+        )
         configuration.listenHost = "127.0.0.1"
         configuration.listenPort = 0
-        let app = ExporterApp(configuration: configuration, credentials: StaticToken(GitHubSimulator.demoToken), clock: clock, logger: .silent)
+        let app = ExporterApp(
+            configuration: configuration,
+            credentials: StaticToken(GitHubSimulator.demoToken),
+            clock: clock,
+            logger: .silent
+        )
         let poller = app.makePoller()
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0),
-            handler: ExporterRouter(telemetryPath: "/metrics", publisher: poller.store.publisher, version: ExporterApp.version))
+            handler: ExporterRouter(telemetryPath: "/metrics", publisher: poller.store.publisher, version: ExporterApp.version)
+        )
         return Running(simulator: simulator, poller: poller, server: server, port: try server.start())
     }
 

@@ -17,11 +17,13 @@ import Testing
         #expect(logins.count == 250)
         #expect(Set(logins).count == 250)
         let targets = harness.simulator.requests.map(\.target)
-        #expect(targets == [
-            "/orgs/acme/copilot/billing/seats?per_page=100",
-            "/orgs/acme/copilot/billing/seats?per_page=100&page=2",
-            "/orgs/acme/copilot/billing/seats?per_page=100&page=3",
-        ])
+        #expect(
+            targets == [
+                "/orgs/acme/copilot/billing/seats?per_page=100",
+                "/orgs/acme/copilot/billing/seats?per_page=100&page=2",
+                "/orgs/acme/copilot/billing/seats?per_page=100&page=3",
+            ]
+        )
     }
 
     @Test func sendsTheHeadersGitHubRequires() async throws {
@@ -130,7 +132,9 @@ import Testing
         harness.simulator.inject(FaultRule(.samlSSO))
         await #expect(
             throws: GitHubAPIError.ssoRequired(
-                endpoint: "GET /orgs/acme/copilot/billing", authorizationURL: "https://github.com/orgs/acme/sso?authorization_request=SIMULATED")
+                endpoint: "GET /orgs/acme/copilot/billing",
+                authorizationURL: "https://github.com/orgs/acme/sso?authorization_request=SIMULATED"
+            )
         ) { try await harness.client.get("/orgs/acme/copilot/billing") }
         #expect(harness.simulator.requests.count == 1, "credential errors are not retried")
     }
@@ -140,7 +144,10 @@ import Testing
         defer { Task { await harness.stop() } }
         await #expect(
             throws: GitHubAPIError.missingScope(
-                endpoint: "GET /enterprises/ent/copilot/billing/seats", accepted: ["manage_billing:copilot", "read:enterprise"], granted: ["repo"])
+                endpoint: "GET /enterprises/ent/copilot/billing/seats",
+                accepted: ["manage_billing:copilot", "read:enterprise"],
+                granted: ["repo"]
+            )
         ) { try await harness.client.get("/enterprises/ent/copilot/billing/seats") }
     }
 
@@ -204,20 +211,36 @@ struct StubTransport: HTTPTransport {
     @Test func refusesToFollowAPaginationLinkToAnotherHost() async throws {
         let transport = StubTransport { _ in
             TransportResponse(
-                status: 200, headers: ["Link": "<https://evil.example/steal?page=2>; rel=\"next\""],
-                body: Array("{\"total_seats\":1,\"seats\":[]}".utf8))
+                status: 200,
+                headers: ["Link": "<https://evil.example/steal?page=2>; rel=\"next\""],
+                body: Array("{\"total_seats\":1,\"seats\":[]}".utf8)
+            )
         }
-        let client = GitHubClient(baseURL: "https://api.github.com", transport: transport, credentials: StaticToken("t"), clock: ManualClock(now: 0))
-        await #expect(throws: GitHubAPIError.foreignLink(endpoint: "GET /orgs/a/copilot/billing/seats", link: "https://evil.example/steal?page=2")) {
+        let client = GitHubClient(
+            baseURL: "https://api.github.com",
+            transport: transport,
+            credentials: StaticToken("t"),
+            clock: ManualClock(now: 0)
+        )
+        await #expect(
+            throws: GitHubAPIError.foreignLink(endpoint: "GET /orgs/a/copilot/billing/seats", link: "https://evil.example/steal?page=2")
+        ) {
             try await client.forEachPage(CopilotSeatPage.self, "/orgs/a/copilot/billing/seats") { _ in }
         }
     }
 
     @Test func buildsURLsForGitHubDotComGHEDotComAndGHES() {
         for base in ["https://api.github.com", "https://api.acme.ghe.com", "https://github.acme.internal/api/v3/"] {
-            let client = GitHubClient(baseURL: base, transport: StubTransport { _ in TransportResponse(status: 200) }, credentials: StaticToken("t"))
+            let client = GitHubClient(
+                baseURL: base,
+                transport: StubTransport { _ in TransportResponse(status: 200) },
+                credentials: StaticToken("t")
+            )
             let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
-            #expect(client.url("/orgs/acme/copilot/billing", query: [("per_page", "100")]) == trimmed + "/orgs/acme/copilot/billing?per_page=100")
+            #expect(
+                client.url("/orgs/acme/copilot/billing", query: [("per_page", "100")]) == trimmed
+                    + "/orgs/acme/copilot/billing?per_page=100"
+            )
         }
     }
 }

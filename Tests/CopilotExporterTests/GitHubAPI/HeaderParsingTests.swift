@@ -3,10 +3,13 @@ import Testing
 @testable import CopilotExporter
 
 @Suite struct LinkHeaderTests {
-    static let github = #"<https://api.github.com/orgs/acme/copilot/billing/seats?per_page=100&page=2>; rel="next", <https://api.github.com/orgs/acme/copilot/billing/seats?per_page=100&page=5>; rel="last""#
+    static let github =
+        #"<https://api.github.com/orgs/acme/copilot/billing/seats?per_page=100&page=2>; rel="next", <https://api.github.com/orgs/acme/copilot/billing/seats?per_page=100&page=5>; rel="last""#
 
     @Test func findsNextAndLast() {
-        #expect(LinkHeader.target(Self.github, relation: "next") == "https://api.github.com/orgs/acme/copilot/billing/seats?per_page=100&page=2")
+        #expect(
+            LinkHeader.target(Self.github, relation: "next") == "https://api.github.com/orgs/acme/copilot/billing/seats?per_page=100&page=2"
+        )
         #expect(LinkHeader.target(Self.github, relation: "last")?.hasSuffix("page=5") == true)
         #expect(LinkHeader.target(Self.github, relation: "prev") == nil)
         #expect(LinkHeader.target(nil, relation: "next") == nil)
@@ -38,7 +41,11 @@ import Testing
     @Test func readsHeaders() {
         let response = TransportResponse(
             status: 200,
-            headers: ["X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4321", "X-RateLimit-Reset": "1763900000", "X-RateLimit-Resource": "core"])
+            headers: [
+                "X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4321", "X-RateLimit-Reset": "1763900000",
+                "X-RateLimit-Resource": "core",
+            ]
+        )
         #expect(RateLimit(headers: response) == RateLimit(resource: "core", limit: 5000, remaining: 4321, reset: 1_763_900_000))
         #expect(RateLimit(headers: TransportResponse(status: 200)) == nil)
     }

@@ -8,7 +8,10 @@ import Testing
 
     func router(ready: Bool) -> ExporterRouter {
         ExporterRouter(
-            telemetryPath: "/metrics", publisher: SnapshotPublisher(RenderedSnapshot.render(Self.families, ready: ready)), version: "test")
+            telemetryPath: "/metrics",
+            publisher: SnapshotPublisher(RenderedSnapshot.render(Self.families, ready: ready)),
+            version: "test"
+        )
     }
 
     func get(_ target: String, method: String = "GET", headers: [(String, String)] = [], ready: Bool = true) -> HTTPResponse {
@@ -19,7 +22,10 @@ import Testing
         let text = get("/metrics")
         #expect(text.status == 200)
         #expect(text.header("content-type") == "text/plain; version=0.0.4; charset=utf-8")
-        #expect(String(decoding: text.body, as: UTF8.self) == "# HELP github_copilot_seats Seats.\n# TYPE github_copilot_seats gauge\ngithub_copilot_seats{org=\"acme\"} 5\n")
+        #expect(
+            String(decoding: text.body, as: UTF8.self)
+                == "# HELP github_copilot_seats Seats.\n# TYPE github_copilot_seats gauge\ngithub_copilot_seats{org=\"acme\"} 5\n"
+        )
         let om = get("/metrics", headers: [("Accept", "application/openmetrics-text;version=1.0.0,text/plain;q=0.5")])
         #expect(om.header("content-type") == "application/openmetrics-text; version=1.0.0; charset=utf-8")
         #expect(String(decoding: om.body, as: UTF8.self).hasSuffix("github_copilot_seats{org=\"acme\"} 5.0\n# EOF\n"))

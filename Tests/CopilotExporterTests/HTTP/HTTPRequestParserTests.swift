@@ -10,7 +10,10 @@ import Testing
     @Test func parsesAGETWithHeadersAndQuery() throws {
         let text = "GET /metrics?a=1&b=x%20y HTTP/1.1\r\nHost: h\r\nAccept: text/plain\r\n\r\n"
         guard case .request(let request, let consumed) = parse(text)
-        else { Issue.record("not parsed"); return }
+        else {
+            Issue.record("not parsed")
+            return
+        }
         #expect(request.method == "GET")
         #expect(request.path == "/metrics")
         #expect(request.queryValue("b") == "x y")
@@ -27,7 +30,10 @@ import Testing
 
     @Test func readsABodyByContentLengthAndLeavesPipelinedBytes() throws {
         let text = "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\n"
-        guard case .request(let request, let consumed) = parse(text) else { Issue.record("not parsed"); return }
+        guard case .request(let request, let consumed) = parse(text) else {
+            Issue.record("not parsed")
+            return
+        }
         #expect(request.body == Array("abc".utf8))
         #expect(consumed == text.utf8.count - "GET / HTTP/1.1\r\n".utf8.count)
     }
@@ -36,7 +42,10 @@ import Testing
         guard case .request(let plain, _) = parse("GET / HTTP/1.0\r\n\r\n"),
             case .request(let kept, _) = parse("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"),
             case .request(let closed, _) = parse("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
-        else { Issue.record("not parsed"); return }
+        else {
+            Issue.record("not parsed")
+            return
+        }
         #expect(!plain.keepAlive)
         #expect(kept.keepAlive)
         #expect(!closed.keepAlive)
@@ -53,7 +62,10 @@ import Testing
         ("GET /\u{0} HTTP/1.1\r\nHost: h\r\n\r\n", 400),
     ])
     func refusesMalformedRequests(text: String, status: Int) {
-        guard case .invalid(let got, _) = parse(text) else { Issue.record("accepted \(text.debugDescription)"); return }
+        guard case .invalid(let got, _) = parse(text) else {
+            Issue.record("accepted \(text.debugDescription)")
+            return
+        }
         #expect(got == status)
     }
 

@@ -9,7 +9,10 @@ import Testing
     static func start(_ configuration: HTTPServer.Configuration = .init(host: "127.0.0.1", port: 0)) throws -> (HTTPServer, Int) {
         let families = [MetricFamily(name: "up_test", help: "h", samples: [Sample(value: 1)])]
         let router = ExporterRouter(
-            telemetryPath: "/metrics", publisher: SnapshotPublisher(RenderedSnapshot.render(families, ready: true)), version: "t")
+            telemetryPath: "/metrics",
+            publisher: SnapshotPublisher(RenderedSnapshot.render(families, ready: true)),
+            version: "t"
+        )
         let server = HTTPServer(configuration: configuration, handler: router)
         return (server, try server.start())
     }
@@ -29,7 +32,9 @@ import Testing
         let (server, port) = try Self.start()
         defer { Task { await server.shutdown(grace: 1) } }
         let client = try RawClient(port: port)
-        client.send("GET /-/healthy HTTP/1.1\r\nHost: h\r\n\r\nGET /nope HTTP/1.1\r\nHost: h\r\n\r\nHEAD /metrics HTTP/1.1\r\nHost: h\r\n\r\n")
+        client.send(
+            "GET /-/healthy HTTP/1.1\r\nHost: h\r\n\r\nGET /nope HTTP/1.1\r\nHost: h\r\n\r\nHEAD /metrics HTTP/1.1\r\nHost: h\r\n\r\n"
+        )
         let text = client.readResponses(3)
         let statuses = byteLines(text).filter { $0.hasPrefix("HTTP/1.1 ") }
         #expect(statuses == ["HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"])

@@ -38,7 +38,11 @@ import Testing
         process.waitUntilExit()
         let stdout = try Data(contentsOf: outURL)
         let stderr = try Data(contentsOf: errURL)
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     @Test func aBadFlagExits2WithOneSentence() throws {
@@ -55,7 +59,11 @@ import Testing
         #expect(try Self.run(["--version"]).stdout == "copilot_exporter version \(ExporterApp.version)\n")
         let help = try Self.run(["--help"])
         #expect(help.status == 0)
-        for flag in ["--web.listen-address", "--web.telemetry-path", "--github.api-url", "--github.org", "--github.enterprise", "--github.token-file", "--collector.seats.idle-days", "--no-metrics.per-user", "--log.level", "--log.format", "--demo", "--demo.seats", "--once"] {
+        for flag in [
+            "--web.listen-address", "--web.telemetry-path", "--github.api-url", "--github.org", "--github.enterprise",
+            "--github.token-file", "--collector.seats.idle-days", "--no-metrics.per-user", "--log.level", "--log.format", "--demo",
+            "--demo.seats", "--once",
+        ] {
             #expect(help.stdout.contains(flag), "\(flag)")
         }
     }
@@ -65,7 +73,11 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let values = parseExposition(result.stdout)
         #expect(values["github_copilot_seats{enterprise=\"acme\"}"] == 250)
-        for family in ["github_copilot_seats_by_state", "github_copilot_seats_idle", "github_copilot_seats_never_active", "github_copilot_seats_by_editor", "github_copilot_seat_last_activity_timestamp_seconds", "github_copilot_seat_assigned_timestamp_seconds"] {
+        for family in [
+            "github_copilot_seats_by_state", "github_copilot_seats_idle", "github_copilot_seats_never_active",
+            "github_copilot_seats_by_editor", "github_copilot_seat_last_activity_timestamp_seconds",
+            "github_copilot_seat_assigned_timestamp_seconds",
+        ] {
             #expect(result.stdout.contains("# TYPE \(family) gauge\n"), "\(family)")
         }
     }
@@ -110,13 +122,17 @@ import Testing
         let secret = "ghp_THISISTHESECRETTOKENVALUE0000000000"
         let result = try Self.run(
             ["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--web.listen-address=127.0.0.1:0", "--log.level=debug"],
-            environment: ["GITHUB_TOKEN": secret])
+            environment: ["GITHUB_TOKEN": secret]
+        )
         #expect(result.status == 2)
         #expect(result.stderr.contains("GitHub rejected the token for GET /orgs/acme/copilot/billing (401 Bad credentials)"))
         #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret))
         #expect(simulator.requests.allSatisfy { $0.authorization == "Bearer \(secret)" })
 
-        let once = try Self.run(["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--once"], environment: ["GITHUB_TOKEN": secret])
+        let once = try Self.run(
+            ["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--once"],
+            environment: ["GITHUB_TOKEN": secret]
+        )
         #expect(once.status == 1)
         #expect(once.stdout.contains("github_copilot_collector_success{collector=\"seats\",org=\"acme\"} 0"))
         #expect(!once.stderr.contains(secret) && !once.stdout.contains(secret))
@@ -129,7 +145,9 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
         try Data("\(GitHubSimulator.demoToken)\n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try Self.run(["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--github.token-file=\(file.path)", "--once"])
+        let result = try Self.run([
+            "--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--github.token-file=\(file.path)", "--once",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(parseExposition(result.stdout)["github_copilot_seats{org=\"acme\"}"] == 3)
         let missing = try Self.run(["--github.org=acme", "--github.token-file=/nonexistent/token"])

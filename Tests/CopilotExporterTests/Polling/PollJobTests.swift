@@ -12,7 +12,10 @@ import Testing
     }
 
     @Test func budgetIsSharedAmongJobsAndExplicitIntervalsAreKept() throws {
-        let config = try Configuration.parse(["--github.org=a", "--github.org=b", "--github.enterprise=e"], environment: ["GITHUB_TOKEN": "t"])
+        let config = try Configuration.parse(
+            ["--github.org=a", "--github.org=b", "--github.enterprise=e"],
+            environment: ["GITHUB_TOKEN": "t"]
+        )
         let jobs = ExporterApp(configuration: config, credentials: StaticToken("t"), logger: .silent).jobs()
         #expect(jobs.count == 3)
         #expect(jobs.allSatisfy { $0.hourlyBudget == 2_500.0 / 3 && $0.interval == 300 })

@@ -16,7 +16,12 @@ import Testing
         let logger = Logger(level: .info, clock: harness.clock, sink: { line in sink.lines.withLock { $0.append(line) } })
         let job = PollJob(collector: SeatsCollector(), scope: .organization("acme"), interval: 300)
         let store = SnapshotStore(jobs: [job.key], version: "t")
-        let poller = Poller(jobs: [job], context: CollectionContext(client: harness.client, clock: harness.clock), store: store, logger: logger)
+        let poller = Poller(
+            jobs: [job],
+            context: CollectionContext(client: harness.client, clock: harness.clock),
+            store: store,
+            logger: logger
+        )
         harness.simulator.inject(FaultRule(.status(404), count: 2))
         await poller.runOnce()
         await poller.runOnce()
@@ -39,10 +44,20 @@ import Testing
         ]
         let store = SnapshotStore(jobs: jobs.map(\.key), version: "t")
         #expect(!store.publisher.snapshot.ready)
-        let first = Poller(jobs: [jobs[0]], context: CollectionContext(client: harness.client, clock: harness.clock), store: store, logger: .silent)
+        let first = Poller(
+            jobs: [jobs[0]],
+            context: CollectionContext(client: harness.client, clock: harness.clock),
+            store: store,
+            logger: .silent
+        )
         await first.runOnce()
         #expect(!store.publisher.snapshot.ready)
-        let both = Poller(jobs: jobs, context: CollectionContext(client: harness.client, clock: harness.clock), store: store, logger: .silent)
+        let both = Poller(
+            jobs: jobs,
+            context: CollectionContext(client: harness.client, clock: harness.clock),
+            store: store,
+            logger: .silent
+        )
         await both.runOnce()
         #expect(store.publisher.snapshot.ready)
     }

@@ -13,7 +13,10 @@ import Testing
         #expect(RFC3339.parse(text) == expected)
     }
 
-    @Test(arguments: ["", "2021-13-01", "2021-08-04T25:00:00Z", "2021-08-04T00:00:00", "yesterday", "2021-08-04T00:00:00+0600", "2021-08-04T00:00:00Zjunk"])
+    @Test(arguments: [
+        "", "2021-13-01", "2021-08-04T25:00:00Z", "2021-08-04T00:00:00", "yesterday", "2021-08-04T00:00:00+0600",
+        "2021-08-04T00:00:00Zjunk",
+    ])
     func rejectsOtherText(text: String) {
         #expect(RFC3339.parse(text) == nil)
     }
@@ -54,10 +57,12 @@ import Testing
         logger.debug("hidden")
         logger.info("Listening.", [("address", ":9185")])
         logger.error("A \"quoted\" failure.", [("org", "acme corp")])
-        #expect(sink.lines == [
-            "ts=1970-01-01T00:00:00Z level=info msg=Listening. address=:9185",
-            "ts=1970-01-01T00:00:00Z level=error msg=\"A \\\"quoted\\\" failure.\" org=\"acme corp\"",
-        ])
+        #expect(
+            sink.lines == [
+                "ts=1970-01-01T00:00:00Z level=info msg=Listening. address=:9185",
+                "ts=1970-01-01T00:00:00Z level=error msg=\"A \\\"quoted\\\" failure.\" org=\"acme corp\"",
+            ]
+        )
     }
 
     @Test func jsonLinesAreObjects() {
