@@ -124,12 +124,14 @@ extension GitHubSimulator {
         return response
     }
 
-    func takeFault(path: String) -> SimulatorFault? {
+    /// The first rule with uses left that matches `target` and `accepts` its fault; uses it once.
+    func takeRule(target: String, accepts: (SimulatorFault) -> Bool) -> SimulatorFault? {
         state.withLock { state in
             for index in state.faults.indices {
                 let rule = state.faults[index]
-                if case .delay = rule.fault { continue }
-                guard rule.remaining.map({ $0 > 0 }) ?? true, rule.pathContains.map({ path.contains($0) }) ?? true else { continue }
+                guard accepts(rule.fault), rule.remaining.map({ $0 > 0 }) ?? true,
+                    rule.pathContains.map({ target.contains($0) }) ?? true
+                else { continue }
                 if let left = rule.remaining { state.faults[index].remaining = left - 1 }
                 return rule.fault
             }
@@ -137,17 +139,15 @@ extension GitHubSimulator {
         }
     }
 
+    func takeFault(path: String) -> SimulatorFault? {
+        takeRule(target: path) { if case .delay = $0 { false } else { true } }
+    }
+
     func takeDelay(path: String) -> Double? {
-        state.withLock { state in
-            for index in state.faults.indices {
-                guard case .delay(let seconds) = state.faults[index].fault else { continue }
-                let rule = state.faults[index]
-                guard rule.remaining.map({ $0 > 0 }) ?? true, rule.pathContains.map({ path.contains($0) }) ?? true else { continue }
-                if let left = rule.remaining { state.faults[index].remaining = left - 1 }
-                return seconds
-            }
+        guard case .delay(let seconds) = takeRule(target: path, accepts: { if case .delay = $0 { true } else { false } }) else {
             return nil
         }
+        return seconds
     }
 
     func respond(to fault: SimulatorFault, path: String, scopes: (String, String)) -> HTTPResponse {
