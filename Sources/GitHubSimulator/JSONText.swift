@@ -2,9 +2,7 @@ import CopilotExporter
 
 /// Builds JSON text by hand: the simulator writes hundreds of thousands of seats, and GitHub's
 /// key order and nulls should be kept exactly, which JSONEncoder does not promise.
-struct JSONText {
-    private(set) var text = ""
-
+enum JSONText {
     static func quote(_ value: String) -> String { JSONString.quote(value) }
 
     static func string(_ value: String?) -> String { value.map(quote) ?? "null" }
@@ -14,5 +12,4 @@ struct JSONText {
         "{" + pairs.map { quote($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 
-    static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
 }
