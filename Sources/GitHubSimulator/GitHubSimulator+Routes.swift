@@ -92,6 +92,21 @@ extension GitHubSimulator {
             let (rows, users) = enterpriseListing(parts[1])
             let ids = Dictionary(uniqueKeysWithValues: scenario.organizations.map { ($0.login, $0.id) })
             return seatPage(rows, total: users, request: request, ids: ids, base: base)
+        case 5... where (parts[0] == "organizations" || parts[0] == "enterprises") && parts[2] == "settings" && parts[3] == "billing":
+            let accepted: Set<String> =
+                parts[0] == "organizations"
+                ? ["admin:org", "read:org", "manage_billing:copilot"]
+                : ["manage_billing:enterprise", "admin:enterprise", "read:enterprise"]
+            guard !Set(scopes).isDisjoint(with: accepted) else {
+                return scopeError(accepted: accepted.sorted().joined(separator: ", "))
+            }
+            return billing(
+                kind: parts[0],
+                slug: parts[1],
+                endpoint: parts[4...].joined(separator: "/"),
+                request: request,
+                scenario: scenario
+            )
         case 1 where parts[0] == "rate_limit":
             let (remaining, reset) = state.withLock { ($0.remaining, $0.resetAt) }
             let core = "{\"limit\":\(rateLimit),\"used\":\(rateLimit - remaining),\"remaining\":\(remaining),\"reset\":\(Int(reset))}"

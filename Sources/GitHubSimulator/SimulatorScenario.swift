@@ -85,10 +85,13 @@ public struct SimulatedEnterprise: Sendable, Hashable {
 public struct SimulatorScenario: Sendable, Hashable {
     public var organizations: [SimulatedOrganization]
     public var enterprises: [SimulatedEnterprise]
+    public var billing: SimulatedBilling
 
-    public init(organizations: [SimulatedOrganization], enterprises: [SimulatedEnterprise]) {
+    public init(organizations: [SimulatedOrganization], enterprises: [SimulatedEnterprise], billing: SimulatedBilling = SimulatedBilling())
+    {
         self.organizations = organizations
         self.enterprises = enterprises
+        self.billing = billing
     }
 
     public func organization(_ login: String) -> SimulatedOrganization? {
@@ -184,7 +187,8 @@ extension SimulatorScenario {
                 SimulatedOrganization(login: "acme-corp", id: 9_001, seats: corp, pendingInvitation: 2),
                 SimulatedOrganization(login: "acme-labs", id: 9_002, seats: labs, pendingInvitation: 1),
             ],
-            enterprises: [SimulatedEnterprise(slug: "acme", organizations: ["acme-corp", "acme-labs"])]
+            enterprises: [SimulatedEnterprise(slug: "acme", organizations: ["acme-corp", "acme-labs"])],
+            billing: demoBilling(corpSeats: corp.count, labsSeats: labs.count, now: now, random: &random)
         )
     }
 
@@ -214,5 +218,111 @@ struct SplitMix64 {
 extension String {
     func leftPadded(to width: Int) -> String {
         String(repeating: "0", count: max(0, width - count)) + self
+    }
+}
+
+extension SimulatorScenario {
+    /// Billing from the first day of last month to today: `acme-corp` is billed in AI credits
+    /// (four models, with an included allotment), buys premium requests, runs Actions, and is in
+    /// the `Platform` cost center; `acme-labs` is still billed per seat, has no AI-credit rows,
+    /// and its plan offers neither premium-request usage nor budgets.
+    static func demoBilling(corpSeats: Int, labsSeats: Int, now: Double, random: inout SplitMix64) -> SimulatedBilling {
+        let (year, month) = RFC3339.yearMonth(now)
+        let previous = month == 1 ? (year - 1, 12) : (year, month - 1)
+        let first = RFC3339.daysFromCivil(year: previous.0, month: previous.1, day: 1)
+        let today = Int((now / 86_400).rounded(.down))
+        let models = [("GPT-5", 40.0), ("Claude Sonnet 4.5", 55.0), ("Gemini 2.5 Pro", 12.0), ("GPT-5 mini", 90.0)]
+        var usage: [SimulatedUsage] = []
+        for dayNumber in first...today {
+            let day = RFC3339.day(Double(dayNumber) * 86_400)
+            let scale = dayNumber == today ? (now / 86_400 - Double(today)) : 1
+            func jitter() -> Double { 0.7 + Double(random.next(below: 60)) / 100 }
+            for (model, perSeat) in models {
+                let credits = (Double(corpSeats) * perSeat * jitter() * scale).rounded()
+                usage.append(
+                    SimulatedUsage(
+                        day: day,
+                        organization: "acme-corp",
+                        product: "Copilot",
+                        sku: "Copilot AI Credits",
+                        unitType: "credits",
+                        pricePerUnit: 0.01,
+                        quantity: credits,
+                        discountQuantity: (credits * 0.6).rounded(),
+                        model: model,
+                        meter: .aiCredits,
+                        costCenter: "cc-platform"
+                    )
+                )
+            }
+            let premium = (Double(corpSeats) * 0.8 * jitter() * scale).rounded()
+            usage.append(
+                SimulatedUsage(
+                    day: day,
+                    organization: "acme-corp",
+                    product: "Copilot",
+                    sku: "Copilot Premium Request",
+                    unitType: "requests",
+                    pricePerUnit: 0.04,
+                    quantity: premium,
+                    model: "Claude Opus 4.1",
+                    meter: .premiumRequests,
+                    costCenter: "cc-platform"
+                )
+            )
+            for (org, seats) in [("acme-corp", corpSeats), ("acme-labs", labsSeats)] {
+                usage.append(
+                    SimulatedUsage(
+                        day: day,
+                        organization: org,
+                        product: "Actions",
+                        sku: "actions_linux",
+                        unitType: "minutes",
+                        pricePerUnit: 0.008,
+                        quantity: (Double(seats) * 25 * jitter() * scale).rounded(),
+                        discountQuantity: (Double(seats) * 5 * scale).rounded(),
+                        repository: "\(org)/monorepo"
+                    )
+                )
+            }
+            usage.append(
+                SimulatedUsage(
+                    day: day,
+                    organization: "acme-labs",
+                    product: "Copilot",
+                    sku: "Copilot Business",
+                    unitType: "user-months",
+                    pricePerUnit: 19,
+                    quantity: Double(labsSeats) / 30 * scale
+                )
+            )
+        }
+        return SimulatedBilling(
+            usage: usage,
+            costCenters: ["acme": [SimulatedCostCenter(id: "cc-platform", name: "Platform")]],
+            budgets: [
+                "enterprise/acme": [
+                    SimulatedBudget(
+                        id: "b-ai-credits",
+                        type: "BundlePricing",
+                        skus: ["ai_credits"],
+                        scope: "enterprise",
+                        entity: "acme",
+                        amount: Double(corpSeats) * 25
+                    )
+                ],
+                "org/acme-corp": [
+                    SimulatedBudget(
+                        id: "b-actions",
+                        type: "ProductPricing",
+                        skus: ["actions"],
+                        scope: "organization",
+                        entity: "acme-corp",
+                        amount: 500
+                    )
+                ],
+            ],
+            notOffered: ["org/acme-labs/premium_request/usage", "org/acme-labs/budgets"]
+        )
     }
 }

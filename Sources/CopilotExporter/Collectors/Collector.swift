@@ -16,11 +16,15 @@ public struct CollectionContext: Sendable {
     public var client: GitHubClient
     public var clock: any WallClock
     public var idleDays: Int
+    /// Reports something the user should know that is not a failure (an endpoint the plan does
+    /// not offer); the poller logs each distinct notice once per job.
+    public var notice: @Sendable (String) -> Void
 
-    public init(client: GitHubClient, clock: any WallClock, idleDays: Int = 30) {
+    public init(client: GitHubClient, clock: any WallClock, idleDays: Int = 30, notice: @escaping @Sendable (String) -> Void = { _ in }) {
         self.client = client
         self.clock = clock
         self.idleDays = idleDays
+        self.notice = notice
     }
 }
 

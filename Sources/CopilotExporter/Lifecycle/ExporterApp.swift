@@ -8,7 +8,10 @@ public struct ExporterApp: Sendable {
     public static let version = "0.1.0"
 
     /// The collectors this build implements, by name.
-    public static let implementedCollectors: [CollectorName: any Collector] = [.seats: SeatsCollector()]
+    public static let implementedCollectors: [CollectorName: any Collector] = [
+        .seats: SeatsCollector(), .billing: BillingCollector(), .premiumRequests: ModelUsageCollector.premiumRequests,
+        .aiCredits: ModelUsageCollector.aiCredits,
+    ]
 
     public let configuration: Configuration
     public let credentials: any CredentialSource

@@ -98,28 +98,35 @@ public struct Poller: Sendable {
         let began = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
         let spent = Atomic<Int>(0)
+        let notices = Mutex<[String]>([])
         var jobContext = context
+        jobContext.notice = { message in notices.withLock { $0.append(message) } }
         let forward = context.client.observe
         jobContext.client = context.client.observing { observation in
             if observation.code != "304" && observation.code != "error" { spent.add(1, ordering: .relaxed) }
             await forward(observation)
         }
+        let labels = [("collector", job.collector.name.rawValue), (job.scope.labelName, job.scope.slug)]
+        var failure: GitHubAPIError?
         do {
             let families = try await job.collector.collect(job.scope, context: jobContext)
             let duration = elapsed()
             if await store.recordSuccess(job.key, families: families, duration: duration, at: start) {
-                logger.info("Collection recovered.", [("collector", job.collector.name.rawValue), (job.scope.labelName, job.scope.slug)])
+                logger.info("Collection recovered.", labels)
             }
             logger.debug("Collection succeeded.", [("job", job.key.description), ("duration_seconds", String(duration))])
-            return (nil, spent.load(ordering: .relaxed))
         } catch is CancellationError {
             return (nil, spent.load(ordering: .relaxed))
         } catch {
             let sentence = "\(error)"
             if await store.recordFailure(job.key, error: sentence, duration: elapsed()) {
-                logger.error(sentence, [("collector", job.collector.name.rawValue), (job.scope.labelName, job.scope.slug)])
+                logger.error(sentence, labels)
             }
-            return (error as? GitHubAPIError, spent.load(ordering: .relaxed))
+            failure = error as? GitHubAPIError
         }
+        for message in await store.recordNotices(job.key, notices.withLock { $0 }) {
+            logger.warn(message, labels)
+        }
+        return (failure, spent.load(ordering: .relaxed))
     }
 }

@@ -37,6 +37,7 @@ public actor SnapshotStore {
     var apiResponses: [String: Double] = [:]
     var rateLimits: [String: RateLimit] = [:]
     var tokenExpiry: Double?
+    var noticesSeen: [JobKey: Set<String>] = [:]
     public nonisolated let publisher: SnapshotPublisher
     public nonisolated let version: String
     public nonisolated let perUser: Bool
@@ -81,6 +82,14 @@ public actor SnapshotStore {
         jobs[key] = state
         publish()
         return isNew
+    }
+
+    /// Remembers a job's notices and returns those it had not raised before (to log once).
+    public func recordNotices(_ key: JobKey, _ notices: [String]) -> [String] {
+        var seen = noticesSeen[key] ?? []
+        let fresh = notices.filter { seen.insert($0).inserted }
+        noticesSeen[key] = seen
+        return fresh
     }
 
     /// Counts one API exchange; shown at the next publish.

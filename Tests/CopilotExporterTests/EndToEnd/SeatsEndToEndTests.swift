@@ -147,7 +147,10 @@ import Testing
         let simulator = GitHubSimulator(scenario: scenario, maxPerPage: 2, clock: clock)
         try simulator.start()
         var configuration = try Configuration.parse(
-            ["--github.org=north", "--github.org=south", "--github.enterprise=globex", "--github.api-url=\(simulator.baseURL)"]
+            [
+                "--github.org=north", "--github.org=south", "--github.enterprise=globex", "--github.api-url=\(simulator.baseURL)",
+                "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics",
+            ]
                 + (perUser ? [] : ["--no-metrics.per-user"]),
             environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]
         )

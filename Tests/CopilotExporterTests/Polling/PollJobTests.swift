@@ -12,16 +12,25 @@ import Testing
     }
 
     @Test func budgetIsSharedAmongJobsAndExplicitIntervalsAreKept() throws {
+        let onlySeats = ["--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits"]
         let config = try Configuration.parse(
-            ["--github.org=a", "--github.org=b", "--github.enterprise=e"],
+            ["--github.org=a", "--github.org=b", "--github.enterprise=e"] + onlySeats,
             environment: ["GITHUB_TOKEN": "t"]
         )
         let jobs = ExporterApp(configuration: config, credentials: StaticToken("t"), logger: .silent).jobs()
         #expect(jobs.count == 3)
         #expect(jobs.allSatisfy { $0.hourlyBudget == 2_500.0 / 3 && $0.interval == 300 })
-        let fixed = try Configuration.parse(["--github.org=a", "--collector.seats.interval=1m"], environment: ["GITHUB_TOKEN": "t"])
+        let fixed = try Configuration.parse(
+            ["--github.org=a", "--collector.seats.interval=1m"] + onlySeats,
+            environment: ["GITHUB_TOKEN": "t"]
+        )
         let fixedJobs = ExporterApp(configuration: fixed, credentials: StaticToken("t"), logger: .silent).jobs()
         #expect(fixedJobs.map(\.hourlyBudget) == [nil])
         #expect(fixedJobs.map(\.interval) == [60])
+        let all = try Configuration.parse(["--github.org=a", "--github.enterprise=e"], environment: ["GITHUB_TOKEN": "t"])
+        let allJobs = ExporterApp(configuration: all, credentials: StaticToken("t"), logger: .silent).jobs()
+        #expect(Set(allJobs.map(\.collector.name)) == [.seats, .billing, .premiumRequests, .aiCredits])
+        #expect(allJobs.count == 8)
+        #expect(allJobs.allSatisfy { $0.hourlyBudget == 2_500.0 / 8 })
     }
 }

@@ -1,0 +1,200 @@
+public import PrometheusExposition
+
+/// Month-to-date cost of every product and SKU (not only Copilot) from the enhanced billing
+/// platform, a month-end projection, enterprise cost centers, and configured budgets.
+///
+/// Sources: `usage/summary` (for organizations whose summary answers 404, `usage` summed by
+/// product and SKU); enterprises also list their cost centers and query the summary once per
+/// cost center and once for usage with none; budgets when the budgets endpoint answers.
+public struct BillingCollector: Collector {
+    public let name = CollectorName.billing
+
+    public init() {}
+
+    public func supports(_ scope: Scope) -> Bool { true }
+
+    /// `/organizations/{org}` or `/enterprises/{enterprise}`: billing lives under
+    /// `/organizations`, not `/orgs`.
+    static func prefix(_ scope: Scope) -> String {
+        switch scope {
+        case .organization(let org): "/organizations/\(GitHubClient.encode(org))"
+        case .enterprise(let enterprise): "/enterprises/\(GitHubClient.encode(enterprise))"
+        }
+    }
+
+    /// Amounts of one product and SKU.
+    struct Totals: Equatable {
+        var gross = 0.0
+        var discount = 0.0
+        var net = 0.0
+        var quantityByUnit: [String: Double] = [:]
+    }
+
+    public func collect(_ scope: Scope, context: CollectionContext) async throws -> [MetricFamily] {
+        let now = context.clock.now()
+        let period = BillingPeriod(containing: now)
+        let totals = try await usage(scope, period: period, costCenter: nil, context: context)
+        var families = Self.families(scope: scope, totals: totals, period: period, now: now)
+        if case .enterprise(let enterprise) = scope {
+            families.append(try await costCenters(enterprise, period: period, context: context))
+        }
+        if let budgets = await budgets(scope, context: context) { families.append(budgets) }
+        return families
+    }
+
+    /// Month-to-date totals by product and SKU.
+    func usage(_ scope: Scope, period: BillingPeriod, costCenter: String?, context: CollectionContext) async throws -> [ProductSKU: Totals]
+    {
+        let base = Self.prefix(scope) + "/settings/billing/usage"
+        var query = period.query
+        if let costCenter { query.append(("cost_center_id", costCenter)) }
+        do {
+            let summary = try await context.client.getJSON(UsageSummaryResponse.self, base + "/summary", query: query)
+            return Self.totals(summary.usageItems)
+        } catch GitHubAPIError.notFound where scope.labelName == "org" {
+            // The organization summary is in public preview; the daily report is GA.
+            let report = try await context.client.getJSON(UsageReportResponse.self, base, query: query)
+            return Self.totals(report.usageItems)
+        }
+    }
+
+    struct ProductSKU: Hashable, Comparable {
+        var product: String
+        var sku: String
+        static func < (lhs: ProductSKU, rhs: ProductSKU) -> Bool { (lhs.product, lhs.sku) < (rhs.product, rhs.sku) }
+    }
+
+    static func totals(_ items: [UsageSummaryResponse.Item]) -> [ProductSKU: Totals] {
+        var totals: [ProductSKU: Totals] = [:]
+        for item in items {
+            var entry = totals[ProductSKU(product: item.product, sku: item.sku)] ?? Totals()
+            entry.gross += item.grossAmount ?? 0
+            entry.discount += item.discountAmount ?? 0
+            entry.net += item.netAmount ?? 0
+            entry.quantityByUnit[item.unitType ?? "unknown", default: 0] += item.grossQuantity ?? 0
+            totals[ProductSKU(product: item.product, sku: item.sku)] = entry
+        }
+        return totals
+    }
+
+    static func totals(_ items: [UsageReportResponse.Item]) -> [ProductSKU: Totals] {
+        var totals: [ProductSKU: Totals] = [:]
+        for item in items {
+            var entry = totals[ProductSKU(product: item.product, sku: item.sku)] ?? Totals()
+            entry.gross += item.grossAmount ?? 0
+            entry.discount += item.discountAmount ?? 0
+            entry.net += item.netAmount ?? 0
+            entry.quantityByUnit[item.unitType ?? "unknown", default: 0] += item.quantity ?? 0
+            totals[ProductSKU(product: item.product, sku: item.sku)] = entry
+        }
+        return totals
+    }
+
+    static let cached =
+        " Current UTC month to date; refreshed on the billing collector's interval, not per scrape, because of GitHub's rate limits."
+
+    static func families(scope: Scope, totals: [ProductSKU: Totals], period: BillingPeriod, now: Double) -> [MetricFamily] {
+        let scopeLabel = Label(scope.labelName, scope.slug)
+        func by(_ value: (Totals) -> Double) -> [Sample] {
+            totals.keys.sorted().map { key in
+                Sample(labels: [scopeLabel, Label("product", key.product), Label("sku", key.sku)], value: value(totals[key]!))
+            }
+        }
+        let quantities = totals.keys.sorted().flatMap { key in
+            totals[key]!.quantityByUnit.map { unit, quantity in
+                Sample(
+                    labels: [scopeLabel, Label("product", key.product), Label("sku", key.sku), Label("unit_type", unit)],
+                    value: quantity
+                )
+            }
+        }
+        return [
+            MetricFamily(name: "github_billing_net_amount_usd", help: "Net amount billed in US dollars." + cached, samples: by(\.net)),
+            MetricFamily(
+                name: "github_billing_gross_amount_usd",
+                help: "Gross amount in US dollars, before discounts." + cached,
+                samples: by(\.gross)
+            ),
+            MetricFamily(
+                name: "github_billing_discount_amount_usd",
+                help: "Discounts (included allotments) in US dollars." + cached,
+                samples: by(\.discount)
+            ),
+            MetricFamily(name: "github_billing_quantity", help: "Gross quantity used, in unit_type units." + cached, samples: quantities),
+            MetricFamily(
+                name: "github_billing_projected_net_amount_usd",
+                help: "Month-end projection of the net amount in US dollars, at the month-to-date rate (at least one day elapsed)."
+                    + " Refreshed on the billing collector's interval.",
+                samples: by { period.project($0.net, now: now) }
+            ),
+        ]
+    }
+
+    /// Net amount by cost center, product and SKU, with `cost_center="none"` for usage that
+    /// has no cost center, so the family sums to the enterprise total.
+    func costCenters(_ enterprise: String, period: BillingPeriod, context: CollectionContext) async throws -> MetricFamily {
+        let scope = Scope.enterprise(enterprise)
+        let list = try await context.client.getJSON(
+            CostCenterList.self,
+            "/enterprises/\(GitHubClient.encode(enterprise))/settings/billing/cost-centers",
+            query: [("state", "active")]
+        )
+        var samples: [Sample] = []
+        let centers = list.costCenters.map { ($0.id, $0.name ?? $0.id) } + [("none", "none")]
+        for (id, name) in centers {
+            let totals = try await usage(scope, period: period, costCenter: id, context: context)
+            for (key, value) in totals {
+                samples.append(
+                    Sample(
+                        labels: [
+                            Label("enterprise", enterprise), Label("cost_center", name), Label("product", key.product),
+                            Label("sku", key.sku),
+                        ],
+                        value: value.net
+                    )
+                )
+            }
+        }
+        return MetricFamily(
+            name: "github_billing_cost_center_net_amount_usd",
+            help: "Net amount in US dollars by enterprise cost center." + Self.cached,
+            samples: samples
+        )
+    }
+
+    /// Configured budgets, or nil (with a notice) where the budgets endpoint does not answer.
+    func budgets(_ scope: Scope, context: CollectionContext) async -> MetricFamily? {
+        let path = Self.prefix(scope) + "/settings/billing/budgets"
+        var budgets: [BudgetList.Budget] = []
+        do {
+            try await context.client.forEachPage(BudgetList.self, path) { budgets += $0.budgets }
+        } catch GitHubAPIError.notFound(let endpoint) {
+            context.notice(
+                "GitHub answered 404 for \(endpoint): the \(scope.labelName) \(scope.slug) does not offer budgets through the API, "
+                    + "so no budget series are shown for it; cost and projections are still collected."
+            )
+            return nil
+        } catch {
+            context.notice(
+                "Budgets are not shown for \(scope.labelName) \(scope.slug): \(error) "
+                    + "Cost and projections are still collected."
+            )
+            return nil
+        }
+        let scopeLabel = Label(scope.labelName, scope.slug)
+        return MetricFamily(
+            name: "github_billing_budget_amount_usd",
+            help: "Configured monthly budget in US dollars. Refreshed on the billing collector's interval.",
+            samples: budgets.map { budget in
+                Sample(
+                    labels: [
+                        scopeLabel, Label("budget_id", budget.id), Label("budget_type", budget.budgetType ?? "unknown"),
+                        Label("budget_scope", budget.budgetScope ?? "unknown"), Label("budget_entity", budget.budgetEntityName ?? ""),
+                        Label("product_sku", budget.budgetProductSkus.joined(separator: ",")),
+                    ],
+                    value: budget.budgetAmount
+                )
+            }
+        )
+    }
+}

@@ -1,0 +1,72 @@
+public import PrometheusExposition
+
+/// Month-to-date usage by model from one of the billing platform's model endpoints: premium
+/// requests (`premium_request/usage`) or AI credits (`ai_credit/usage`).
+///
+/// Quantities and amounts are summed by model, whatever product, SKU and unit strings GitHub
+/// uses (its own examples disagree on them). An organization or enterprise whose plan does not
+/// offer the endpoint (404) gets no series and a notice, not a failure.
+public struct ModelUsageCollector: Collector {
+    public let name: CollectorName
+    let endpoint: String
+    let quantityFamily: String
+    let quantityHelp: String
+    let amountFamily: String
+
+    /// The `premium_requests` collector.
+    public static let premiumRequests = ModelUsageCollector(
+        name: .premiumRequests,
+        endpoint: "premium_request/usage",
+        quantityFamily: "github_copilot_premium_requests",
+        quantityHelp: "Copilot premium requests this UTC month to date, by model (gross quantity).",
+        amountFamily: "github_copilot_premium_requests_net_amount_usd"
+    )
+
+    /// The `ai_credits` collector.
+    public static let aiCredits = ModelUsageCollector(
+        name: .aiCredits,
+        endpoint: "ai_credit/usage",
+        quantityFamily: "github_copilot_ai_credits",
+        quantityHelp: "Copilot AI credits used this UTC month to date, by model (gross quantity).",
+        amountFamily: "github_copilot_ai_credits_net_amount_usd"
+    )
+
+    public func supports(_ scope: Scope) -> Bool { true }
+
+    public func collect(_ scope: Scope, context: CollectionContext) async throws -> [MetricFamily] {
+        let period = BillingPeriod(containing: context.clock.now())
+        let path = BillingCollector.prefix(scope) + "/settings/billing/" + endpoint
+        let response: ModelUsageResponse
+        do {
+            response = try await context.client.getJSON(ModelUsageResponse.self, path, query: period.query)
+        } catch GitHubAPIError.notFound(let endpoint) {
+            context.notice(
+                "GitHub answered 404 for \(endpoint): the \(scope.labelName) \(scope.slug) does not offer this usage "
+                    + "(plan or billing platform), so the \(name.rawValue) collector reports nothing for it; "
+                    + "disable it with --no-collector.\(name.rawValue) to stop asking."
+            )
+            return []
+        }
+        var quantity: [String: Double] = [:]
+        var amount: [String: Double] = [:]
+        for item in response.usageItems {
+            let model = item.model ?? "unknown"
+            quantity[model, default: 0] += item.grossQuantity ?? 0
+            amount[model, default: 0] += item.netAmount ?? 0
+        }
+        let scopeLabel = Label(scope.labelName, scope.slug)
+        let cached = " Month to date (UTC); refreshed on the collector's interval, not per scrape, because of GitHub's rate limits."
+        return [
+            MetricFamily(
+                name: quantityFamily,
+                help: quantityHelp + cached,
+                samples: quantity.map { Sample(labels: [scopeLabel, Label("model", $0.key)], value: $0.value) }
+            ),
+            MetricFamily(
+                name: amountFamily,
+                help: "Net amount in US dollars, by model." + cached,
+                samples: amount.map { Sample(labels: [scopeLabel, Label("model", $0.key)], value: $0.value) }
+            ),
+        ]
+    }
+}

@@ -1,0 +1,254 @@
+import CopilotExporter
+import Foundation
+import GitHubSimulator
+import PrometheusExposition
+import Synchronization
+import Testing
+
+/// The money collectors against the simulator, on the first morning of a month, with prices
+/// that are exact in binary so every sum can be compared exactly with figures worked out by hand.
+@Suite struct BillingEndToEndTests {
+    static let now = 1_796_104_800.0  // 2026-12-01T06:00:00Z: November's rows must not count
+
+    /// north is billed in AI credits; south still per seat (no AI-credit rows, and its plan
+    /// offers neither premium-request usage nor budgets).
+    static func scenario(northSummaryOffered: Bool = true) -> SimulatorScenario {
+        let usage = [
+            SimulatedUsage(
+                day: "2026-11-30",
+                organization: "north",
+                product: "Copilot",
+                sku: "Copilot AI Credits",
+                unitType: "credits",
+                pricePerUnit: 0.25,
+                quantity: 1000,
+                discountQuantity: 400,
+                model: "GPT-5",
+                meter: .aiCredits,
+                costCenter: "cc-a"
+            ),
+            SimulatedUsage(
+                day: "2026-12-01",
+                organization: "north",
+                product: "Copilot",
+                sku: "Copilot AI Credits",
+                unitType: "credits",
+                pricePerUnit: 0.25,
+                quantity: 200,
+                discountQuantity: 80,
+                model: "GPT-5",
+                meter: .aiCredits,
+                costCenter: "cc-a"
+            ),
+            SimulatedUsage(
+                day: "2026-12-01",
+                organization: "north",
+                product: "Copilot",
+                sku: "Copilot AI Credits",
+                unitType: "credits",
+                pricePerUnit: 0.25,
+                quantity: 100,
+                model: "Claude Sonnet 4.5",
+                meter: .aiCredits,
+                costCenter: "cc-a"
+            ),
+            SimulatedUsage(
+                day: "2026-12-01",
+                organization: "north",
+                product: "Copilot",
+                sku: "Copilot Premium Request",
+                unitType: "requests",
+                pricePerUnit: 0.5,
+                quantity: 10,
+                model: "o3",
+                meter: .premiumRequests
+            ),
+            SimulatedUsage(
+                day: "2026-12-01",
+                organization: "north",
+                product: "Actions",
+                sku: "actions_linux",
+                unitType: "minutes",
+                pricePerUnit: 0.125,
+                quantity: 800
+            ),
+            SimulatedUsage(
+                day: "2026-11-15",
+                organization: "south",
+                product: "Copilot",
+                sku: "Copilot Business",
+                unitType: "user-months",
+                pricePerUnit: 2,
+                quantity: 100
+            ),
+            SimulatedUsage(
+                day: "2026-12-01",
+                organization: "south",
+                product: "Copilot",
+                sku: "Copilot Business",
+                unitType: "user-months",
+                pricePerUnit: 2,
+                quantity: 4
+            ),
+        ]
+        var notOffered: Set<String> = ["org/south/premium_request/usage", "org/south/budgets"]
+        if !northSummaryOffered { notOffered.insert("org/north/usage/summary") }
+        return SimulatorScenario(
+            organizations: [
+                SimulatedOrganization(login: "north", id: 1, seats: []), SimulatedOrganization(login: "south", id: 2, seats: []),
+            ],
+            enterprises: [SimulatedEnterprise(slug: "globex", organizations: ["north", "south"])],
+            billing: SimulatedBilling(
+                usage: usage,
+                costCenters: ["globex": [SimulatedCostCenter(id: "cc-a", name: "Team A")]],
+                budgets: [
+                    "enterprise/globex": [
+                        SimulatedBudget(
+                            id: "b1",
+                            type: "BundlePricing",
+                            skus: ["ai_credits"],
+                            scope: "enterprise",
+                            entity: "globex",
+                            amount: 1000
+                        )
+                    ]
+                ],
+                notOffered: notOffered
+            )
+        )
+    }
+
+    static func money(_ scope: String) -> [String: Double] {
+        let ai = "product=\"Copilot\",sku=\"Copilot AI Credits\""
+        let pr = "product=\"Copilot\",sku=\"Copilot Premium Request\""
+        let actions = "product=\"Actions\",sku=\"actions_linux\""
+        let business = "product=\"Copilot\",sku=\"Copilot Business\""
+        var lines: [String: Double] = [:]
+        func add(_ labels: String, net: Double, gross: Double, discount: Double, unit: String, quantity: Double) {
+            let sorted = Self.sortedLabels(scope + "," + labels)
+            lines["github_billing_net_amount_usd{\(sorted)}"] = net
+            lines["github_billing_gross_amount_usd{\(sorted)}"] = gross
+            lines["github_billing_discount_amount_usd{\(sorted)}"] = discount
+            lines["github_billing_projected_net_amount_usd{\(sorted)}"] = net * 31
+            lines["github_billing_quantity{\(Self.sortedLabels(scope + "," + labels + ",unit_type=\"\(unit)\""))}"] = quantity
+        }
+        if scope != "org=\"south\"" {
+            add(ai, net: 55, gross: 75, discount: 20, unit: "credits", quantity: 300)
+            add(pr, net: 5, gross: 5, discount: 0, unit: "requests", quantity: 10)
+            add(actions, net: 100, gross: 100, discount: 0, unit: "minutes", quantity: 800)
+        }
+        if scope != "org=\"north\"" {
+            add(business, net: 8, gross: 8, discount: 0, unit: "user-months", quantity: 4)
+        }
+        return lines
+    }
+
+    /// Labels in name order, as the encoder writes them.
+    static func sortedLabels(_ text: String) -> String {
+        text.split(separator: ",").sorted { $0.prefix { $0 != "=" } < $1.prefix { $0 != "=" } }.joined(separator: ",")
+    }
+
+    static var expected: [String: Double] {
+        var lines = money("org=\"north\"").merging(money("org=\"south\"")) { $1 }.merging(money("enterprise=\"globex\"")) { $1 }
+        let cc = "github_billing_cost_center_net_amount_usd"
+        lines["\(cc){cost_center=\"Team A\",enterprise=\"globex\",product=\"Copilot\",sku=\"Copilot AI Credits\"}"] = 55
+        lines["\(cc){cost_center=\"none\",enterprise=\"globex\",product=\"Copilot\",sku=\"Copilot Premium Request\"}"] = 5
+        lines["\(cc){cost_center=\"none\",enterprise=\"globex\",product=\"Actions\",sku=\"actions_linux\"}"] = 100
+        lines["\(cc){cost_center=\"none\",enterprise=\"globex\",product=\"Copilot\",sku=\"Copilot Business\"}"] = 8
+        for scope in ["org=\"north\"", "enterprise=\"globex\""] {
+            lines["github_copilot_premium_requests{\(sortedLabels(scope + ",model=\"o3\""))}"] = 10
+            lines["github_copilot_premium_requests_net_amount_usd{\(sortedLabels(scope + ",model=\"o3\""))}"] = 5
+            lines["github_copilot_ai_credits{\(sortedLabels(scope + ",model=\"GPT-5\""))}"] = 200
+            lines["github_copilot_ai_credits_net_amount_usd{\(sortedLabels(scope + ",model=\"GPT-5\""))}"] = 30
+            lines["github_copilot_ai_credits{\(sortedLabels(scope + ",model=\"Claude Sonnet 4.5\""))}"] = 100
+            lines["github_copilot_ai_credits_net_amount_usd{\(sortedLabels(scope + ",model=\"Claude Sonnet 4.5\""))}"] = 25
+        }
+        lines[
+            "github_billing_budget_amount_usd{budget_entity=\"globex\",budget_id=\"b1\",budget_scope=\"enterprise\",budget_type=\"BundlePricing\",enterprise=\"globex\",product_sku=\"ai_credits\"}"
+        ] = 1000
+        for collector in ["billing", "premium_requests", "ai_credits"] {
+            for scope in ["org=\"north\"", "org=\"south\"", "enterprise=\"globex\""] {
+                lines["github_copilot_collector_success{\(sortedLabels("collector=\"\(collector)\"," + scope))}"] = 1
+            }
+        }
+        return lines
+    }
+
+    final class Lines: Sendable {
+        let lines = Mutex<[String]>([])
+    }
+
+    func run(
+        _ scenario: SimulatorScenario,
+        polls: Int = 1
+    ) async throws -> (values: [String: Double], log: [String], requests: [LoggedRequest]) {
+        let clock = ManualClock(now: Self.now)
+        let simulator = GitHubSimulator(scenario: scenario, clock: clock)
+        try simulator.start()
+        let configuration = try Configuration.parse(
+            [
+                "--github.org=north", "--github.org=south", "--github.enterprise=globex", "--github.api-url=\(simulator.baseURL)",
+                "--no-collector.seats",
+            ],
+            environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]
+        )
+        let sink = Lines()
+        let logger = Logger(level: .info, clock: clock, sink: { line in sink.lines.withLock { $0.append(line) } })
+        let app = ExporterApp(
+            configuration: configuration,
+            credentials: StaticToken(GitHubSimulator.demoToken),
+            clock: clock,
+            logger: logger
+        )
+        let poller = app.makePoller()
+        for _ in 0..<polls { await poller.runOnce() }
+        let text = String(decoding: poller.store.publisher.snapshot.bodies[.text]!.plain, as: UTF8.self)
+        let requests = simulator.requests
+        await simulator.stop()
+        return (parseExposition(text), sink.lines.withLock { $0 }, requests)
+    }
+
+    static let moneyPrefixes = [
+        "github_billing_", "github_copilot_premium_requests", "github_copilot_ai_credits", "github_copilot_collector_success",
+    ]
+
+    @Test func everyMoneyFamilyHasExactlyTheExpectedValuesForBothPricingModels() async throws {
+        let (values, log, _) = try await run(Self.scenario(), polls: 2)
+        let got = values.filter { key, _ in Self.moneyPrefixes.contains { key.hasPrefix($0) } }
+        let expected = Self.expected
+        for key in Set(got.keys).union(expected.keys).sorted() where got[key] != expected[key] {
+            let want = expected[key].map { "\($0)" } ?? "absent"
+            let have = got[key].map { "\($0)" } ?? "absent"
+            Issue.record("\(key): expected \(want), got \(have)")
+        }
+        // Neither the missing endpoints nor the per-seat organization are failures, and each
+        // missing endpoint is reported once over two polls.
+        #expect(!log.contains { $0.contains("level=error") }, "\(log)")
+        #expect(log.filter { $0.contains("premium_request/usage") }.count == 1, "\(log)")
+        #expect(log.filter { $0.contains("/organizations/south/settings/billing/budgets") }.count == 1, "\(log)")
+    }
+
+    @Test func anOrganizationWithoutTheSummaryFallsBackToDailyUsage() async throws {
+        let (values, _, requests) = try await run(Self.scenario(northSummaryOffered: false))
+        for (key, value) in Self.money("org=\"north\"") {
+            #expect(values[key] == value, "\(key)")
+        }
+        #expect(requests.contains { $0.target.hasPrefix("/organizations/north/settings/billing/usage?year=2026&month=12") })
+    }
+
+    @Test func theRequestedPeriodIsTheCurrentUTCMonth() async throws {
+        let (_, _, requests) = try await run(Self.scenario())
+        let billing = requests.filter {
+            $0.target.contains("/settings/billing/") && !$0.target.contains("budgets") && !$0.target.contains("cost-centers")
+        }
+        #expect(!billing.isEmpty)
+        #expect(billing.allSatisfy { $0.target.contains("year=2026&month=12") }, "\(billing.map(\.target))")
+        let costCenterQueries = requests.map(\.target).filter { $0.contains("cost_center_id=") }
+        #expect(
+            costCenterQueries.sorted() == [
+                "/enterprises/globex/settings/billing/usage/summary?year=2026&month=12&cost_center_id=cc-a",
+                "/enterprises/globex/settings/billing/usage/summary?year=2026&month=12&cost_center_id=none",
+            ]
+        )
+    }
+}
