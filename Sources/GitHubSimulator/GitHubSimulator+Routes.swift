@@ -9,6 +9,7 @@ extension GitHubSimulator {
             return error(404, "Not Found")
         }
         let path = request.path
+        if path.hasPrefix("/downloads/") { return download(request, scenario: state.withLock { $0.scenario }) }
         guard let token = bearerToken(request), let scopes = tokens[token] else {
             return error(401, "Bad credentials")
         }
@@ -107,6 +108,13 @@ extension GitHubSimulator {
                 request: request,
                 scenario: scenario
             )
+        case 6
+        where (parts[0] == "orgs" || parts[0] == "enterprises") && parts[2] == "copilot" && parts[3] == "metrics" && parts[4] == "reports":
+            let accepted: Set<String> =
+                parts[0] == "orgs"
+                ? ["read:org", "admin:org", "manage_billing:copilot"] : ["manage_billing:copilot", "read:enterprise", "admin:enterprise"]
+            guard !Set(scopes).isDisjoint(with: accepted) else { return scopeError(accepted: accepted.sorted().joined(separator: ", ")) }
+            return reportLinks(kind: parts[0], slug: parts[1], report: parts[5], request: request, scenario: scenario)
         case 1 where parts[0] == "rate_limit":
             let (remaining, reset) = state.withLock { ($0.remaining, $0.resetAt) }
             let core = "{\"limit\":\(rateLimit),\"used\":\(rateLimit - remaining),\"remaining\":\(remaining),\"reset\":\(Int(reset))}"

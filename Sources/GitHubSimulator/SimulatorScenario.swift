@@ -86,12 +86,18 @@ public struct SimulatorScenario: Sendable, Hashable {
     public var organizations: [SimulatedOrganization]
     public var enterprises: [SimulatedEnterprise]
     public var billing: SimulatedBilling
+    public var reports: SimulatedReports
 
-    public init(organizations: [SimulatedOrganization], enterprises: [SimulatedEnterprise], billing: SimulatedBilling = SimulatedBilling())
-    {
+    public init(
+        organizations: [SimulatedOrganization],
+        enterprises: [SimulatedEnterprise],
+        billing: SimulatedBilling = SimulatedBilling(),
+        reports: SimulatedReports = SimulatedReports()
+    ) {
         self.organizations = organizations
         self.enterprises = enterprises
         self.billing = billing
+        self.reports = reports
     }
 
     public func organization(_ login: String) -> SimulatedOrganization? {
@@ -188,7 +194,8 @@ extension SimulatorScenario {
                 SimulatedOrganization(login: "acme-labs", id: 9_002, seats: labs, pendingInvitation: 1),
             ],
             enterprises: [SimulatedEnterprise(slug: "acme", organizations: ["acme-corp", "acme-labs"])],
-            billing: demoBilling(corpSeats: corp.count, labsSeats: labs.count, now: now, random: &random)
+            billing: demoBilling(corpSeats: corp.count, labsSeats: labs.count, now: now, random: &random),
+            reports: SimulatedReports(source: .procedural(seed: seed))
         )
     }
 

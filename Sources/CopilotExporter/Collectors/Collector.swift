@@ -19,11 +19,20 @@ public struct CollectionContext: Sendable {
     /// Reports something the user should know that is not a failure (an endpoint the plan does
     /// not offer); the poller logs each distinct notice once per job.
     public var notice: @Sendable (String) -> Void
+    /// Report days already downloaded, shared across polls.
+    public var reports: ReportCache
 
-    public init(client: GitHubClient, clock: any WallClock, idleDays: Int = 30, notice: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        client: GitHubClient,
+        clock: any WallClock,
+        idleDays: Int = 30,
+        reports: ReportCache = ReportCache(),
+        notice: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.client = client
         self.clock = clock
         self.idleDays = idleDays
+        self.reports = reports
         self.notice = notice
     }
 }

@@ -28,6 +28,8 @@ public enum GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     case decoding(endpoint: String, detail: String)
     /// A pagination link pointed somewhere the token must not be sent.
     case foreignLink(endpoint: String, link: String)
+    /// Every recent day of a usage-metrics report answered 404.
+    case reportsUnavailable(endpoint: String, days: Int)
 
     public var description: String {
         switch self {
@@ -67,6 +69,10 @@ public enum GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         case .decoding(let endpoint, let detail):
             return "GitHub's answer to \(endpoint) was not the JSON expected (\(detail)); the last good values stay; "
                 + "if this persists, report it with the endpoint."
+        case .reportsUnavailable(let endpoint, let days):
+            return "GitHub answered 404 for \(endpoint) for each of the last \(days) days: the Copilot usage metrics policy is "
+                + "probably disabled, or the token may not read metrics; enable the policy (enterprise settings, Policies, Copilot, "
+                + "Copilot usage metrics) and use a token with read:org (organization) or manage_billing:copilot (enterprise)."
         case .foreignLink(let endpoint, let link):
             return "GitHub's pagination link for \(endpoint) points to another host (\(link)), so the token was not "
                 + "sent there; check --github.api-url."

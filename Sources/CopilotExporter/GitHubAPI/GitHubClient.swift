@@ -226,6 +226,28 @@ public struct GitHubClient: Sendable {
         return nil
     }
 
+    /// Downloads a report file from a signed storage URL (another host), streaming its body to
+    /// `onChunk`. Sends no Authorization header: the URL carries its own signature, and the
+    /// GitHub token must never reach another host.
+    public func download(_ url: String, endpoint: String, onChunk: @escaping @Sendable ([UInt8]) -> Void) async throws {
+        let response: TransportResponse
+        do {
+            response = try await transport.stream(
+                TransportRequest(url: url, headers: ["User-Agent": userAgent, "Accept": "application/x-ndjson, */*"]),
+                onChunk: onChunk
+            )
+        } catch {
+            throw GitHubAPIError.transport(endpoint: endpoint + " (report download)", reason: Self.reason(error))
+        }
+        guard (200..<300).contains(response.status) else {
+            throw GitHubAPIError.rejected(
+                endpoint: endpoint + " (report download)",
+                status: response.status,
+                message: "the signed download link was refused; it may have expired, and the next poll asks for a new one"
+            )
+        }
+    }
+
     /// Exponential backoff with ±20 % jitter, so parallel exporters do not retry in step.
     func backoff(_ attempt: Int) -> Double {
         let raw = min(retry.maxDelay, retry.baseDelay * pow(2, Double(attempt - 1)))

@@ -49,4 +49,30 @@ public enum TransportError: Error, Sendable, Equatable {
 /// what is in `request.headers` is what is sent.
 public protocol HTTPTransport: Sendable {
     func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse
+
+    /// Like `send`, but hands a 2xx body to `onChunk` piece by piece as it arrives, so that a
+    /// large body never sits in memory whole; the returned response has an empty body (error
+    /// bodies, which are small, are returned whole). `onChunk` calls never overlap.
+    func stream(
+        _ request: TransportRequest,
+        onChunk: @escaping @Sendable ([UInt8]) -> Void
+    ) async throws(TransportError)
+        -> TransportResponse
+}
+
+extension HTTPTransport {
+    /// For transports without streaming (test stubs): the whole body as one chunk.
+    public func stream(
+        _ request: TransportRequest,
+        onChunk: @escaping @Sendable ([UInt8]) -> Void
+    ) async throws(TransportError)
+        -> TransportResponse
+    {
+        var response = try await send(request)
+        if (200..<300).contains(response.status) {
+            onChunk(response.body)
+            response.body = []
+        }
+        return response
+    }
 }

@@ -8,7 +8,7 @@ import FoundationNetworking
 /// cookies off so that every exchange is exactly what the client asked for.
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
-    private let timeout: Double
+    let timeout: Double
 
     /// - Parameter timeout: seconds one request may take, connection to last byte. At least
     ///   1 s: swift-corelibs-foundation on Linux was seen here to fail a request at once when

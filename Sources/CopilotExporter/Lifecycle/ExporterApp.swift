@@ -10,7 +10,7 @@ public struct ExporterApp: Sendable {
     /// The collectors this build implements, by name.
     public static let implementedCollectors: [CollectorName: any Collector] = [
         .seats: SeatsCollector(), .billing: BillingCollector(), .premiumRequests: ModelUsageCollector.premiumRequests,
-        .aiCredits: ModelUsageCollector.aiCredits,
+        .aiCredits: ModelUsageCollector.aiCredits, .usageMetrics: UsageMetricsCollector(),
     ]
 
     public let configuration: Configuration

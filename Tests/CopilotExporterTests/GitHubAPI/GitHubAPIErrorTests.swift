@@ -73,7 +73,7 @@ import Testing
             .rateLimited(endpoint: "e", resource: "core", reset: 0),
             .secondaryRateLimited(endpoint: "e", retryAfter: 60), .server(endpoint: "e", status: 503),
             .transport(endpoint: "e", reason: "r"),
-            .decoding(endpoint: "e", detail: "d"), .foreignLink(endpoint: "e", link: "l"),
+            .decoding(endpoint: "e", detail: "d"), .foreignLink(endpoint: "e", link: "l"), .reportsUnavailable(endpoint: "e", days: 3),
         ]
         for error in errors {
             #expect(error.description.hasSuffix("."))

@@ -12,7 +12,9 @@ import Testing
     }
 
     @Test func budgetIsSharedAmongJobsAndExplicitIntervalsAreKept() throws {
-        let onlySeats = ["--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits"]
+        let onlySeats = [
+            "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics",
+        ]
         let config = try Configuration.parse(
             ["--github.org=a", "--github.org=b", "--github.enterprise=e"] + onlySeats,
             environment: ["GITHUB_TOKEN": "t"]
@@ -29,8 +31,8 @@ import Testing
         #expect(fixedJobs.map(\.interval) == [60])
         let all = try Configuration.parse(["--github.org=a", "--github.enterprise=e"], environment: ["GITHUB_TOKEN": "t"])
         let allJobs = ExporterApp(configuration: all, credentials: StaticToken("t"), logger: .silent).jobs()
-        #expect(Set(allJobs.map(\.collector.name)) == [.seats, .billing, .premiumRequests, .aiCredits])
-        #expect(allJobs.count == 8)
-        #expect(allJobs.allSatisfy { $0.hourlyBudget == 2_500.0 / 8 })
+        #expect(Set(allJobs.map(\.collector.name)) == Set(CollectorName.allCases))
+        #expect(allJobs.count == 10)
+        #expect(allJobs.allSatisfy { $0.hourlyBudget == 2_500.0 / 10 })
     }
 }

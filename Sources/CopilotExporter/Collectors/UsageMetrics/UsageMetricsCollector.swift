@@ -1,0 +1,271 @@
+import Foundation
+public import PrometheusExposition
+import Synchronization
+
+/// Per-user AI credits and active users from the Copilot usage-metrics reports: the newest
+/// published day, and the sum over the current UTC month's report days.
+///
+/// The report endpoints answer with signed links to NDJSON files on another host; those are
+/// downloaded without the GitHub token and read as a stream. Days older than the revision
+/// window are final: each is downloaded once and folded into the `ReportCache`.
+public struct UsageMetricsCollector: Collector {
+    public let name = CollectorName.usageMetrics
+    /// How many days back from yesterday to look for the newest published report.
+    public var lookbackDays = 3
+    /// Days before today that GitHub may still revise, and which are therefore fetched again.
+    public var revisionWindowDays = 2
+
+    public init() {}
+
+    public func supports(_ scope: Scope) -> Bool { true }
+
+    /// `users-1-day`, and `organization-1-day` or `enterprise-1-day`.
+    static func reports(_ scope: Scope) -> (base: String, users: String, aggregate: String) {
+        switch scope {
+        case .organization(let org):
+            ("/orgs/\(GitHubClient.encode(org))/copilot/metrics/reports", "users-1-day", "organization-1-day")
+        case .enterprise(let enterprise):
+            ("/enterprises/\(GitHubClient.encode(enterprise))/copilot/metrics/reports", "users-1-day", "enterprise-1-day")
+        }
+    }
+
+    public func collect(_ scope: Scope, context: CollectionContext) async throws -> [MetricFamily] {
+        let now = context.clock.now()
+        let today = Int((now / 86_400).rounded(.down))
+        let (_, usersReport, aggregateReport) = Self.reports(scope)
+
+        var newest: (day: Int, links: ReportLinks)?
+        var notFound = 0
+        for back in 1...max(1, lookbackDays) {
+            switch try await links(scope, report: usersReport, day: today - back, context: context) {
+            case .published(let links):
+                newest = (today - back, links)
+            case .notPublished(let status):
+                if status == 404 { notFound += 1 }
+                continue
+            }
+            break
+        }
+        guard let newest else {
+            if notFound == lookbackDays {
+                throw GitHubAPIError.reportsUnavailable(endpoint: "GET \(Self.reports(scope).base)/\(usersReport)", days: lookbackDays)
+            }
+            context.notice("No Copilot users report is published for the last \(lookbackDays) days for \(scope); nothing to show yet.")
+            return []
+        }
+        if newest.day != today - 1 {
+            context.notice(
+                "The Copilot users report for \(RFC3339.day(Double(today - 1) * 86_400)) is not published yet for \(scope); "
+                    + "showing \(RFC3339.day(Double(newest.day) * 86_400))."
+            )
+        }
+
+        let period = BillingPeriod(containing: now)
+        let month = String(RFC3339.day(period.start).prefix(7))
+        let monthStart = Int(period.start / 86_400)
+        let finalBefore = today - revisionWindowDays
+        var newestCredits: [String: Double]?
+        var recentSums: [String: Double] = [:]
+        if newest.day >= monthStart {
+            let known = await context.reports.finalDays(scope, month: month)
+            for day in monthStart...newest.day {
+                let dayText = RFC3339.day(Double(day) * 86_400)
+                let isFinal = day < finalBefore
+                if isFinal && known.contains(dayText) { continue }
+                var credits: [String: Double] = [:]
+                let dayLinks: ReportLinks?
+                if day == newest.day {
+                    dayLinks = newest.links
+                } else if case .published(let links) = try await links(scope, report: usersReport, day: day, context: context) {
+                    dayLinks = links
+                } else {
+                    dayLinks = nil
+                }
+                if let dayLinks { credits = try await userCredits(dayLinks, scope: scope, report: usersReport, context: context) }
+                if day == newest.day { newestCredits = credits }
+                if isFinal {
+                    await context.reports.fold(scope, month: month, day: dayText, credits: credits)
+                } else {
+                    for (user, value) in credits { recentSums[user, default: 0] += value }
+                }
+            }
+        }
+        if newestCredits == nil {
+            newestCredits = await context.reports.finalDay(scope, day: RFC3339.day(Double(newest.day) * 86_400))
+        }
+        if newestCredits == nil {
+            newestCredits = try await userCredits(newest.links, scope: scope, report: usersReport, context: context)
+        }
+        let monthToDate = await context.reports.sums(scope, month: month).merging(recentSums, uniquingKeysWith: +)
+
+        var activeUsers: AggregateRecord.DayTotals?
+        switch try await links(scope, report: aggregateReport, day: newest.day, context: context) {
+        case .published(let links):
+            activeUsers = try await aggregate(
+                links,
+                day: RFC3339.day(Double(newest.day) * 86_400),
+                scope: scope,
+                report: aggregateReport,
+                context: context
+            )
+        case .notPublished:
+            context.notice(
+                "The Copilot \(aggregateReport) report for \(RFC3339.day(Double(newest.day) * 86_400)) is not published for \(scope); active users are not shown."
+            )
+        }
+        return Self.families(
+            scope: scope,
+            newestDay: Double(newest.day) * 86_400,
+            newestCredits: newestCredits ?? [:],
+            monthToDate: monthToDate,
+            activeUsers: activeUsers,
+            usersReport: usersReport,
+            aggregateReport: aggregateReport
+        )
+    }
+
+    enum Availability {
+        case published(ReportLinks)
+        case notPublished(status: Int)
+    }
+
+    /// The links of one report day; 204 and 404 mean not published (yet).
+    func links(_ scope: Scope, report: String, day: Int, context: CollectionContext) async throws -> Availability {
+        let path = Self.reports(scope).base + "/" + report
+        do {
+            let response = try await context.client.get(path, query: [("day", RFC3339.day(Double(day) * 86_400))])
+            if response.status == 204 || response.body.isEmpty { return .notPublished(status: 204) }
+            return .published(try GitHubClient.decode(ReportLinks.self, from: response.body, endpoint: "GET " + path))
+        } catch GitHubAPIError.notFound {
+            return .notPublished(status: 404)
+        }
+    }
+
+    /// Per-user `ai_credits_used` of one users report (all its parts), read as a stream.
+    func userCredits(_ links: ReportLinks, scope: Scope, report: String, context: CollectionContext) async throws -> [String: Double] {
+        let reader = NDJSONReader<UserDayRecord>()
+        let credits = Mutex<[String: Double]>([:])
+        for link in links.downloadLinks {
+            try await context.client.download(link, endpoint: "GET \(Self.reports(scope).base)/\(report)") { chunk in
+                reader.feed(chunk) { record in
+                    guard let user = record.userLogin, let used = record.aiCreditsUsed else { return }
+                    credits.withLock { $0[user, default: 0] += used }
+                }
+            }
+            reader.finish { record in
+                guard let user = record.userLogin, let used = record.aiCreditsUsed else { return }
+                credits.withLock { $0[user, default: 0] += used }
+            }
+        }
+        if reader.skippedLines > 0 {
+            context.notice("Skipped \(reader.skippedLines) unreadable lines in a Copilot \(report) report for \(scope).")
+        }
+        return credits.withLock { $0 }
+    }
+
+    /// The active-user totals of `day` in an organization or enterprise report.
+    func aggregate(
+        _ links: ReportLinks,
+        day: String,
+        scope: Scope,
+        report: String,
+        context: CollectionContext
+    ) async throws
+        -> AggregateRecord.DayTotals?
+    {
+        let reader = NDJSONReader<AggregateRecord>()
+        let found = Mutex<AggregateRecord.DayTotals?>(nil)
+        let keep: @Sendable (AggregateRecord) -> Void = { record in
+            if let totals = record.totals(for: day) { found.withLock { $0 = totals } }
+        }
+        for link in links.downloadLinks {
+            try await context.client.download(link, endpoint: "GET \(Self.reports(scope).base)/\(report)") { reader.feed($0, keep) }
+            reader.finish(keep)
+        }
+        return found.withLock { $0 }
+    }
+
+    static func families(
+        scope: Scope,
+        newestDay: Double,
+        newestCredits: [String: Double],
+        monthToDate: [String: Double],
+        activeUsers: AggregateRecord.DayTotals?,
+        usersReport: String,
+        aggregateReport: String
+    ) -> [MetricFamily] {
+        let scopeLabel = Label(scope.labelName, scope.slug)
+        let cached = " From the Copilot usage-metrics reports (published daily); refreshed on the collector's interval, not per scrape."
+        var families = [
+            MetricFamily(
+                name: "github_copilot_user_ai_credits_used",
+                help: "AI credits the user used on the newest report day." + cached,
+                samples: newestCredits.map { Sample(labels: [scopeLabel, Label("user", $0.key)], value: $0.value) }
+            ),
+            MetricFamily(
+                name: "github_copilot_user_ai_credits_used_month_to_date",
+                help: "AI credits the user used, summed over the report days of the current UTC month." + cached,
+                samples: monthToDate.map { Sample(labels: [scopeLabel, Label("user", $0.key)], value: $0.value) }
+            ),
+        ]
+        var days = [Sample(labels: [scopeLabel, Label("report", usersReport)], value: newestDay)]
+        if let activeUsers {
+            let periods: [(String, Double?)] = [
+                ("daily", activeUsers.dailyActiveUsers), ("weekly", activeUsers.weeklyActiveUsers),
+                ("monthly", activeUsers.monthlyActiveUsers),
+            ]
+            families.append(
+                MetricFamily(
+                    name: "github_copilot_active_users",
+                    help: "Active Copilot users on the newest report day, by period." + cached,
+                    samples: periods.compactMap { period, value in
+                        value.map { Sample(labels: [scopeLabel, Label("period", period)], value: $0) }
+                    }
+                )
+            )
+            days.append(Sample(labels: [scopeLabel, Label("report", aggregateReport)], value: newestDay))
+        }
+        families.append(
+            MetricFamily(
+                name: "github_copilot_usage_report_day_timestamp_seconds",
+                help: "Unix time (00:00 UTC) of the newest report day shown, by report." + cached,
+                samples: days
+            )
+        )
+        return families
+    }
+}
+
+/// Decodes NDJSON records of type `T` from chunks as they arrive. Chunks come one at a time
+/// from the download's serial delegate queue; the lock only makes that explicit.
+final class NDJSONReader<T: Decodable & Sendable>: Sendable {
+    private struct State {
+        var splitter = LineSplitter()
+        var skipped = 0
+    }
+
+    private let state = Mutex(State())
+
+    func feed(_ chunk: [UInt8], _ record: (T) -> Void) {
+        state.withLock { state in
+            let decoder = JSONDecoder()
+            var skipped = 0
+            state.splitter.feed(chunk) { line in
+                if let value = try? decoder.decode(T.self, from: Data(line)) { record(value) } else { skipped += 1 }
+            }
+            state.skipped += skipped
+        }
+    }
+
+    func finish(_ record: (T) -> Void) {
+        state.withLock { state in
+            var skipped = 0
+            state.splitter.finish { line in
+                if let value = try? JSONDecoder().decode(T.self, from: Data(line)) { record(value) } else { skipped += 1 }
+            }
+            state.skipped += skipped + state.splitter.oversizedLines
+        }
+    }
+
+    var skippedLines: Int { state.withLock { $0.skipped } }
+}
