@@ -42,10 +42,8 @@ public struct ExporterApp: Sendable {
                 jobs.append(PollJob(collector: collector, scope: scope, interval: configuration.intervals[name] ?? 300))
             }
         }
-        // Default intervals share the hourly request budget evenly among the jobs.
-        let share = configuration.requestsPerHour / Double(max(1, jobs.count))
         for index in jobs.indices where !configuration.explicitIntervals.contains(jobs[index].collector.name) {
-            jobs[index].hourlyBudget = share
+            jobs[index].adaptive = true
         }
         return jobs
     }
@@ -63,7 +61,13 @@ public struct ExporterApp: Sendable {
             observe: { await store.observe($0) }
         )
         let context = CollectionContext(client: client, clock: clock, idleDays: configuration.idleDays)
-        return Poller(jobs: jobs, context: context, store: store, logger: logger)
+        return Poller(
+            jobs: jobs,
+            context: context,
+            store: store,
+            logger: logger,
+            budget: RequestBudget(hourly: configuration.requestsPerHour)
+        )
     }
 
     /// `--once`: every job once; the text exposition on standard output; 0 if all succeeded.

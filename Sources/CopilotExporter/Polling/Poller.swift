@@ -5,23 +5,16 @@ import Synchronization
 public struct PollJob: Sendable {
     public var collector: any Collector
     public var scope: Scope
-    /// Seconds between attempts (the shortest, when `hourlyBudget` is set).
+    /// Seconds between attempts (the shortest, when `adaptive`).
     public var interval: Double
-    /// When set, the wait after an attempt stretches so that this job spends at most this many
-    /// rate-limited requests an hour: `max(interval, requests × 3600 / hourlyBudget)`.
-    public var hourlyBudget: Double?
+    /// True for a default interval, which the request budget may lengthen.
+    public var adaptive: Bool
 
-    public init(collector: any Collector, scope: Scope, interval: Double, hourlyBudget: Double? = nil) {
+    public init(collector: any Collector, scope: Scope, interval: Double, adaptive: Bool = false) {
         self.collector = collector
         self.scope = scope
         self.interval = interval
-        self.hourlyBudget = hourlyBudget
-    }
-
-    /// The wait before the next attempt after one that spent `requests` rate-limited requests.
-    public func nextInterval(afterSpending requests: Int) -> Double {
-        guard let hourlyBudget, hourlyBudget > 0 else { return interval }
-        return max(interval, Double(requests) * 3600 / hourlyBudget)
+        self.adaptive = adaptive
     }
 
     public var key: JobKey { JobKey(collector.name, scope) }
@@ -41,12 +34,20 @@ public struct Poller: Sendable {
     public let context: CollectionContext
     public let store: SnapshotStore
     public let logger: Logger
+    public let budget: RequestBudget
 
-    public init(jobs: [PollJob], context: CollectionContext, store: SnapshotStore, logger: Logger) {
+    public init(
+        jobs: [PollJob],
+        context: CollectionContext,
+        store: SnapshotStore,
+        logger: Logger,
+        budget: RequestBudget = RequestBudget(hourly: 2_500)
+    ) {
         self.jobs = jobs
         self.context = context
         self.store = store
         self.logger = logger
+        self.budget = budget
     }
 
     /// Attempts every job once, concurrently, and returns when all have finished.
@@ -72,7 +73,7 @@ public struct Poller: Sendable {
                             throw StartupFailure(description: error.description)
                         }
                         first = false
-                        let wait = job.nextInterval(afterSpending: spent)
+                        let wait = budget.next(job.key, spent: spent, interval: job.interval, adaptive: job.adaptive)
                         if wait > job.interval, abs(wait - lastWait) > job.interval {
                             logger.info(
                                 "Polling less often to stay within the hourly request budget.",
