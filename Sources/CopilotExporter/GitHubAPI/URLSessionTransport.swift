@@ -8,6 +8,8 @@ import FoundationNetworking
 /// cookies off so that every exchange is exactly what the client asked for.
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
+    /// For report downloads: a long resource timeout, since a report can be hundreds of MB.
+    let downloadSession: URLSession
     let timeout: Double
 
     /// - Parameter timeout: seconds one request may take, connection to last byte. At least
@@ -24,10 +26,19 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.timeoutIntervalForResource = timeout
         configuration.httpMaximumConnectionsPerHost = 4
         self.session = URLSession(configuration: configuration)
+        let downloads = URLSessionConfiguration.ephemeral
+        downloads.urlCache = nil
+        downloads.httpCookieStorage = nil
+        downloads.timeoutIntervalForRequest = timeout
+        downloads.timeoutIntervalForResource = max(timeout, 3600)
+        self.downloadSession = URLSession(configuration: downloads)
         self.timeout = timeout
     }
 
-    deinit { session.invalidateAndCancel() }
+    deinit {
+        session.invalidateAndCancel()
+        downloadSession.invalidateAndCancel()
+    }
 
     public func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse {
         guard let url = URL(string: request.url) else { throw .invalidURL(request.url) }

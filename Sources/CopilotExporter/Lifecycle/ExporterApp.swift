@@ -75,8 +75,8 @@ public struct ExporterApp: Sendable {
         logUnimplemented()
         let poller = makePoller()
         await poller.runOnce()
-        let families = await poller.store.families()
-        output(String(decoding: ExpositionEncoder.encode(families, format: .text), as: UTF8.self))
+        // Every attempt already published a rendered snapshot; print it rather than render again.
+        output(String(decoding: poller.store.publisher.snapshot.bodies[.text]?.plain ?? [], as: UTF8.self))
         return await poller.store.failures().isEmpty ? 0 : 1
     }
 
