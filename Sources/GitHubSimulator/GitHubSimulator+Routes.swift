@@ -30,6 +30,10 @@ extension GitHubSimulator {
         }
         var response = resource(path: path, query: request, scopes: scopes)
         response.headers.append((name: scopeHeader.0, value: scopeHeader.1))
+        if let tokenLifetime {
+            let expiry = RFC3339.timestamp(started + tokenLifetime).replacingOccurrences(of: "T", with: " ").dropLast() + " UTC"
+            response.headers.append((name: "github-authentication-token-expiration", value: String(expiry)))
+        }
         guard response.status == 200 else {
             return withRateLimit(response, spend: true, now: now)
         }

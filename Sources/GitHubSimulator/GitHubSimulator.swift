@@ -31,6 +31,9 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     public let rateLimit: Int
     /// The largest `per_page` honoured (GitHub: 100); tests lower it to force many pages.
     public let maxPerPage: Int
+    /// When set, every authenticated response carries `github-authentication-token-expiration`
+    /// this many seconds after the simulator started (GitHub's header for expiring tokens).
+    public let tokenLifetime: Double?
     let clock: any WallClock
     let started: Double
     let server: Mutex<HTTPServer?> = Mutex(nil)
@@ -53,11 +56,13 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         tokens: [String: [String]] = [GitHubSimulator.demoToken: GitHubSimulator.allScopes],
         rateLimit: Int = 5_000,
         maxPerPage: Int = 100,
+        tokenLifetime: Double? = nil,
         clock: any WallClock = SystemClock(),
         maxLogEntries: Int = 100_000
     ) {
         self.tokens = tokens
         self.maxPerPage = maxPerPage
+        self.tokenLifetime = tokenLifetime
         self.rateLimit = rateLimit
         self.clock = clock
         self.started = clock.now()

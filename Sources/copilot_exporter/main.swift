@@ -33,7 +33,11 @@ enum CopilotExporterMain {
         var simulator: GitHubSimulator?
         let credentials: any CredentialSource
         if configuration.demo {
-            let demo = GitHubSimulator(scenario: .demo(seats: configuration.demoSeats, now: Date().timeIntervalSince1970))
+            // The demo token expires in 45 days, so token-expiry panels and alerts have data.
+            let demo = GitHubSimulator(
+                scenario: .demo(seats: configuration.demoSeats, now: Date().timeIntervalSince1970),
+                tokenLifetime: 45 * 86_400
+            )
             do {
                 try demo.start()
             } catch {

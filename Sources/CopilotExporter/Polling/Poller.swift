@@ -84,6 +84,7 @@ public struct Poller: Sendable {
                             )
                         }
                         lastWait = wait
+                        await store.recordInterval(job.key, seconds: wait)
                         try await context.clock.sleep(seconds: wait)
                     }
                 }
@@ -128,6 +129,7 @@ public struct Poller: Sendable {
         for message in await store.recordNotices(job.key, notices.withLock { $0 }) {
             logger.warn(message, labels)
         }
+        if let warning = await store.tokenExpiryWarning(now: context.clock.now()) { logger.warn(warning) }
         return (failure, spent.load(ordering: .relaxed))
     }
 }

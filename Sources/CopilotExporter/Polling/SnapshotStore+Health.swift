@@ -6,6 +6,7 @@ extension SnapshotStore {
         var success: [Sample] = []
         var duration: [Sample] = []
         var lastSuccess: [Sample] = []
+        var intervals: [Sample] = []
         for key in jobs.keys.sorted() {
             let state = jobs[key]!
             guard state.attempted else { continue }
@@ -13,6 +14,7 @@ extension SnapshotStore {
             success.append(Sample(labels: labels, value: state.success ? 1 : 0))
             duration.append(Sample(labels: labels, value: state.duration))
             if let time = state.lastSuccess { lastSuccess.append(Sample(labels: labels, value: time)) }
+            if let interval = state.interval { intervals.append(Sample(labels: labels, value: interval)) }
         }
         var families = [
             MetricFamily(
@@ -34,6 +36,12 @@ extension SnapshotStore {
                 name: "github_copilot_collector_last_success_timestamp_seconds",
                 help: "Unix time of the collector's last successful attempt for the scope.",
                 samples: lastSuccess
+            ),
+            MetricFamily(
+                name: "github_copilot_collector_interval_seconds",
+                help:
+                    "Seconds between the collector's attempts for the scope, as now scheduled (default intervals stretch to fit the request budget).",
+                samples: intervals
             ),
             MetricFamily(
                 name: "github_copilot_api_requests_total",

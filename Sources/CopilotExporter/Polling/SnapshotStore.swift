@@ -31,6 +31,7 @@ public actor SnapshotStore {
         var duration = 0.0
         var lastSuccess: Double?
         var lastError: String?
+        var interval: Double?
     }
 
     var jobs: [JobKey: JobState]
@@ -38,6 +39,7 @@ public actor SnapshotStore {
     var rateLimits: [String: RateLimit] = [:]
     var tokenExpiry: Double?
     var noticesSeen: [JobKey: Set<String>] = [:]
+    var expiryWarnedDay: Int?
     public nonisolated let publisher: SnapshotPublisher
     public nonisolated let version: String
     public nonisolated let perUser: Bool
@@ -84,12 +86,30 @@ public actor SnapshotStore {
         return isNew
     }
 
+    /// Records the wait before a job's next attempt; republishes when it changed.
+    public func recordInterval(_ key: JobKey, seconds: Double) {
+        guard jobs[key] != nil, jobs[key]?.interval != seconds else { return }
+        jobs[key]?.interval = seconds
+        publish()
+    }
+
     /// Remembers a job's notices and returns those it had not raised before (to log once).
     public func recordNotices(_ key: JobKey, _ notices: [String]) -> [String] {
         var seen = noticesSeen[key] ?? []
         let fresh = notices.filter { seen.insert($0).inserted }
         noticesSeen[key] = seen
         return fresh
+    }
+
+    /// A warning sentence, at most once a day, when the token expires within 14 days.
+    public func tokenExpiryWarning(now: Double) -> String? {
+        guard let expiry = tokenExpiry, expiry - now < 14 * 86_400 else { return nil }
+        let day = Int((now / 86_400).rounded(.down))
+        guard expiryWarnedDay != day else { return nil }
+        expiryWarnedDay = day
+        let days = max(0, Int(((expiry - now) / 86_400).rounded(.down)))
+        return "The GitHub token expires at \(RFC3339.timestamp(expiry)) (in \(days) days); create a new one and update "
+            + "GITHUB_TOKEN or the token file before then, or the exporter will stop collecting."
     }
 
     /// Counts one API exchange; shown at the next publish.

@@ -62,3 +62,18 @@ import Testing
         #expect(store.publisher.snapshot.ready)
     }
 }
+
+@Suite struct TokenExpiryWarningTests {
+    @Test func warnsOnceADayFromFourteenDaysBeforeExpiry() async {
+        let store = SnapshotStore(jobs: [], version: "t")
+        let now = 1_795_176_000.0
+        #expect(await store.tokenExpiryWarning(now: now) == nil)
+        await store.observe(APIObservation(code: "200", tokenExpiry: now + 20 * 86_400))
+        #expect(await store.tokenExpiryWarning(now: now) == nil)
+        await store.observe(APIObservation(code: "200", tokenExpiry: now + 10 * 86_400))
+        let warning = await store.tokenExpiryWarning(now: now)
+        #expect(warning?.contains("(in 10 days)") == true)
+        #expect(await store.tokenExpiryWarning(now: now + 3600) == nil)
+        #expect(await store.tokenExpiryWarning(now: now + 86_400) != nil)
+    }
+}
