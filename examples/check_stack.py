@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Proves the dashboards and alert rules work against real data: starts copilot_exporter in
+--demo, starts a real Prometheus scraping it (with the example alert rules), then evaluates,
+through Prometheus' HTTP API, every query of every dashboard panel (each must return data) and
+every alert expression (each must evaluate; its signal, the expression without its final
+threshold comparison, must return data; firing is proven by `promtool test rules`).
+
+Usage: examples/check_stack.py BINARY [PROMETHEUS]    (PROMETHEUS defaults to `prometheus` on PATH)
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+binary = sys.argv[1]
+prometheus = sys.argv[2] if len(sys.argv) > 2 else shutil.which("prometheus")
+VARIABLES = {"$org": ".+", "$enterprise": ".+", "$seat_price": "19", "$idle_days": "30", "$__rate_interval": "1m",
+             "$__interval": "15s", "$__range": "1h"}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return r.status, r.read()
+
+
+def query(expr):
+    url = "http://127.0.0.1:%d/api/v1/query?%s" % (prom_port, urllib.parse.urlencode({"query": expr}))
+    try:
+        _, body = get(url)
+    except urllib.error.HTTPError as e:
+        return {"status": "error", "error": e.read().decode()}
+    return json.loads(body)
+
+
+def wait(predicate, seconds, what):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if predicate():
+                return
+        except Exception:
+            pass
+        time.sleep(0.2)
+    sys.exit("timed out waiting for " + what)
+
+
+work = tempfile.mkdtemp()
+procs = []
+try:
+    exporter_port, prom_port = free_port(), free_port()
+    procs.append(subprocess.Popen([binary, "--demo", "--web.listen-address=127.0.0.1:%d" % exporter_port],
+                                  stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "exporter.log"), "w")))
+    wait(lambda: get("http://127.0.0.1:%d/-/ready" % exporter_port)[0] == 200, 60, "the exporter to be ready")
+    shutil.copytree(os.path.join(HERE, "alerts"), os.path.join(work, "alerts"))
+    config = {"global": {"scrape_interval": "2s", "evaluation_interval": "2s"}, "rule_files": ["alerts/copilot-exporter.rules.yml"],
+              "scrape_configs": [{"job_name": "copilot_exporter", "static_configs": [{"targets": ["127.0.0.1:%d" % exporter_port]}]}]}
+    with open(os.path.join(work, "prometheus.yml"), "w") as f:
+        yaml.safe_dump(config, f)
+    procs.append(subprocess.Popen([prometheus, "--config.file=" + os.path.join(work, "prometheus.yml"),
+                                   "--storage.tsdb.path=" + os.path.join(work, "data"), "--web.listen-address=127.0.0.1:%d" % prom_port],
+                                  stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "prometheus.log"), "w")))
+    wait(lambda: query('count_over_time(github_copilot_exporter_build_info[1m])')["data"]["result"][0]["value"][1] >= "4", 90,
+         "Prometheus to scrape the exporter four times")
+
+    failures, checked = [], 0
+    for name in sorted(os.listdir(os.path.join(ROOT, "grafana", "dashboards"))):
+        dashboard = json.load(open(os.path.join(ROOT, "grafana", "dashboards", name)))
+        for panel in dashboard["panels"]:
+            for target in panel.get("targets", []):
+                expr = target["expr"]
+                for variable, value in sorted(VARIABLES.items(), key=lambda kv: -len(kv[0])):
+                    expr = expr.replace(variable, value)
+                result = query(expr)
+                checked += 1
+                if result.get("status") != "success" or not result["data"]["result"]:
+                    failures.append("%s / %s / %s: %s" % (name, panel["title"], target["refId"], result.get("error", "no data")))
+    print("dashboards: %d panel queries evaluated" % checked)
+
+    rules = yaml.safe_load(open(os.path.join(HERE, "alerts", "copilot-exporter.rules.yml")))
+    alerts = 0
+    for group in rules["groups"]:
+        for rule in group["rules"]:
+            alerts += 1
+            expr = " ".join(rule["expr"].split())
+            full = query(expr)
+            if full.get("status") != "success":
+                failures.append("alert %s: %s" % (rule["alert"], full.get("error")))
+                continue
+            match = re.match(r"^(.*\S)\s*(==|!=|>=|<=|>|<)\s*(.+)$", expr)
+            sides = [match.group(1), match.group(3)] if match else [expr]
+            for side in sides:
+                if re.fullmatch(r"[0-9.e+-]+", side.strip()):
+                    continue
+                result = query(side)
+                if result.get("status") != "success" or not result["data"]["result"]:
+                    failures.append("alert %s: signal %r: %s" % (rule["alert"], side, result.get("error", "no data")))
+            state = "fires now" if full["data"]["result"] else "quiet"
+            print("alert %-38s evaluates; signal has data; %s in the demo" % (rule["alert"], state))
+    print("alerts: %d expressions evaluated" % alerts)
+    if failures:
+        print("\n".join("FAIL " + f for f in failures))
+        sys.exit(1)
+    print("ok: every dashboard query returns data and every alert expression evaluates on a real Prometheus")
+finally:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait(timeout=10)
+    shutil.rmtree(work, ignore_errors=True)
