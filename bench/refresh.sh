@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# One full poll of every collector for the --demo company at N seats (default 100,000), with the
+# simulator in its own process so that only the exporter is measured: wall time, CPU time and
+# peak RSS of `copilot_exporter --once`, then RSS while serving after the first poll.
+# Usage: bench/refresh.sh [SEATS] [BIN_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seats=${1:-100000}
+dir=${2:-}
+if [ -z "$dir" ]; then
+  swift build -c release --scratch-path .build-release >/dev/null
+  dir=.build-release/release
+fi
+work=$(mktemp -d)
+"$dir/github_simulator" --seats="$seats" >"$work/sim" &
+sim=$!
+exporter=""
+trap 'kill $sim $exporter 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 600); do [ -s "$work/sim" ] && break; sleep 0.1; done
+read -r url token <"$work/sim"
+scopes="--github.org=acme-corp --github.org=acme-labs --github.enterprise=acme"
+/usr/bin/time -f "%e %M %U %S" -o "$work/time" env GITHUB_TOKEN="$token" "$dir/copilot_exporter" --once --github.api-url="$url" $scopes \
+  --log.level=error >"$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
+read -r wall rss user sys <"$work/time"
+json=$(awk '/^github_copilot_api_requests_total/ {s += $2} END {print s}' "$work/out")
+port=$((20000 + RANDOM % 20000))
+GITHUB_TOKEN="$token" "$dir/copilot_exporter" --github.api-url="$url" $scopes --web.listen-address=127.0.0.1:$port --log.level=error &
+exporter=$!
+for _ in $(seq 1 1200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/-/ready")" = 200 ] && break; sleep 0.1; done
+sleep 2
+serving=$(awk '/VmRSS/ {print $2}' /proc/$exporter/status)
+peak=$(awk '/VmHWM/ {print $2}' /proc/$exporter/status)
+bytes=$(curl -s "http://127.0.0.1:$port/metrics" | wc -c)
+awk -v s="$seats" -v w="$wall" -v r="$rss" -v u="$user" -v y="$sys" -v q="$json" -v sv="$serving" -v p="$peak" -v b="$bytes" 'BEGIN {
+  printf "seats=%d once_wall_s=%.2f once_cpu_s=%.2f once_peak_rss_mb=%.1f api_requests=%d serving_rss_mb=%.1f serving_peak_rss_mb=%.1f scrape_bytes=%d\n", s, w, u+y, r/1024, q, sv/1024, p/1024, b }'

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Checks what kubernetes-validate and Docker cannot check here.
+
+- Kubernetes: kubernetes-validate has no schema for the Prometheus Operator's ServiceMonitor, so
+  each ServiceMonitor is cross-checked against the Services in the same files: its selector must
+  match a Service's labels and its endpoint port must be one of that Service's port names. Every
+  container must run as non-root with a read-only root filesystem, all capabilities dropped,
+  probes on /-/healthy and /-/ready (exporter) and resource requests and limits.
+- docker compose cannot run without a Docker engine: every path the compose file mounts or
+  builds from must exist, and every image must carry a pinned tag.
+"""
+import glob
+import os
+import sys
+
+import yaml
+
+here = os.path.dirname(os.path.abspath(__file__))
+problems = []
+docs = []
+for path in sorted(glob.glob(os.path.join(here, "kubernetes", "*.yaml"))):
+    docs += [(os.path.basename(path), d) for d in yaml.safe_load_all(open(path)) if d]
+
+services = [d for _, d in docs if d["kind"] == "Service"]
+for name, doc in docs:
+    if doc["kind"] == "ServiceMonitor":
+        wanted = doc["spec"]["selector"]["matchLabels"]
+        matching = [s for s in services if all(s["metadata"].get("labels", {}).get(k) == v for k, v in wanted.items())]
+        if not matching:
+            problems.append("%s: ServiceMonitor %s selects no Service" % (name, doc["metadata"]["name"]))
+        for endpoint in doc["spec"]["endpoints"]:
+            if not any(endpoint["port"] in [p.get("name") for p in s["spec"]["ports"]] for s in matching):
+                problems.append("%s: ServiceMonitor port %s is not a port name of the Service" % (name, endpoint["port"]))
+    if doc["kind"] == "Service":
+        pods = [d for _, d in docs if d["kind"] == "Deployment"
+                and all(d["spec"]["template"]["metadata"]["labels"].get(k) == v for k, v in doc["spec"]["selector"].items())]
+        if not pods:
+            problems.append("%s: Service %s selects no Deployment's pods" % (name, doc["metadata"]["name"]))
+    if doc["kind"] == "Deployment":
+        pod = doc["spec"]["template"]["spec"]
+        if not pod.get("securityContext", {}).get("runAsNonRoot"):
+            problems.append("%s: %s does not set runAsNonRoot" % (name, doc["metadata"]["name"]))
+        for c in pod["containers"]:
+            sc = c.get("securityContext", {})
+            if not sc.get("readOnlyRootFilesystem") or sc.get("capabilities", {}).get("drop") != ["ALL"] or sc.get("allowPrivilegeEscalation") is not False:
+                problems.append("%s: container %s is not read-only, capability-free and without privilege escalation" % (name, c["name"]))
+            if not c.get("resources", {}).get("requests") or not c.get("resources", {}).get("limits"):
+                problems.append("%s: container %s lacks resource requests or limits" % (name, c["name"]))
+            if "copilot" in c["image"]:
+                paths = (c.get("readinessProbe", {}).get("httpGet", {}).get("path"), c.get("livenessProbe", {}).get("httpGet", {}).get("path"))
+                if paths != ("/-/ready", "/-/healthy"):
+                    problems.append("%s: exporter container probes are %s, not /-/ready and /-/healthy" % (name, paths))
+                mounts = {m["mountPath"] for m in c.get("volumeMounts", [])}
+                if "/tmp" not in mounts:
+                    problems.append("%s: exporter container has no writable /tmp for report downloads" % name)
+
+compose = yaml.safe_load(open(os.path.join(here, "docker-compose.yml")))
+for service, spec in compose["services"].items():
+    if "build" in spec:
+        context = os.path.normpath(os.path.join(here, spec["build"]["context"]))
+        if not os.path.isfile(os.path.join(context, spec["build"].get("dockerfile", "Dockerfile"))):
+            problems.append("compose %s: no Dockerfile in build context %s" % (service, context))
+    if "image" in spec and (":" not in spec["image"] or spec["image"].endswith(":latest")):
+        problems.append("compose %s: image %s is not pinned" % (service, spec["image"]))
+    for volume in spec.get("volumes", []):
+        source = volume.split(":")[0]
+        if source.startswith("."):
+            if not os.path.exists(os.path.normpath(os.path.join(here, source))):
+                problems.append("compose %s: %s does not exist" % (service, source))
+        elif source not in compose.get("volumes", {}):
+            problems.append("compose %s: volume %s is not declared" % (service, source))
+
+if problems:
+    print("\n".join(problems))
+    sys.exit(1)
+print("ok: %d Kubernetes objects cross-checked (ServiceMonitor, Service, Deployment security and probes); "
+      "docker-compose.yml paths, build context and image tags checked" % len(docs))
