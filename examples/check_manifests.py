@@ -54,6 +54,11 @@ for name, doc in docs:
                 if "/tmp" not in mounts:
                     problems.append("%s: exporter container has no writable /tmp for report downloads" % name)
 
+rules = yaml.safe_load(open(os.path.join(here, "alerts", "copilot-exporter.rules.yml")))
+for name, doc in docs:
+    if doc["kind"] == "PrometheusRule" and doc["spec"] != rules:
+        problems.append("%s: PrometheusRule differs from alerts/copilot-exporter.rules.yml" % name)
+
 compose = yaml.safe_load(open(os.path.join(here, "docker-compose.yml")))
 for service, spec in compose["services"].items():
     if "build" in spec:
