@@ -21,7 +21,10 @@ enum GitHubSimulatorMain {
             }
         }
         let simulator = GitHubSimulator(
-            scenario: .demo(seats: seats, now: Date().timeIntervalSince1970), tokenLifetime: 45 * 86_400, maxLogEntries: 1_000)
+            scenario: .demo(seats: seats, now: Date().timeIntervalSince1970),
+            tokenLifetime: 45 * 86_400,
+            maxLogEntries: 1_000
+        )
         do {
             try simulator.start(port: port)
         } catch {
