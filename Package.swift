@@ -15,10 +15,16 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(name: "PrometheusExposition"),
         .target(
             name: "CopilotExporter",
-            dependencies: ["PrometheusExposition", "CZlib"]
+            dependencies: ["PrometheusExposition", "CZlib", "COpenSSL"]
         ),
         .target(
             name: "GitHubSimulator",

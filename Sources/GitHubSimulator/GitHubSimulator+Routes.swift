@@ -5,15 +5,20 @@ import Synchronization
 extension GitHubSimulator {
     /// Authentication, faults, rate limit, routing, ETag: in GitHub's order.
     func route(_ request: HTTPRequest) -> HTTPResponse {
+        let path = request.path
+        if let response = appRoute(request, path: path) { return response }
         guard request.method == "GET" || request.method == "HEAD" else {
             return error(404, "Not Found")
         }
-        let path = request.path
         if path.hasPrefix("/downloads/") { return download(request, scenario: state.withLock { $0.scenario }) }
-        guard let token = bearerToken(request), let scopes = tokens[token] else {
+        guard let token = bearerToken(request), let credential = state.withLock({ $0.tokens[token] }),
+            (credential.expires ?? .infinity) > clock.now()
+        else {
             return error(401, "Bad credentials")
         }
-        let scopeHeader = ("X-OAuth-Scopes", scopes.joined(separator: ", "))
+        let scopes = credential.scopes
+        let scopeHeader = ("X-OAuth-Scopes", credential.kind == .classic ? scopes.joined(separator: ", ") : "")
+        if let refusal = refuse(credential, path: path) { return refusal }
         if let delay = takeDelay(path: request.target) { Thread.sleep(forTimeInterval: delay) }
         if let fault = takeFault(path: request.target) { return respond(to: fault, path: path, scopes: scopeHeader) }
 
@@ -28,9 +33,12 @@ extension GitHubSimulator {
         if budget.spent {
             return rateLimitResponse(remaining: 0, reset: budget.reset, scopes: scopeHeader)
         }
-        var response = resource(path: path, query: request, scopes: scopes)
+        var response = resource(path: path, query: request, scopes: scopes, kind: credential.kind)
         response.headers.append((name: scopeHeader.0, value: scopeHeader.1))
-        if let tokenLifetime {
+        if let expires = credential.expires {
+            let expiry = RFC3339.timestamp(expires).replacingOccurrences(of: "T", with: " ").dropLast() + " UTC"
+            response.headers.append((name: "github-authentication-token-expiration", value: String(expiry)))
+        } else if let tokenLifetime {
             let expiry = RFC3339.timestamp(started + tokenLifetime).replacingOccurrences(of: "T", with: " ").dropLast() + " UTC"
             response.headers.append((name: "github-authentication-token-expiration", value: String(expiry)))
         }
@@ -51,6 +59,28 @@ extension GitHubSimulator {
         return withRateLimit(response, spend: true, now: now)
     }
 
+    /// What GitHub refuses a credential by its kind and role, before scopes are looked at.
+    func refuse(_ credential: SimulatedToken, path: String) -> HTTPResponse? {
+        let parts = path.split(separator: "/").map(String.init)
+        let enterprise = parts.first == "enterprises"
+        switch credential.kind {
+        case .app where enterprise:
+            return error(403, "Resource not accessible by integration")
+        case .app:
+            if parts.count > 1, let org = credential.organization, parts[1].lowercased() != org.lowercased() {
+                return error(403, "Resource not accessible by integration")
+            }
+        case .fineGrained where enterprise:
+            return error(403, "Resource not accessible by personal access token")
+        default:
+            break
+        }
+        if !credential.owner, parts.count > 2, parts.contains("copilot") || parts.contains("settings") {
+            return error(403, "You must be an organization owner or billing manager to view this.")
+        }
+        return nil
+    }
+
     func bearerToken(_ request: HTTPRequest) -> String? {
         guard let authorization = request.header("authorization") else { return nil }
         for prefix in ["Bearer ", "bearer ", "token "] where authorization.hasPrefix(prefix) {
@@ -60,7 +90,14 @@ extension GitHubSimulator {
     }
 
     /// The API resources the simulator knows.
-    func resource(path: String, query request: HTTPRequest, scopes: [String]) -> HTTPResponse {
+    func resource(
+        path: String,
+        query request: HTTPRequest,
+        scopes classicScopes: [String],
+        kind: SimulatedToken.Kind = .classic
+    ) -> HTTPResponse {
+        // Fine-grained and App tokens carry permissions, not scopes: the kind checks already ran.
+        let scopes = kind == .classic ? classicScopes : GitHubSimulator.allScopes
         let parts = path.split(separator: "/").map(String.init)
         let scenario = state.withLock { $0.scenario }
         let base = baseURL

@@ -23,11 +23,11 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         var remaining: Int
         var resetAt: Double
         var baseURL = "http://127.0.0.1"
+        var tokens: [String: SimulatedToken] = [:]
+        var apps: [String: SimulatedApp] = [:]
     }
 
     let state: Mutex<State>
-    /// Token → its classic scopes.
-    public let tokens: [String: [String]]
     public let rateLimit: Int
     /// The largest `per_page` honoured (GitHub: 100); tests lower it to force many pages.
     public let maxPerPage: Int
@@ -60,7 +60,6 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         clock: any WallClock = SystemClock(),
         maxLogEntries: Int = 100_000
     ) {
-        self.tokens = tokens
         self.maxPerPage = maxPerPage
         self.tokenLifetime = tokenLifetime
         self.rateLimit = rateLimit
@@ -68,7 +67,9 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         self.started = clock.now()
         self.maxLogEntries = maxLogEntries
         let now = clock.now()
-        state = Mutex(State(scenario: scenario, remaining: rateLimit, resetAt: (now + 3600).rounded(.down)))
+        var initial = State(scenario: scenario, remaining: rateLimit, resetAt: (now + 3600).rounded(.down))
+        for (token, scopes) in tokens { initial.tokens[token] = SimulatedToken(kind: .classic, scopes: scopes) }
+        state = Mutex(initial)
     }
 
     /// Scopes of a classic token that can read everything the exporter needs.

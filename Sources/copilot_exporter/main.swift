@@ -32,6 +32,7 @@ enum CopilotExporterMain {
         }
         var simulator: GitHubSimulator?
         let credentials: any CredentialSource
+        let transport = URLSessionTransport(timeout: configuration.requestTimeout)
         if configuration.demo {
             // The demo token expires in 45 days, so token-expiry panels and alerts have data.
             let demo = GitHubSimulator(
@@ -53,6 +54,32 @@ enum CopilotExporterMain {
                 "Demo mode: serving against the built-in GitHub simulator.",
                 [("simulator", demo.baseURL), ("seats", String(configuration.demoSeats))]
             )
+        } else if configuration.usesApp, let clientID = configuration.appClientID, let keyFile = configuration.appPrivateKeyFile {
+            guard let pem = try? String(contentsOfFile: keyFile, encoding: .utf8) else {
+                FileHandle.standardError.write(
+                    Data("copilot_exporter: cannot read the GitHub App private key \(keyFile); check --github.app-private-key-file.\n".utf8)
+                )
+                return 2
+            }
+            do {
+                let key = try RSAKey(privateKeyPEM: pem)
+                credentials = GitHubAppCredentials(
+                    clientID: clientID,
+                    key: key,
+                    installationID: configuration.appInstallationID,
+                    baseURL: configuration.apiURL,
+                    transport: transport,
+                    userAgent: "copilot_exporter/\(ExporterApp.version)"
+                )
+            } catch {
+                FileHandle.standardError.write(
+                    Data(
+                        "copilot_exporter: the GitHub App private key \(keyFile) is \(error); download a new one from the App's settings.\n"
+                            .utf8
+                    )
+                )
+                return 2
+            }
         } else if let file = configuration.tokenFile {
             do {
                 credentials = try TokenFile(path: file)
@@ -63,7 +90,7 @@ enum CopilotExporterMain {
         } else {
             credentials = StaticToken(configuration.token ?? "")
         }
-        let app = ExporterApp(configuration: configuration, credentials: credentials, logger: logger)
+        let app = ExporterApp(configuration: configuration, credentials: credentials, transport: transport, logger: logger)
         let status = configuration.once ? await app.runOnce(output: { print($0, terminator: "") }) : await app.serve()
         await simulator?.stop()
         return status

@@ -15,6 +15,9 @@ extension Configuration {
           --github.enterprise=SLUG         an enterprise to watch (repeatable)
           --github.token-file=FILE         file holding the token, re-read when it changes
                                            (otherwise the GITHUB_TOKEN environment variable)
+          --github.app-client-id=ID        GitHub App authentication (organizations only): the App's
+          --github.app-private-key-file=F  client ID and private key; installation found per org
+          --github.app-installation-id=N   unless given (one organization)
           --github.request-timeout=30s     how long one GitHub request may take
           --[no-]collector.NAME            enable or disable a collector: seats, billing,
                                            premium_requests, ai_credits, usage_metrics

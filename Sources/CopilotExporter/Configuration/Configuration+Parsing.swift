@@ -147,16 +147,31 @@ extension Configuration {
                 "--web.config.file (TLS and basic auth) is not supported by this version yet; terminate TLS in front of the exporter or omit the flag."
             )
         }
-        if appClientID != nil || appPrivateKeyFile != nil || appInstallationID != nil {
-            throw ConfigurationError(
-                "GitHub App authentication (--github.app-*) is not supported by this version yet; use a personal access token in GITHUB_TOKEN or --github.token-file."
-            )
-        }
         if demo { return }
+        if usesApp {
+            guard appClientID != nil, appPrivateKeyFile != nil else {
+                throw ConfigurationError("GitHub App authentication needs both --github.app-client-id and --github.app-private-key-file.")
+            }
+            if tokenFile != nil {
+                throw ConfigurationError("give either --github.token-file or the GitHub App flags, not both.")
+            }
+            if !enterprises.isEmpty {
+                throw ConfigurationError(
+                    "GitHub refuses GitHub App tokens for enterprise seats and enterprise billing; watch --github.enterprise with a "
+                        + "classic personal access token of an enterprise owner (a second exporter), and organizations with the App."
+                )
+            }
+            if appInstallationID != nil && organizations.count > 1 {
+                throw ConfigurationError(
+                    "--github.app-installation-id names one organization's installation; with several --github.org, omit it "
+                        + "and the exporter finds each installation."
+                )
+            }
+        }
         if organizations.isEmpty && enterprises.isEmpty {
             throw ConfigurationError("nothing to watch: give --github.org=LOGIN and/or --github.enterprise=SLUG, or run with --demo.")
         }
-        if token == nil && tokenFile == nil {
+        if token == nil && tokenFile == nil && !usesApp {
             throw ConfigurationError(
                 "no GitHub token: set GITHUB_TOKEN or --github.token-file=FILE (a classic token with manage_billing:copilot or read:org), or run with --demo."
             )

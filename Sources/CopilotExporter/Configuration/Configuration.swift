@@ -46,6 +46,9 @@ public struct Configuration: Sendable, Equatable {
         organizations.map(Scope.organization) + enterprises.map(Scope.enterprise)
     }
 
+    /// True when any GitHub App flag is given (App authentication then replaces GITHUB_TOKEN).
+    public var usesApp: Bool { appClientID != nil || appPrivateKeyFile != nil || appInstallationID != nil }
+
     /// The `host:port` form of the listen address.
     public var listenAddress: String { "\(listenHost):\(listenPort)" }
 }

@@ -2,11 +2,12 @@ import Foundation
 
 /// Supplies the token sent as `Authorization: Bearer ...` on every GitHub API request.
 ///
-/// Contract: `token()` returns the credential to use now; implementations may re-read or
-/// re-mint it, so callers ask on every request and never cache it. Errors are sentences for
-/// the user and never contain the token.
+/// Contract: `token(for:)` returns the credential to use now for requests about `scope` (nil:
+/// not about one organization or enterprise); implementations may re-read or re-mint it, so
+/// callers ask on every request and never cache it. Errors are sentences for the user and never
+/// contain the token.
 public protocol CredentialSource: Sendable {
-    func token() async throws(CredentialError) -> String
+    func token(for scope: Scope?) async throws(CredentialError) -> String
 }
 
 /// Why no token could be had.
@@ -19,7 +20,7 @@ public struct CredentialError: Error, Sendable, Equatable, CustomStringConvertib
 public struct StaticToken: CredentialSource {
     private let value: String
     public init(_ value: String) { self.value = value }
-    public func token() async throws(CredentialError) -> String { value }
+    public func token(for scope: Scope?) async throws(CredentialError) -> String { value }
 }
 
 /// A token read from a file, re-read whenever the file's modification time or size changes,
@@ -35,7 +36,7 @@ public final class TokenFile: CredentialSource, @unchecked Sendable {
         _ = try read()
     }
 
-    public func token() async throws(CredentialError) -> String { try read() }
+    public func token(for scope: Scope?) async throws(CredentialError) -> String { try read() }
 
     private func read() throws(CredentialError) -> String {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
@@ -45,7 +46,8 @@ public final class TokenFile: CredentialSource, @unchecked Sendable {
             )
         }
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        let stamp = "\(modified)/\(attributes[.size] ?? 0)"
+        // A rotated Kubernetes Secret swaps a symlink: the inode changes even when size and time do not.
+        let stamp = "\(modified)/\(attributes[.size] ?? 0)/\(attributes[.systemFileNumber] ?? 0)"
         if let cached = lock.withLock({ cached }), cached.stamp == stamp { return cached.token }
         guard let data = FileManager.default.contents(atPath: path),
             let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),

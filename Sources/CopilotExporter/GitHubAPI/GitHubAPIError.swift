@@ -28,6 +28,8 @@ public enum GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     case decoding(endpoint: String, detail: String)
     /// A pagination link pointed somewhere the token must not be sent.
     case foreignLink(endpoint: String, link: String)
+    /// No credential could be had (unreadable token file, App token minting refused).
+    case credentials(String)
     /// Every recent day of a usage-metrics report answered 404.
     case reportsUnavailable(endpoint: String, days: Int)
 
@@ -69,6 +71,8 @@ public enum GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         case .decoding(let endpoint, let detail):
             return "GitHub's answer to \(endpoint) was not the JSON expected (\(detail)); the last good values stay; "
                 + "if this persists, report it with the endpoint."
+        case .credentials(let sentence):
+            return sentence.prefix(1).uppercased() + sentence.dropFirst()
         case .reportsUnavailable(let endpoint, let days):
             return "GitHub answered 404 for \(endpoint) for each of the last \(days) days: the Copilot usage metrics policy is "
                 + "probably disabled, or the token may not read metrics; enable the policy (enterprise settings, Policies, Copilot, "
@@ -82,7 +86,7 @@ public enum GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     /// True for credential problems that no retry will fix (bad token, SSO, missing scope).
     public var isCredentialProblem: Bool {
         switch self {
-        case .unauthorized, .ssoRequired, .missingScope: true
+        case .unauthorized, .ssoRequired, .missingScope, .credentials: true
         default: false
         }
     }

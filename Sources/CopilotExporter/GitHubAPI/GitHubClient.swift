@@ -45,6 +45,8 @@ public struct GitHubClient: Sendable {
     public let userAgent: String
     public let apiVersion: String
     public let observe: @Sendable (APIObservation) async -> Void
+    /// The organization or enterprise the requests are about, for per-scope credentials.
+    public let scope: Scope?
 
     public init(
         baseURL: String,
@@ -55,8 +57,10 @@ public struct GitHubClient: Sendable {
         state: ClientState = ClientState(),
         userAgent: String = "copilot_exporter",
         apiVersion: String = "2022-11-28",
+        scope: Scope? = nil,
         observe: @escaping @Sendable (APIObservation) async -> Void = { _ in }
     ) {
+        self.scope = scope
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
@@ -81,6 +85,23 @@ public struct GitHubClient: Sendable {
             state: state,
             userAgent: userAgent,
             apiVersion: apiVersion,
+            scope: scope,
+            observe: observe
+        )
+    }
+
+    /// The same client, for requests about `scope`.
+    public func scoped(_ scope: Scope) -> GitHubClient {
+        GitHubClient(
+            baseURL: baseURL,
+            transport: transport,
+            credentials: credentials,
+            clock: clock,
+            retry: retry,
+            state: state,
+            userAgent: userAgent,
+            apiVersion: apiVersion,
+            scope: scope,
             observe: observe
         )
     }
@@ -140,9 +161,15 @@ public struct GitHubClient: Sendable {
                 throw GitHubAPIError.rateLimited(endpoint: endpoint, resource: "core", reset: until)
             }
             let cached = await state.cached(url)
+            let token: String
+            do {
+                token = try await credentials.token(for: scope)
+            } catch {
+                throw GitHubAPIError.credentials(error.description)
+            }
             var headers = [
                 "Accept": "application/vnd.github+json",
-                "Authorization": "Bearer " + (try await credentials.token()),
+                "Authorization": "Bearer " + token,
                 "X-GitHub-Api-Version": apiVersion,
                 "User-Agent": userAgent,
             ]

@@ -104,7 +104,7 @@ public struct Poller: Sendable {
         var jobContext = context
         jobContext.notice = { message in notices.withLock { $0.append(message) } }
         let forward = context.client.observe
-        jobContext.client = context.client.observing { observation in
+        jobContext.client = context.client.scoped(job.scope).observing { observation in
             if observation.code != "304" && observation.code != "error" { spent.add(1, ordering: .relaxed) }
             await forward(observation)
         }

@@ -63,7 +63,19 @@ import Testing
         (["--github.org=a", "--once=yes"], ["GITHUB_TOKEN": "t"], "takes no value"),
         (["stray"], ["GITHUB_TOKEN": "t"], "unexpected argument"),
         (["--demo", "--web.config.file=web.yml"], [:], "not supported by this version yet"),
-        (["--github.org=a", "--github.app-client-id=Iv1.x"], ["GITHUB_TOKEN": "t"], "use a personal access token"),
+        (["--github.org=a", "--github.app-client-id=Iv1.x"], [:], "needs both --github.app-client-id and --github.app-private-key-file"),
+        (
+            ["--github.enterprise=e", "--github.app-client-id=Iv1.x", "--github.app-private-key-file=k.pem"], [:],
+            "refuses GitHub App tokens"
+        ),
+        (
+            [
+                "--github.org=a", "--github.org=b", "--github.app-client-id=I", "--github.app-private-key-file=k",
+                "--github.app-installation-id=1",
+            ],
+            [:], "omit it"
+        ),
+        (["--github.org=a", "--github.app-client-id=I", "--github.app-private-key-file=k", "--github.token-file=t"], [:], "not both"),
     ])
     func badInputIsOneSentenceThatSaysWhatToDo(arguments: [String], environment: [String: String], fragment: String) {
         do {

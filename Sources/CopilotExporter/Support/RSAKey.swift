@@ -1,0 +1,84 @@
+import COpenSSL
+import Foundation
+
+/// An RSA key held by OpenSSL's libcrypto, for signing GitHub App JWTs (RS256) and, in the
+/// simulator, verifying them.
+///
+/// Immutable once loaded: OpenSSL 3 allows concurrent signing with one key, which is what makes
+/// the unchecked Sendable sound. The key material is never printed.
+public final class RSAKey: @unchecked Sendable {
+    private let key: OpaquePointer
+
+    /// Why a key could not be used.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Loads a private key from PEM (PKCS#1 `RSA PRIVATE KEY`, as GitHub downloads it, or PKCS#8).
+    public init(privateKeyPEM pem: String) throws(Failure) {
+        guard let key = pem.withCString({ cx_private_key_from_pem($0, Int32(strlen($0))) }) else {
+            throw Failure(description: "not a PEM private key (GitHub's App keys start with -----BEGIN RSA PRIVATE KEY-----)")
+        }
+        self.key = key
+    }
+
+    /// Loads a public key from PEM (`PUBLIC KEY`).
+    public init(publicKeyPEM pem: String) throws(Failure) {
+        guard let key = pem.withCString({ cx_public_key_from_pem($0, Int32(strlen($0))) }) else {
+            throw Failure(description: "not a PEM public key")
+        }
+        self.key = key
+    }
+
+    deinit { EVP_PKEY_free(key) }
+
+    /// The public half, as PEM.
+    public var publicKeyPEM: String {
+        var buffer = [CChar](repeating: 0, count: 16 * 1024)
+        let length = buffer.withUnsafeMutableBufferPointer { cx_public_key_pem(key, $0.baseAddress, Int32($0.count)) }
+        return length > 0 ? String(decoding: buffer[0..<Int(length)].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+    }
+
+    /// The RS256 signature of `message`.
+    public func signRS256(_ message: [UInt8]) throws(Failure) -> [UInt8] {
+        var signature = [UInt8](repeating: 0, count: Int(EVP_PKEY_get_size(key)))
+        var length = signature.count
+        let ok = message.withUnsafeBufferPointer { messageBytes in
+            signature.withUnsafeMutableBufferPointer {
+                cx_sign_rs256(key, messageBytes.baseAddress, messageBytes.count, $0.baseAddress, &length)
+            }
+        }
+        guard ok == 1 else { throw Failure(description: "RS256 signing failed (is it an RSA key?)") }
+        return Array(signature.prefix(length))
+    }
+
+    /// True when `signature` is a valid RS256 signature of `message` by this key.
+    public func verifyRS256(_ message: [UInt8], signature: [UInt8]) -> Bool {
+        message.withUnsafeBufferPointer { messageBytes in
+            signature.withUnsafeBufferPointer {
+                cx_verify_rs256(key, messageBytes.baseAddress, messageBytes.count, $0.baseAddress, $0.count) == 1
+            }
+        }
+    }
+}
+
+/// HMAC-SHA256 through libcrypto.
+public enum HMACSHA256 {
+    public static func mac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        _ = key.withUnsafeBufferPointer { keyBytes in
+            message.withUnsafeBufferPointer { messageBytes in
+                out.withUnsafeMutableBufferPointer {
+                    cx_hmac_sha256(
+                        keyBytes.baseAddress,
+                        Int32(keyBytes.count),
+                        messageBytes.baseAddress,
+                        messageBytes.count,
+                        $0.baseAddress
+                    )
+                }
+            }
+        }
+        return out
+    }
+}
