@@ -26,10 +26,6 @@ enum CopilotExporterMain {
             return 0
         }
         let logger = Logger(level: configuration.logLevel, format: configuration.logFormat)
-        if configuration.check {
-            logger.error("The check command is not implemented in this version; run with --once to test the configuration.")
-            return 2
-        }
         var simulator: GitHubSimulator?
         let credentials: any CredentialSource
         let transport = URLSessionTransport(timeout: configuration.requestTimeout)
@@ -89,6 +85,15 @@ enum CopilotExporterMain {
             }
         } else {
             credentials = StaticToken(configuration.token ?? "")
+        }
+        if configuration.check {
+            let (lines, report, status) = await CheckCommand(configuration: configuration, credentials: credentials, transport: transport)
+                .run()
+            print("copilot_exporter check against \(configuration.apiURL)")
+            for line in lines { print(line.text) }
+            for line in report { print(line) }
+            await simulator?.stop()
+            return status
         }
         let app = ExporterApp(configuration: configuration, credentials: credentials, transport: transport, logger: logger)
         let status = configuration.once ? await app.runOnce(output: { print($0, terminator: "") }) : await app.serve()

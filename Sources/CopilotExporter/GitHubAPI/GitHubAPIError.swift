@@ -83,6 +83,18 @@ public enum GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// The HTTP status behind the error, or `-` when there was no response.
+    public var status: String {
+        switch self {
+        case .unauthorized: "401"
+        case .ssoRequired, .missingScope, .forbidden, .rateLimited, .secondaryRateLimited: "403"
+        case .notFound, .reportsUnavailable: "404"
+        case .rejected(_, let status, _), .server(_, let status): String(status)
+        case .decoding: "200"
+        case .transport, .foreignLink, .credentials: "-"
+        }
+    }
+
     /// True for credential problems that no retry will fix (bad token, SSO, missing scope).
     public var isCredentialProblem: Bool {
         switch self {

@@ -154,4 +154,35 @@ import Testing
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("cannot read the token file /nonexistent/token"))
     }
+
+    @Test func checkInDemoModeSaysEverythingWorks() throws {
+        let result = try Self.run(["check", "--demo"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("Result: everything the configuration needs works"))
+        #expect(result.stdout.contains("Token: expires at "))
+    }
+
+    @Test func anAppKeyItHasNeverSeenMintsATokenAndCollects() async throws {
+        let key = try TemporaryKey()
+        defer { key.remove() }
+        let simulator = GitHubSimulator(scenario: smallScenario(seats: 4), tokens: [:])
+        simulator.registerApp(clientID: "Iv23liExecutable", publicKeyPEM: key.publicPEM, installations: ["acme": 77])
+        try simulator.start()
+        defer { Task { await simulator.stop() } }
+        let keyFile = key.directory.appendingPathComponent("key.pem").path
+        let result = try Self.run(
+            [
+                "--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--github.app-client-id=Iv23liExecutable",
+                "--github.app-private-key-file=\(keyFile)", "--once",
+            ] + onlySeatsFlags
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(parseExposition(result.stdout)["github_copilot_seats{org=\"acme\"}"] == 4)
+        #expect(
+            simulator.requests.contains { $0.method == "POST" && $0.target == "/app/installations/77/access_tokens" && $0.status == 201 }
+        )
+        let bad = try Self.run(["--github.org=acme", "--github.app-client-id=X", "--github.app-private-key-file=/nonexistent.pem"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("cannot read the GitHub App private key /nonexistent.pem"))
+    }
 }
