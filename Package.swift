@@ -21,10 +21,15 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CCrypt",
+            path: "Sources/CCrypt",
+            providers: [.apt(["libcrypt-dev"])]
+        ),
         .target(name: "PrometheusExposition"),
         .target(
             name: "CopilotExporter",
-            dependencies: ["PrometheusExposition", "CZlib", "COpenSSL"]
+            dependencies: ["PrometheusExposition", "CZlib", "COpenSSL", "CCrypt"]
         ),
         .target(
             name: "GitHubSimulator",

@@ -26,6 +26,16 @@ enum CopilotExporterMain {
             return 0
         }
         let logger = Logger(level: configuration.logLevel, format: configuration.logFormat)
+        var webConfig = WebConfig()
+        if let file = configuration.webConfigFile {
+            do {
+                webConfig = try WebConfig.load(path: file)
+                if let tls = webConfig.tls { _ = try TLSContext(tls) }
+            } catch {
+                FileHandle.standardError.write(Data("copilot_exporter: \(error)\n".utf8))
+                return 2
+            }
+        }
         var simulator: GitHubSimulator?
         let credentials: any CredentialSource
         let transport = URLSessionTransport(timeout: configuration.requestTimeout)
@@ -96,7 +106,7 @@ enum CopilotExporterMain {
             return status
         }
         let app = ExporterApp(configuration: configuration, credentials: credentials, transport: transport, logger: logger)
-        let status = configuration.once ? await app.runOnce(output: { print($0, terminator: "") }) : await app.serve()
+        let status = configuration.once ? await app.runOnce(output: { print($0, terminator: "") }) : await app.serve(webConfig: webConfig)
         await simulator?.stop()
         return status
     }

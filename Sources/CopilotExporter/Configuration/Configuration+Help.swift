@@ -8,7 +8,8 @@ extension Configuration {
         Flags:
           --web.listen-address=HOST:PORT   where to serve (default :9185)
           --web.telemetry-path=PATH        metrics path (default /metrics)
-          --web.config.file=FILE           TLS and basic auth (exporter-toolkit format; not yet supported)
+          --web.config.file=FILE           TLS and basic auth (exporter-toolkit format)
+          --web.protect-health             require basic auth on /-/healthy and /-/ready too
           --github.api-url=URL             REST base URL (default https://api.github.com;
                                            https://api.SUBDOMAIN.ghe.com; https://HOST/api/v3)
           --github.org=LOGIN               an organization to watch (repeatable)

@@ -70,6 +70,9 @@ extension Configuration {
                     throw ConfigurationError("--collector.seats.idle-days must be a whole number of days from 0 to 3650.")
                 }
                 config.idleDays = days
+            case "web.protect-health":
+                try noValue()
+                config.protectHealth = true
             case "no-metrics.per-user":
                 try noValue()
                 config.perUser = false
@@ -142,11 +145,6 @@ extension Configuration {
 
     func validate() throws(ConfigurationError) {
         if showHelp || showVersion { return }
-        if webConfigFile != nil {
-            throw ConfigurationError(
-                "--web.config.file (TLS and basic auth) is not supported by this version yet; terminate TLS in front of the exporter or omit the flag."
-            )
-        }
         if demo { return }
         if usesApp {
             guard appClientID != nil, appPrivateKeyFile != nil else {

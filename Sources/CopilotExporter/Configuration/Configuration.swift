@@ -4,6 +4,8 @@ public struct Configuration: Sendable, Equatable {
     public var listenPort = 9185
     public var telemetryPath = "/metrics"
     public var webConfigFile: String?
+    /// Require basic authentication on `/-/healthy` and `/-/ready` too (default: open for probes).
+    public var protectHealth = false
     public var apiURL = "https://api.github.com"
     public var organizations: [String] = []
     public var enterprises: [String] = []

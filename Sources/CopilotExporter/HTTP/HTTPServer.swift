@@ -57,12 +57,15 @@ public final class HTTPServer: Sendable {
     public let configuration: Configuration
     let handler: any HTTPHandler
     let logger: Logger
+    let tls: TLSContext?
     let state = Mutex(State())
 
-    public init(configuration: Configuration, handler: any HTTPHandler, logger: Logger = .silent) {
+    /// - Parameter tls: when given, every connection must complete a TLS handshake first.
+    public init(configuration: Configuration, handler: any HTTPHandler, logger: Logger = .silent, tls: TLSContext? = nil) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
+        self.tls = tls
     }
 
     /// Binds, listens and starts accepting; returns the port bound (useful with port 0).
@@ -130,7 +133,16 @@ public final class HTTPServer: Sendable {
                 continue
             }
             let thread = Thread { [self] in
-                serve(fd)
+                if let tls {
+                    if let io = tls.accept(fd, timeout: configuration.requestReadTimeout) {
+                        serve(io)
+                        io.close()
+                    } else {
+                        logger.debug("A TLS handshake failed or timed out; the connection was closed.")
+                    }
+                } else {
+                    serve(PlainIO(fd: fd))
+                }
                 state.withLock { _ = $0.connections.removeValue(forKey: fd) }
                 close(fd)
             }
@@ -145,7 +157,7 @@ public final class HTTPServer: Sendable {
         close(fd)
     }
 
-    private func serve(_ fd: Int32) {
+    private func serve(_ io: any ConnectionIO) {
         let parser = HTTPRequestParser(limits: configuration.parser)
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
@@ -155,12 +167,12 @@ public final class HTTPServer: Sendable {
             case .request(let request, let consumed):
                 buffer.removeFirst(consumed)
                 requestStarted = buffer.isEmpty ? nil : Self.now()
-                guard respond(fd, to: request) else { return }
+                guard respond(io, to: request) else { return }
                 continue
             case .invalid(let status, let reason):
                 logger.debug("Refused a malformed HTTP request.", [("status", String(status)), ("reason", reason)])
                 let response = HTTPResponse.text(status, reason, close: true)
-                _ = Socket.writeAll(fd, head: head(response, bodyLength: response.body.count, keepAlive: false), body: response.body)
+                _ = io.writeAll(head: head(response, bodyLength: response.body.count, keepAlive: false), body: response.body)
                 return
             case .incomplete:
                 break
@@ -168,14 +180,14 @@ public final class HTTPServer: Sendable {
             if state.withLock({ $0.stopping }) && buffer.isEmpty { return }
             let deadline = requestStarted.map { $0 + configuration.requestReadTimeout } ?? (Self.now() + configuration.idleTimeout)
             let remaining = deadline - Self.now()
-            guard remaining > 0, Socket.waitReadable(fd, milliseconds: Int32(min(remaining * 1000, 3_600_000))) else {
+            guard remaining > 0, io.waitReadable(milliseconds: Int32(min(remaining * 1000, 3_600_000))) else {
                 if !buffer.isEmpty {
                     let response = HTTPResponse.text(408, "request not received in time", close: true)
-                    _ = Socket.writeAll(fd, head: head(response, bodyLength: response.body.count, keepAlive: false), body: response.body)
+                    _ = io.writeAll(head: head(response, bodyLength: response.body.count, keepAlive: false), body: response.body)
                 }
                 return
             }
-            let count = Socket.receive(fd, into: &chunk)
+            let count = io.receive(into: &chunk)
             guard count > 0 else { return }
             if buffer.isEmpty { requestStarted = Self.now() }
             buffer.append(contentsOf: chunk[0..<count])
@@ -183,7 +195,8 @@ public final class HTTPServer: Sendable {
     }
 
     /// Handles one request and writes the answer; false when the connection must close.
-    private func respond(_ fd: Int32, to request: HTTPRequest) -> Bool {
+    private func respond(_ io: any ConnectionIO, to request: HTTPRequest) -> Bool {
+        let fd = (io as? PlainIO)?.fd ?? (io as? TLSIO)?.fd ?? -1
         let admitted = state.withLock { state -> Bool in
             guard state.inFlight < configuration.maxInFlight else { return false }
             state.inFlight += 1
@@ -204,7 +217,7 @@ public final class HTTPServer: Sendable {
         let keepAlive = request.keepAlive && !response.close && !stopping && response.declaredLength == nil
         let body = request.method == "HEAD" ? [] : response.body
         let length = response.declaredLength ?? response.body.count
-        let written = Socket.writeAll(fd, head: head(response, bodyLength: length, keepAlive: keepAlive), body: body)
+        let written = io.writeAll(head: head(response, bodyLength: length, keepAlive: keepAlive), body: body)
         return written && keepAlive
     }
 

@@ -1,3 +1,4 @@
+import COpenSSL
 import Glibc
 
 /// A failed system call, with its name and errno.

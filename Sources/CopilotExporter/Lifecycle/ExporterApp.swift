@@ -82,7 +82,7 @@ public struct ExporterApp: Sendable {
 
     /// Serves until SIGTERM or SIGINT (exit 0), or until a credential problem shows on the first
     /// poll (exit 2). `onListening` receives the port bound.
-    public func serve(onListening: @Sendable (Int) -> Void = { _ in }) async -> Int32 {
+    public func serve(webConfig: WebConfig = WebConfig(), onListening: @Sendable (Int) -> Void = { _ in }) async -> Int32 {
         logUnimplemented()
         let poller = makePoller()
         let router = ExporterRouter(
@@ -90,10 +90,28 @@ public struct ExporterApp: Sendable {
             publisher: poller.store.publisher,
             version: Self.version
         )
+        let handler: any HTTPHandler =
+            webConfig.basicAuthUsers.isEmpty
+            ? router
+            : AccessControl(
+                inner: router,
+                users: webConfig.basicAuthUsers,
+                openPaths: configuration.protectHealth ? [] : ["/-/healthy", "/-/ready"]
+            )
+        var tls: TLSContext?
+        if let settings = webConfig.tls {
+            do {
+                tls = try TLSContext(settings)
+            } catch {
+                logger.error(error.description)
+                return 2
+            }
+        }
         let server = HTTPServer(
             configuration: .init(host: configuration.listenHost, port: configuration.listenPort),
-            handler: router,
-            logger: logger
+            handler: handler,
+            logger: logger,
+            tls: tls
         )
         let port: Int
         do {

@@ -41,6 +41,12 @@ import Testing
         #expect(config.tokenFile == "/run/secrets/token")
     }
 
+    @Test func webConfigAndHealthProtectionAreFlags() throws {
+        let config = try Configuration.parse(["--demo", "--web.config.file=web.yml", "--web.protect-health"], environment: [:])
+        #expect(config.webConfigFile == "web.yml")
+        #expect(config.protectHealth)
+    }
+
     @Test func demoNeedsNoTokenOrScope() throws {
         let config = try Configuration.parse(["--demo", "--demo.seats=1000"], environment: [:])
         #expect(config.demo && config.demoSeats == 1000)
@@ -62,7 +68,6 @@ import Testing
         (["--github.org=a", "--github.api-url=api.github.com"], ["GITHUB_TOKEN": "t"], "http(s) URL"),
         (["--github.org=a", "--once=yes"], ["GITHUB_TOKEN": "t"], "takes no value"),
         (["stray"], ["GITHUB_TOKEN": "t"], "unexpected argument"),
-        (["--demo", "--web.config.file=web.yml"], [:], "not supported by this version yet"),
         (["--github.org=a", "--github.app-client-id=Iv1.x"], [:], "needs both --github.app-client-id and --github.app-private-key-file"),
         (
             ["--github.enterprise=e", "--github.app-client-id=Iv1.x", "--github.app-private-key-file=k.pem"], [:],

@@ -185,4 +185,88 @@ import Testing
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("cannot read the GitHub App private key /nonexistent.pem"))
     }
+
+    @Test func tlsAndBasicAuthWorkWithCurlAndRefuseWhatTheyShould() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try TemporaryKey.openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-days", "1", "-keyout", directory.appendingPathComponent("server.key").path, "-out",
+            directory.appendingPathComponent("server.crt").path,
+        ])
+        let config = """
+            tls_server_config:
+              cert_file: server.crt
+              key_file: server.key
+              min_version: TLS12
+            basic_auth_users:
+              alice: $2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW
+            """
+        let configFile = directory.appendingPathComponent("web.yml")
+        try Data(config.utf8).write(to: configFile)
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["--demo", "--web.listen-address=127.0.0.1:0", "--web.config.file=\(configFile.path)"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        var log = ""
+        var port: Int?
+        let deadline = Date().addingTimeInterval(20)
+        while port == nil && Date() < deadline {
+            log += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+            if let range = log.range(of: "address=127.0.0.1:") { port = Int(log[range.upperBound...].prefix { $0.isNumber }) }
+        }
+        let listening = try #require(port, "\(log)")
+        let base = "https://127.0.0.1:\(listening)"
+        let ca = directory.appendingPathComponent("server.crt").path
+        func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-sS", "--max-time", "10"] + arguments
+            let pipe = Pipe()
+            curl.standardOutput = pipe
+            curl.standardError = pipe
+            try curl.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            curl.waitUntilExit()
+            return (curl.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        var ready = ""
+        for _ in 0..<100 {
+            ready = try curl(["--cacert", ca, "-o", "/dev/null", "-w", "%{http_code}", base + "/-/ready"]).output
+            if ready == "200" { break }
+            usleep(100_000)
+        }
+        #expect(ready == "200", "health endpoints are open to probes")
+        let good = try curl(["--cacert", ca, "-u", "alice:U*U", base + "/metrics"])
+        #expect(good.status == 0)
+        #expect(good.output.contains("github_copilot_seats{enterprise=\"acme\"}"))
+        let wrong = try curl(["--cacert", ca, "-u", "alice:nope", "-i", base + "/metrics"])
+        #expect(wrong.output.hasPrefix("HTTP/1.1 401"))
+        #expect(wrong.output.lowercased().contains("www-authenticate: basic realm=\"copilot_exporter\""))
+        #expect(try curl(["--cacert", ca, "-o", "/dev/null", "-w", "%{http_code}", base + "/metrics"]).output == "401")
+        let plain = try curl(["http://127.0.0.1:\(listening)/metrics"])
+        #expect(plain.status != 0, "plain HTTP to the TLS port is refused: \(plain.output)")
+        let old = try curl(["--cacert", ca, "--tlsv1.0", "--tls-max", "1.1", "-u", "alice:U*U", base + "/metrics"])
+        #expect(old.status != 0, "TLS 1.1 is refused: \(old.output)")
+        let unknownCA = try curl(["-u", "alice:U*U", base + "/metrics"])
+        #expect(unknownCA.status != 0, "a client that does not trust the certificate stops")
+        #expect(try curl(["--cacert", ca, "-u", "alice:U*U", "-o", "/dev/null", "-w", "%{http_code}", base + "/metrics"]).output == "200")
+    }
+
+    @Test func aBadWebConfigExits2WithASentence() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("web-\(UUID().uuidString).yml")
+        try Data("tls_server_config:\n  cert_file: /nonexistent.crt\n  key_file: /nonexistent.key\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try Self.run(["--demo", "--web.config.file=\(file.path)"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("TLS cannot start: cannot load the certificate /nonexistent.crt"))
+    }
 }
