@@ -37,6 +37,7 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     let clock: any WallClock
     let started: Double
     let server: Mutex<HTTPServer?> = Mutex(nil)
+    let arrivals = Atomic<Int>(0)
     /// Keeps at most this many requests in the log (the oldest are dropped).
     public let maxLogEntries: Int
 
@@ -108,8 +109,11 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     /// The requests received so far, oldest first.
     public var requests: [LoggedRequest] { state.withLock { $0.log } }
 
-    /// Empties the request log.
-    public func clearLog() { state.withLock { $0.log = [] } }
+    /// Empties the request log and the arrival count.
+    public func clearLog() {
+        state.withLock { $0.log = [] }
+        arrivals.store(0, ordering: .relaxed)
+    }
 
     /// Spends or restores the hourly budget (for rate-limit tests).
     public func setRateLimit(remaining: Int, resetIn: Double) {
@@ -119,7 +123,11 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         }
     }
 
+    /// Requests received, counted on arrival (the log records each when it is answered).
+    public var received: Int { arrivals.load(ordering: .relaxed) }
+
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        arrivals.add(1, ordering: .relaxed)
         var response = route(request)
         let at = clock.now() - started
         var headers: [String: String] = [:]

@@ -26,6 +26,14 @@ enum CopilotExporterMain {
             return 0
         }
         let logger = Logger(level: configuration.logLevel, format: configuration.logFormat)
+        if let keyFile = configuration.pseudonymizeKeyFile {
+            do {
+                _ = try Pseudonymizer(keyFile: keyFile)
+            } catch {
+                FileHandle.standardError.write(Data("copilot_exporter: \(error)\n".utf8))
+                return 2
+            }
+        }
         var webConfig = WebConfig()
         if let file = configuration.webConfigFile {
             do {

@@ -28,6 +28,7 @@ extension Configuration {
           --github.requests-per-hour=2500  GitHub requests an hour that default intervals may
                                            spend in all; large orgs are polled less often
           --no-metrics.per-user            drop every series with a user label
+          --metrics.pseudonymize-users=KEY replace logins with HMAC-SHA256 pseudonyms (key file)
           --log.level=info                 debug, info, warn, error
           --log.format=logfmt              logfmt or json
           --demo                           serve against the built-in GitHub simulator (no token)

@@ -70,6 +70,7 @@ extension Configuration {
                     throw ConfigurationError("--collector.seats.idle-days must be a whole number of days from 0 to 3650.")
                 }
                 config.idleDays = days
+            case "metrics.pseudonymize-users": config.pseudonymizeKeyFile = try value()
             case "web.protect-health":
                 try noValue()
                 config.protectHealth = true

@@ -24,6 +24,8 @@ public struct Configuration: Sendable, Equatable {
     public var requestsPerHour = 2_500.0
     public var idleDays = 30
     public var perUser = true
+    /// Key file for `--metrics.pseudonymize-users`.
+    public var pseudonymizeKeyFile: String?
     public var logLevel = Logger.Level.info
     public var logFormat = Logger.Format.logfmt
     public var demo = false

@@ -13,7 +13,7 @@ public actor ClientState {
     private var cache: [String: CachedBody] = [:]
     private var cachedBytes = 0
     private var tick: UInt64 = 0
-    private var blockedUntil: [String: Double] = [:]
+    private var blockedUntil: [String: (until: Double, reason: GitHubAPIError?)] = [:]
     public let maxEntries: Int
     public let maxBytes: Int
 
@@ -50,15 +50,17 @@ public actor ClientState {
         if let old = cache.removeValue(forKey: url) { cachedBytes -= old.body.count }
     }
 
-    /// No request to `resource` before `time`.
-    func block(_ resource: String, until time: Double) {
-        blockedUntil[resource] = max(blockedUntil[resource] ?? 0, time)
+    /// No request to `resource` before `time`; `reason` is the error that set the block, repeated
+    /// while it holds so that one incident reads as one sentence.
+    func block(_ resource: String, until time: Double, reason: GitHubAPIError? = nil) {
+        if let existing = blockedUntil[resource], existing.until >= time { return }
+        blockedUntil[resource] = (time, reason)
     }
 
-    /// The time before which `resource` must not be used, if it is still ahead of `now`.
-    func blocked(_ resource: String, now: Double) -> Double? {
-        guard let until = blockedUntil[resource], until > now else { return nil }
-        return until
+    /// The time before which `resource` must not be used, if it is still ahead of `now`, and why.
+    func blocked(_ resource: String, now: Double) -> (until: Double, reason: GitHubAPIError?)? {
+        guard let entry = blockedUntil[resource], entry.until > now else { return nil }
+        return entry
     }
 
     /// Entries and bytes held, for tests and the soak benchmark.

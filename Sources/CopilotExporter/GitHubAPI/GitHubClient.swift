@@ -157,8 +157,8 @@ public struct GitHubClient: Sendable {
         var lastError: GitHubAPIError = .transport(endpoint: endpoint, reason: "no attempt was made")
         while attempt < retry.maxAttempts {
             attempt += 1
-            if let until = await state.blocked("api", now: clock.now()) {
-                throw GitHubAPIError.rateLimited(endpoint: endpoint, resource: "core", reset: until)
+            if let block = await state.blocked("api", now: clock.now()) {
+                throw block.reason ?? GitHubAPIError.rateLimited(endpoint: endpoint, resource: "core", reset: block.until)
             }
             let cached = await state.cached(url)
             let token: String
@@ -208,13 +208,14 @@ public struct GitHubClient: Sendable {
             case 403, 429:
                 if let limit = rateLimit, limit.remaining == 0, response.header("retry-after") == nil {
                     let reset = max(limit.reset, clock.now() + 1)
-                    await state.block("api", until: reset)
-                    throw GitHubAPIError.rateLimited(endpoint: endpoint, resource: limit.resource, reset: reset)
+                    let error = GitHubAPIError.rateLimited(endpoint: endpoint, resource: limit.resource, reset: reset)
+                    await state.block("api", until: reset, reason: error)
+                    throw error
                 }
                 if let wait = Self.secondaryLimitWait(response) {
                     lastError = .secondaryRateLimited(endpoint: endpoint, retryAfter: wait)
                     guard wait <= retry.maxInlineWait, attempt < retry.maxAttempts else {
-                        await state.block("api", until: clock.now() + wait)
+                        await state.block("api", until: clock.now() + wait, reason: lastError)
                         throw lastError
                     }
                     try await clock.sleep(seconds: wait)
@@ -222,7 +223,7 @@ public struct GitHubClient: Sendable {
                 }
                 if response.status == 429 {
                     lastError = .secondaryRateLimited(endpoint: endpoint, retryAfter: 60)
-                    await state.block("api", until: clock.now() + 60)
+                    await state.block("api", until: clock.now() + 60, reason: lastError)
                     throw lastError
                 }
                 throw GitHubAPIError.classify(response, endpoint: endpoint)
@@ -231,7 +232,7 @@ public struct GitHubClient: Sendable {
                 if attempt < retry.maxAttempts {
                     let asked = response.header("retry-after").flatMap(Double.init)
                     if let asked, asked > retry.maxInlineWait {
-                        await state.block("api", until: clock.now() + asked)
+                        await state.block("api", until: clock.now() + asked, reason: lastError)
                         throw lastError
                     }
                     try await clock.sleep(seconds: max(asked ?? 0, backoff(attempt)))

@@ -51,7 +51,13 @@ public struct ExporterApp: Sendable {
     /// Builds the store and poller for this configuration.
     public func makePoller() -> Poller {
         let jobs = jobs()
-        let store = SnapshotStore(jobs: jobs.map(\.key), version: Self.version, perUser: configuration.perUser)
+        let pseudonymizer = configuration.pseudonymizeKeyFile.flatMap { try? Pseudonymizer(keyFile: $0) }
+        let store = SnapshotStore(
+            jobs: jobs.map(\.key),
+            version: Self.version,
+            perUser: configuration.perUser,
+            pseudonymizer: pseudonymizer
+        )
         let client = GitHubClient(
             baseURL: configuration.apiURL,
             transport: transport,

@@ -43,14 +43,22 @@ public actor SnapshotStore {
     public nonisolated let publisher: SnapshotPublisher
     public nonisolated let version: String
     public nonisolated let perUser: Bool
+    public nonisolated let pseudonymizer: Pseudonymizer?
 
     /// - Parameters:
     ///   - jobs: every enabled job; the exporter is ready when each has been attempted.
     ///   - perUser: false drops every series carrying a `user` label.
-    public init(jobs: [JobKey], version: String, perUser: Bool = true, publisher: SnapshotPublisher = SnapshotPublisher()) {
+    public init(
+        jobs: [JobKey],
+        version: String,
+        perUser: Bool = true,
+        pseudonymizer: Pseudonymizer? = nil,
+        publisher: SnapshotPublisher = SnapshotPublisher()
+    ) {
         self.jobs = Dictionary(uniqueKeysWithValues: jobs.map { ($0, JobState()) })
         self.version = version
         self.perUser = perUser
+        self.pseudonymizer = pseudonymizer
         self.publisher = publisher
         publisher.publish(RenderedSnapshot.render([], ready: jobs.isEmpty))
     }
@@ -60,7 +68,8 @@ public actor SnapshotStore {
     public func recordSuccess(_ key: JobKey, families: [MetricFamily], duration: Double, at time: Double) -> Bool {
         var state = jobs[key] ?? JobState()
         let recovered = state.attempted && !state.success
-        state.families = perUser ? families : families.compactMap(Self.withoutUsers)
+        let visible = perUser ? families : families.compactMap(Self.withoutUsers)
+        state.families = pseudonymizer?.apply(visible) ?? visible
         state.attempted = true
         state.success = true
         state.duration = duration

@@ -1,6 +1,7 @@
 import CopilotExporter
 import Foundation
 import GitHubSimulator
+import PrometheusExposition
 import Testing
 
 /// The exporter against the simulator over loopback, scraped over HTTP, checked value by value
@@ -232,4 +233,29 @@ import Testing
         await running.server.shutdown(grace: 1)
         await running.simulator.stop()
     }
+}
+
+@Suite struct PseudonymizationTests {
+    @Test func loginsBecomeStableKeyedPseudonyms() throws {
+        let pseudonymizer = Pseudonymizer(key: Array("0123456789abcdef0123456789abcdef".utf8))
+        let families = pseudonymizer.apply([
+            MetricFamily(
+                name: "m",
+                help: "h",
+                samples: [Sample(["org": "acme", "user": "alice"], 1), Sample(["org": "acme", "user": "bob"], 2)]
+            ),
+            MetricFamily(name: "n", help: "h", samples: [Sample(["org": "acme"], 3)]),
+        ])
+        let users = families[0].samples.compactMap { $0.label("user") }
+        #expect(users.allSatisfy { $0.hasPrefix("u_") && $0.count == 18 })
+        #expect(!users.contains("alice") && !users.contains("bob"))
+        #expect(Set(users).count == 2)
+        #expect(pseudonymizer.pseudonym("alice") == users[0], "stable")
+        #expect(Pseudonymizer(key: Array("another key, also 16+ bytes".utf8)).pseudonym("alice") != users[0], "keyed")
+        #expect(families[1] == MetricFamily(name: "n", help: "h", samples: [Sample(["org": "acme"], 3)]))
+        // HMAC-SHA256 checked against Python's hmac module for this key and message.
+        #expect(pseudonymizer.pseudonym("alice") == "u_" + PseudonymizationTests.reference)
+    }
+
+    static let reference = "433deb45467e4e53"
 }
