@@ -194,7 +194,8 @@ extension GitHubSimulator {
             for index in state.faults.indices {
                 let rule = state.faults[index]
                 guard accepts(rule.fault), rule.remaining.map({ $0 > 0 }) ?? true,
-                    rule.pathContains.map({ target.contains($0) }) ?? true
+                    rule.pathContains.map({ target.contains($0) }) ?? true,
+                    rule.probability.map({ Double.random(in: 0..<1) < $0 }) ?? true
                 else { continue }
                 if let left = rule.remaining { state.faults[index].remaining = left - 1 }
                 return rule.fault

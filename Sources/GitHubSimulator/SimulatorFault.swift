@@ -25,11 +25,14 @@ public struct FaultRule: Sendable, Hashable {
     public var fault: SimulatorFault
     public var pathContains: String?
     public var remaining: Int?
+    /// When set, the rule applies to a matching request with this probability (for soak tests).
+    public var probability: Double?
 
-    public init(_ fault: SimulatorFault, pathContains: String? = nil, count: Int? = nil) {
+    public init(_ fault: SimulatorFault, pathContains: String? = nil, count: Int? = nil, probability: Double? = nil) {
         self.fault = fault
         self.pathContains = pathContains
         self.remaining = count
+        self.probability = probability
     }
 }
 

@@ -10,13 +10,16 @@ enum GitHubSimulatorMain {
     static func main() async {
         var seats = 300
         var port = 0
+        var faultRate = 0.0
         for argument in CommandLine.arguments.dropFirst() {
             let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
             switch (parts.first, parts.count == 2 ? Int(parts[1]) : nil) {
             case ("--seats", .some(let value)) where value > 0: seats = value
             case ("--port", .some(let value)) where value >= 0: port = value
+            case ("--fault-rate", _) where parts.count == 2 && Double(parts[1]).map({ (0...1).contains($0) }) == true:
+                faultRate = Double(parts[1])!
             default:
-                FileHandle.standardError.write(Data("github_simulator: unknown argument \(argument); use --seats=N --port=P\n".utf8))
+                FileHandle.standardError.write(Data("github_simulator: unknown argument \(argument); use --seats=N --port=P --fault-rate=0..1\n".utf8))
                 exit(2)
             }
         }
@@ -25,6 +28,14 @@ enum GitHubSimulatorMain {
             tokenLifetime: 45 * 86_400,
             maxLogEntries: 1_000
         )
+        if faultRate > 0 {
+            // Each kind of fault GitHub produces, each on a share of the requests.
+            let share = faultRate / 5
+            simulator.inject(
+                FaultRule(.status(502), probability: share), FaultRule(.delay(3), probability: share),
+                FaultRule(.truncatedBody, probability: share), FaultRule(.malformedJSON, probability: share),
+                FaultRule(.secondaryRateLimit(retryAfter: 5), probability: share))
+        }
         do {
             try simulator.start(port: port)
         } catch {
