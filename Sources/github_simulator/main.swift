@@ -19,7 +19,9 @@ enum GitHubSimulatorMain {
             case ("--fault-rate", _) where parts.count == 2 && Double(parts[1]).map({ (0...1).contains($0) }) == true:
                 faultRate = Double(parts[1])!
             default:
-                FileHandle.standardError.write(Data("github_simulator: unknown argument \(argument); use --seats=N --port=P --fault-rate=0..1\n".utf8))
+                FileHandle.standardError.write(
+                    Data("github_simulator: unknown argument \(argument); use --seats=N --port=P --fault-rate=0..1\n".utf8)
+                )
                 exit(2)
             }
         }
@@ -32,9 +34,12 @@ enum GitHubSimulatorMain {
             // Each kind of fault GitHub produces, each on a share of the requests.
             let share = faultRate / 5
             simulator.inject(
-                FaultRule(.status(502), probability: share), FaultRule(.delay(3), probability: share),
-                FaultRule(.truncatedBody, probability: share), FaultRule(.malformedJSON, probability: share),
-                FaultRule(.secondaryRateLimit(retryAfter: 5), probability: share))
+                FaultRule(.status(502), probability: share),
+                FaultRule(.delay(3), probability: share),
+                FaultRule(.truncatedBody, probability: share),
+                FaultRule(.malformedJSON, probability: share),
+                FaultRule(.secondaryRateLimit(retryAfter: 5), probability: share)
+            )
         }
         do {
             try simulator.start(port: port)

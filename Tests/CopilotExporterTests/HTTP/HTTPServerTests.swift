@@ -92,4 +92,39 @@ import Testing
         #expect(server.connectionCounts.open == 0, "the idle keep-alive connection was closed, not waited for")
         #expect((try? RawClient(port: port)) == nil)
     }
+
+    @Test func hostileClientsNeverStopANormalScrape() async throws {
+        let (server, port) = try Self.start()
+        let url = "http://127.0.0.1:\(port)/metrics"
+        func scrapeWorks() async throws -> Bool { try await httpGet(url).status == 200 }
+
+        let manyHeaders = try RawClient(port: port)
+        manyHeaders.send("GET /metrics HTTP/1.1\r\nHost: h\r\n" + (0..<5000).map { "X-\($0): v\r\n" }.joined() + "\r\n")
+        #expect(manyHeaders.readAll().hasPrefix("HTTP/1.1 431"))
+        #expect(try await scrapeWorks())
+
+        let hugeLine = try RawClient(port: port)
+        hugeLine.send("GET /" + String(repeating: "a", count: 100_000) + " HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(hugeLine.readAll().hasPrefix("HTTP/1.1 414"))
+        #expect(try await scrapeWorks())
+
+        let nul = try RawClient(port: port)
+        nul.send(Array("GET /metrics\u{0} HTTP/1.1\r\nHost: h\r\n\r\n".utf8))
+        #expect(nul.readAll().hasPrefix("HTTP/1.1 400"))
+
+        let garbage = try RawClient(port: port)
+        garbage.send((0..<4096).map { _ in UInt8.random(in: 0...255) } + Array("\r\n\r\n".utf8))
+        #expect(garbage.readAll().hasPrefix("HTTP/1.1 4") || garbage.readAll().isEmpty)
+        #expect(try await scrapeWorks())
+
+        // Hundreds of idle connections hold slots but not the server.
+        var idle: [RawClient] = []
+        for _ in 0..<300 { idle.append(try RawClient(port: port)) }
+        for client in idle.prefix(100) { client.send("GET /-/healthy HT") }
+        #expect(try await scrapeWorks())
+        #expect(server.connectionCounts.open >= 300)
+        idle.removeAll()
+        #expect(try await scrapeWorks())
+        await server.shutdown(grace: 2)
+    }
 }

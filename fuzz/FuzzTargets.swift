@@ -1,0 +1,30 @@
+// libFuzzer entry point for the HTTP request parser and the web-config YAML reader: both read
+// bytes from untrusted sources. Built by .ci/fuzz.sh with `swiftc -sanitize=fuzzer,address`
+// together with the parser sources; a broken invariant becomes a crash that libFuzzer reports.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: start, count: count))
+    let parser = HTTPRequestParser(limits: .init(maxHeaderBytes: 2048, maxHeaderCount: 32, maxBodyBytes: 1024))
+    var remaining = bytes[...]
+    var rounds = 0
+    while rounds < 64 {
+        rounds += 1
+        switch parser.parse(remaining) {
+        case .request(let request, let consumed):
+            precondition(consumed > 0 && consumed <= remaining.count, "consumed \(consumed) of \(remaining.count)")
+            precondition(request.body.count <= 1024)
+            _ = request.path
+            _ = request.query
+            _ = request.keepAlive
+            remaining = remaining.dropFirst(consumed)
+        case .invalid(let status, _):
+            precondition((400..<600).contains(status), "status \(status)")
+            rounds = 64
+        case .incomplete:
+            rounds = 64
+        }
+    }
+    _ = try? MiniYAML.parse(String(decoding: bytes, as: UTF8.self))
+    return 0
+}
