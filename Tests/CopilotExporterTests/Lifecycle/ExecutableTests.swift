@@ -269,4 +269,14 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.contains("TLS cannot start: cannot load the certificate /nonexistent.crt"))
     }
+
+    @Test func theTokenAppearsNowhereTheProcessWritesEvenAtDebugLevel() throws {
+        let result = try Self.run(["--demo", "--once", "--log.level=debug", "--log.format=json"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("\"level\":\"debug\""), "debug logging was on")
+        for text in [result.stdout, result.stderr] {
+            #expect(!text.contains(GitHubSimulator.demoToken))
+            #expect(!text.contains("Bearer "))
+        }
+    }
 }
