@@ -64,28 +64,17 @@ public struct BillingCollector: Collector {
         static func < (lhs: ProductSKU, rhs: ProductSKU) -> Bool { (lhs.product, lhs.sku) < (rhs.product, rhs.sku) }
     }
 
-    static func totals(_ items: [UsageSummaryResponse.Item]) -> [ProductSKU: Totals] {
+    /// Sums usage lines of either endpoint by product and SKU (and quantity by unit).
+    static func totals<Line: UsageLine>(_ items: [Line]) -> [ProductSKU: Totals] {
         var totals: [ProductSKU: Totals] = [:]
         for item in items {
-            var entry = totals[ProductSKU(product: item.product, sku: item.sku)] ?? Totals()
+            let key = ProductSKU(product: item.product, sku: item.sku)
+            var entry = totals[key] ?? Totals()
             entry.gross += item.grossAmount ?? 0
             entry.discount += item.discountAmount ?? 0
             entry.net += item.netAmount ?? 0
-            entry.quantityByUnit[item.unitType ?? "unknown", default: 0] += item.grossQuantity ?? 0
-            totals[ProductSKU(product: item.product, sku: item.sku)] = entry
-        }
-        return totals
-    }
-
-    static func totals(_ items: [UsageReportResponse.Item]) -> [ProductSKU: Totals] {
-        var totals: [ProductSKU: Totals] = [:]
-        for item in items {
-            var entry = totals[ProductSKU(product: item.product, sku: item.sku)] ?? Totals()
-            entry.gross += item.grossAmount ?? 0
-            entry.discount += item.discountAmount ?? 0
-            entry.net += item.netAmount ?? 0
-            entry.quantityByUnit[item.unitType ?? "unknown", default: 0] += item.quantity ?? 0
-            totals[ProductSKU(product: item.product, sku: item.sku)] = entry
+            entry.quantityByUnit[item.unitType ?? "unknown", default: 0] += item.usedQuantity ?? 0
+            totals[key] = entry
         }
         return totals
     }

@@ -1,3 +1,23 @@
+/// A usage line of the billing platform, from `usage/summary` or from `usage`.
+protocol UsageLine {
+    var product: String { get }
+    var sku: String { get }
+    var unitType: String? { get }
+    var grossAmount: Double? { get }
+    var discountAmount: Double? { get }
+    var netAmount: Double? { get }
+    /// Gross quantity: `grossQuantity` in a summary, `quantity` in the daily report.
+    var usedQuantity: Double? { get }
+}
+
+extension UsageSummaryResponse.Item: UsageLine {
+    var usedQuantity: Double? { grossQuantity }
+}
+
+extension UsageReportResponse.Item: UsageLine {
+    var usedQuantity: Double? { quantity }
+}
+
 /// `GET .../settings/billing/usage/summary`: usage aggregated by product and SKU.
 public struct UsageSummaryResponse: Decodable, Sendable, Equatable {
     public struct Item: Decodable, Sendable, Equatable {

@@ -76,22 +76,13 @@ public struct GitHubClient: Sendable {
 
     /// The same client, reporting exchanges to `observe` instead.
     public func observing(_ observe: @escaping @Sendable (APIObservation) async -> Void) -> GitHubClient {
-        GitHubClient(
-            baseURL: baseURL,
-            transport: transport,
-            credentials: credentials,
-            clock: clock,
-            retry: retry,
-            state: state,
-            userAgent: userAgent,
-            apiVersion: apiVersion,
-            scope: scope,
-            observe: observe
-        )
+        copy(scope: scope, observe: observe)
     }
 
     /// The same client, for requests about `scope`.
-    public func scoped(_ scope: Scope) -> GitHubClient {
+    public func scoped(_ scope: Scope) -> GitHubClient { copy(scope: scope, observe: observe) }
+
+    private func copy(scope: Scope?, observe: @escaping @Sendable (APIObservation) async -> Void) -> GitHubClient {
         GitHubClient(
             baseURL: baseURL,
             transport: transport,
