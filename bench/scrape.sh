@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Scrape benchmark, side by side in one run: copilot_exporter (polling a separate simulator),
+# Python's prometheus_client and Go's client library (promhttp) serving the same series (read
+# from the exporter's own exposition), each hit by wrk with 8 connections, plain and gzip.
+# Prints requests/s, p50/p99 latency, bytes per response and RSS, with ratios.
+# Usage: bench/scrape.sh [SEATS] [SECONDS]        (defaults: 10000 10)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seats=${1:-10000}
+seconds=${2:-10}
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+python3 -c "import prometheus_client" 2>/dev/null || pip install -q prometheus-client
+swift build -c release --scratch-path .build-release >/dev/null
+dir=.build-release/release
+work=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
+port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+"$dir/github_simulator" --seats="$seats" >"$work/sim" &
+pids+=($!)
+for _ in $(seq 1 600); do [ -s "$work/sim" ] && break; sleep 0.1; done
+read -r url token <"$work/sim"
+ours=$(port)
+GITHUB_TOKEN="$token" "$dir/copilot_exporter" --github.api-url="$url" --github.org=acme-corp --github.org=acme-labs \
+  --github.enterprise=acme --web.listen-address=127.0.0.1:"$ours" --log.level=error &
+pids+=($!)
+exporter=$!
+for _ in $(seq 1 3000); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ours/-/ready")" = 200 ] && break; sleep 0.1; done
+curl -s "http://127.0.0.1:$ours/metrics" >"$work/exposition.prom"
+series=$(grep -vc '^#' "$work/exposition.prom")
+python_port=$(port)
+python3 bench/alternatives/serve_python.py "$work/exposition.prom" "$python_port" &
+pids+=($!)
+python_pid=$!
+go_port=""
+go_pid=""
+if command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/prometheus/client_golang ]; then
+  (cd "$work" && GOPATH=/usr/share/gocode GO111MODULE=off go build -o serve_go "$OLDPWD/bench/alternatives/serve_go.go")
+  go_port=$(port)
+  "$work/serve_go" "$work/exposition.prom" "$go_port" &
+  pids+=($!)
+  go_pid=$!
+fi
+for p in $python_port $go_port; do
+  for _ in $(seq 1 600); do curl -s -o /dev/null "http://127.0.0.1:$p/metrics" && break; sleep 0.1; done
+done
+run() { # name port pid encoding
+  local args=(-t2 -c8 -d"${seconds}s" --latency --timeout 30s)
+  [ "$4" = gzip ] && args+=(-H "Accept-Encoding: gzip")
+  wrk "${args[@]}" "http://127.0.0.1:$2/metrics" >"$work/wrk" 2>&1 || true
+  local rps p50 p99 transfer rss
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk")
+  p50=$(awk '$1 == "50%" {print $2}' "$work/wrk")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/wrk")
+  transfer=$(awk '/Transfer\/sec/ {v = $2; u = substr(v, length(v) - 1); n = v + 0;
+    if (u == "KB") n *= 1024; else if (u == "MB") n *= 1048576; else if (u == "GB") n *= 1073741824; print n}' "$work/wrk")
+  rss=$(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$3/status")
+  printf "%-18s %-5s %12s %10s %10s %12s %8s\n" "$1" "$4" "${rps:-0}" "${p50:-n/a}" "${p99:-n/a}" \
+    "$(awk -v t="${transfer:-0}" -v r="${rps:-0}" 'BEGIN { if (r > 0) printf "%.0f", t / r; else print "n/a" }')" "$rss"
+  echo "$1 $4 ${rps:-0}" >>"$work/rates"
+}
+echo "seats=$seats series=$series wrk: 2 threads, 8 connections, ${seconds}s each"
+printf "%-18s %-5s %12s %10s %10s %12s %8s\n" server enc "requests/s" p50 p99 "bytes/resp" "rss_mb"
+for enc in plain gzip; do
+  run copilot_exporter "$ours" "$exporter" "$enc"
+  [ -n "$go_port" ] && run go_promhttp "$go_port" "$go_pid" "$enc"
+  run python_client "$python_port" "$python_pid" "$enc"
+done
+awk '{ r[$1 " " $2] = $3 } END {
+  for (e in enc) {}
+  split("plain gzip", encs, " ")
+  for (i = 1; i <= 2; i++) { x = encs[i]; o = r["copilot_exporter " x]
+    g = r["go_promhttp " x]; p = r["python_client " x]
+    printf "ratio %-5s copilot_exporter/go_promhttp=%s copilot_exporter/python_client=%s\n", x,
+      (g > 0 ? sprintf("%.0f", o / g) : "n/a"), (p > 0 ? sprintf("%.0f", o / p) : "n/a (0 requests completed)") } }' "$work/rates"
