@@ -25,18 +25,6 @@ static inline EVP_PKEY *cx_public_key_from_pem(const char *pem, int length) {
     return key;
 }
 
-/// The public half of a key as PEM into `out` (at most `capacity` bytes); its length, or -1.
-static inline int cx_public_key_pem(EVP_PKEY *key, char *out, int capacity) {
-    BIO *bio = BIO_new(BIO_s_mem());
-    if (bio == NULL) return -1;
-    int length = -1;
-    if (PEM_write_bio_PUBKEY(bio, key) == 1) {
-        length = BIO_read(bio, out, capacity);
-    }
-    BIO_free(bio);
-    return length;
-}
-
 /// RSASSA-PKCS1-v1_5 with SHA-256 (JWT "RS256"). Returns 1 on success.
 static inline int cx_sign_rs256(EVP_PKEY *key, const unsigned char *message, size_t length, unsigned char *signature, size_t *signature_length) {
     EVP_MD_CTX *context = EVP_MD_CTX_new();

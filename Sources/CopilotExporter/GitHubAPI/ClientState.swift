@@ -62,7 +62,4 @@ public actor ClientState {
         guard let entry = blockedUntil[resource], entry.until > now else { return nil }
         return entry
     }
-
-    /// Entries and bytes held, for tests and the soak benchmark.
-    public var usage: (entries: Int, bytes: Int) { (cache.count, cachedBytes) }
 }

@@ -32,13 +32,6 @@ public final class RSAKey: @unchecked Sendable {
 
     deinit { EVP_PKEY_free(key) }
 
-    /// The public half, as PEM.
-    public var publicKeyPEM: String {
-        var buffer = [CChar](repeating: 0, count: 16 * 1024)
-        let length = buffer.withUnsafeMutableBufferPointer { cx_public_key_pem(key, $0.baseAddress, Int32($0.count)) }
-        return length > 0 ? String(decoding: buffer[0..<Int(length)].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-    }
-
     /// The RS256 signature of `message`.
     public func signRS256(_ message: [UInt8]) throws(Failure) -> [UInt8] {
         var signature = [UInt8](repeating: 0, count: Int(EVP_PKEY_get_size(key)))

@@ -39,9 +39,4 @@ public actor ReportCache {
     func finalDay(_ scope: Scope, day: String) -> [String: Double]? {
         newestFinal[scope]?.day == day ? newestFinal[scope]!.credits : nil
     }
-
-    /// Users and days held, for tests and the soak benchmark.
-    public var usage: (users: Int, days: Int) {
-        (months.values.reduce(0) { $0 + $1.sums.count }, months.values.reduce(0) { $0 + $1.finalDays.count })
-    }
 }
