@@ -56,6 +56,12 @@ for name, doc in docs:
 
 rules = yaml.safe_load(open(os.path.join(here, "alerts", "copilot-exporter.rules.yml")))
 for name, doc in docs:
+    if doc["kind"] == "ConfigMap" and "copilot-exporter.rules.yml" in doc.get("data", {}):
+        if yaml.safe_load(doc["data"]["copilot-exporter.rules.yml"]) != rules:
+            problems.append("%s: the ConfigMap's rules differ from alerts/copilot-exporter.rules.yml" % name)
+        config = yaml.safe_load(doc["data"]["prometheus.yml"])
+        if "/etc/prometheus/copilot-exporter.rules.yml" not in config.get("rule_files", []):
+            problems.append("%s: prometheus.yml does not load the rules" % name)
     if doc["kind"] == "PrometheusRule" and doc["spec"] != rules:
         problems.append("%s: PrometheusRule differs from alerts/copilot-exporter.rules.yml" % name)
 
