@@ -70,11 +70,12 @@ extension Sample {
     /// label names break the remaining ties so the order is always the same.
     static func precedes(_ lhs: Sample, _ rhs: Sample) -> Bool {
         if lhs.labels.count != rhs.labels.count { return lhs.labels.count < rhs.labels.count }
-        for (left, right) in zip(lhs.labels, rhs.labels) where left.value != right.value {
-            return left.value < right.value
+        // Byte order, as Go compares strings (Swift's `<` treats canonically equal strings as equal).
+        for (left, right) in zip(lhs.labels, rhs.labels) where !left.value.utf8.elementsEqual(right.value.utf8) {
+            return left.value.utf8.lexicographicallyPrecedes(right.value.utf8)
         }
-        for (left, right) in zip(lhs.labels, rhs.labels) where left.name != right.name {
-            return left.name < right.name
+        for (left, right) in zip(lhs.labels, rhs.labels) where !left.name.utf8.elementsEqual(right.name.utf8) {
+            return left.name.utf8.lexicographicallyPrecedes(right.name.utf8)
         }
         return false
     }
