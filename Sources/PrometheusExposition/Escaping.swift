@@ -27,17 +27,4 @@ enum Escaping {
         }
         return out
     }
-
-    /// Appends `text` escaped as HELP text (`escapeQuotes` false) or a label value (true):
-    /// `\` → `\\`, line feed → `\n`, and `"` → `\"` when quotes are escaped.
-    static func append(_ text: String, escapeQuotes: Bool, to out: inout [UInt8]) {
-        for byte in text.utf8 {
-            switch byte {
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-            case 0x22 where escapeQuotes: out.append(contentsOf: [0x5C, 0x22])
-            default: out.append(byte)
-            }
-        }
-    }
 }

@@ -3,79 +3,59 @@
 ///
 /// The input is normalized first (families merged by name and sorted, samples sorted by labels),
 /// so the same families always give the same bytes: what makes golden files and caching work.
-/// Output is written straight into a byte buffer: exporters with a million series render tens
-/// of megabytes per poll.
 public enum ExpositionEncoder {
     /// The exposition of `families` in `format`, as UTF-8 bytes.
     public static func encode(_ families: [MetricFamily], format: ExpositionFormat) -> [UInt8] {
-        let normalized = families.normalized()
-        var out: [UInt8] = []
-        out.reserveCapacity(normalized.reduce(0) { $0 + 128 + $1.samples.count * 64 })
-        for family in normalized {
+        var out = ""
+        out.reserveCapacity(families.reduce(0) { $0 + 64 + $1.samples.count * 96 })
+        for family in families.normalized() {
             switch format {
             case .text: appendText(family, to: &out)
             case .openMetrics: appendOpenMetrics(family, to: &out)
             }
         }
-        if format == .openMetrics { out.append(contentsOf: "# EOF\n".utf8) }
-        return out
+        if format == .openMetrics { out += "# EOF\n" }
+        return Array(out.utf8)
     }
 
-    static func appendText(_ family: MetricFamily, to out: inout [UInt8]) {
-        out.append(contentsOf: "# HELP ".utf8)
-        out.append(contentsOf: family.name.utf8)
-        out.append(0x20)
-        Escaping.append(family.help, escapeQuotes: false, to: &out)
-        out.append(contentsOf: "\n# TYPE ".utf8)
-        out.append(contentsOf: family.name.utf8)
-        out.append(0x20)
-        out.append(contentsOf: family.type.rawValue.utf8)
-        out.append(0x0A)
-        let name = Array(family.name.utf8)
+    static func appendText(_ family: MetricFamily, to out: inout String) {
+        out += "# HELP \(family.name) \(Escaping.help(family.help, escapeQuotes: false))\n"
+        out += "# TYPE \(family.name) \(family.type.rawValue)\n"
         for sample in family.samples {
-            appendSample(name: name, sample, to: &out)
-            FloatFormatting.appendText(sample.value, to: &out)
-            out.append(0x0A)
+            appendSample(name: family.name, sample, value: FloatFormatting.text(sample.value), to: &out)
         }
     }
 
-    static func appendOpenMetrics(_ family: MetricFamily, to out: inout [UInt8]) {
+    static func appendOpenMetrics(_ family: MetricFamily, to out: inout String) {
         var familyName = family.name
+        var type = family.type.rawValue
         if family.type == .counter && familyName.hasSuffix("_total") {
             familyName.removeLast("_total".count)
         }
-        let type = family.type == .untyped ? "unknown" : family.type.rawValue
-        out.append(contentsOf: "# HELP ".utf8)
-        out.append(contentsOf: familyName.utf8)
-        out.append(0x20)
-        Escaping.append(family.help, escapeQuotes: true, to: &out)
-        out.append(contentsOf: "\n# TYPE ".utf8)
-        out.append(contentsOf: familyName.utf8)
-        out.append(0x20)
-        out.append(contentsOf: type.utf8)
-        out.append(0x0A)
-        let name = Array((family.type == .counter ? familyName + "_total" : family.name).utf8)
+        if family.type == .untyped { type = "unknown" }
+        out += "# HELP \(familyName) \(Escaping.help(family.help, escapeQuotes: true))\n"
+        out += "# TYPE \(familyName) \(type)\n"
+        let sampleName = family.type == .counter ? familyName + "_total" : family.name
         for sample in family.samples {
-            appendSample(name: name, sample, to: &out)
-            FloatFormatting.appendOpenMetrics(sample.value, to: &out)
-            out.append(0x0A)
+            appendSample(name: sampleName, sample, value: FloatFormatting.openMetrics(sample.value), to: &out)
         }
     }
 
-    /// `name{label="value",...} ` (the value follows).
-    static func appendSample(name: [UInt8], _ sample: Sample, to out: inout [UInt8]) {
-        out.append(contentsOf: name)
+    static func appendSample(name: String, _ sample: Sample, value: String, to out: inout String) {
+        out += name
         if !sample.labels.isEmpty {
-            out.append(0x7B)
+            out += "{"
             for (index, label) in sample.labels.enumerated() {
-                if index > 0 { out.append(0x2C) }
-                out.append(contentsOf: label.name.utf8)
-                out.append(contentsOf: "=\"".utf8)
-                Escaping.append(label.value, escapeQuotes: true, to: &out)
-                out.append(0x22)
+                if index > 0 { out += "," }
+                out += label.name
+                out += "=\""
+                out += Escaping.labelValue(label.value)
+                out += "\""
             }
-            out.append(0x7D)
+            out += "}"
         }
-        out.append(0x20)
+        out += " "
+        out += value
+        out += "\n"
     }
 }

@@ -80,43 +80,4 @@ enum FloatFormatting {
         }
         return (value < 0, digits, pointPosition)
     }
-
-    /// Appends the text-format form of `value`; integral values below 10^6 take a fast path
-    /// that gives the same digits as Go (no exponent below 10^6).
-    static func appendText(_ value: Double, to out: inout [UInt8]) {
-        if value == value.rounded(), value.magnitude < 1e6 {
-            appendInteger(Int(value), to: &out)
-        } else {
-            out.append(contentsOf: text(value).utf8)
-        }
-    }
-
-    /// Appends the OpenMetrics form of `value` (integers gain `.0`).
-    static func appendOpenMetrics(_ value: Double, to out: inout [UInt8]) {
-        if value == value.rounded(), value.magnitude < 1e6 {
-            appendInteger(Int(value), to: &out)
-            out.append(contentsOf: [0x2E, 0x30])
-        } else {
-            out.append(contentsOf: openMetrics(value).utf8)
-        }
-    }
-
-    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
-        if value == 0 {
-            out.append(0x30)
-            return
-        }
-        if value < 0 { out.append(0x2D) }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while magnitude > 0 {
-                buffer[count] = UInt8(magnitude % 10) + 0x30
-                magnitude /= 10
-                count += 1
-            }
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
-        }
-    }
 }

@@ -71,13 +71,30 @@ extension Sample {
     static func precedes(_ lhs: Sample, _ rhs: Sample) -> Bool {
         if lhs.labels.count != rhs.labels.count { return lhs.labels.count < rhs.labels.count }
         // Byte order, as Go compares strings (Swift's `<` treats canonically equal strings as equal).
-        for (left, right) in zip(lhs.labels, rhs.labels) where !left.value.utf8.elementsEqual(right.value.utf8) {
-            return left.value.utf8.lexicographicallyPrecedes(right.value.utf8)
+        for (left, right) in zip(lhs.labels, rhs.labels) {
+            let order = byteOrder(left.value, right.value)
+            if order != 0 { return order < 0 }
         }
-        for (left, right) in zip(lhs.labels, rhs.labels) where !left.name.utf8.elementsEqual(right.name.utf8) {
-            return left.name.utf8.lexicographicallyPrecedes(right.name.utf8)
+        for (left, right) in zip(lhs.labels, rhs.labels) {
+            let order = byteOrder(left.name, right.name)
+            if order != 0 { return order < 0 }
         }
         return false
+    }
+
+    /// Compares UTF-8 bytes: negative, zero or positive.
+    static func byteOrder(_ a: String, _ b: String) -> Int {
+        var a = a
+        var b = b
+        return a.withUTF8 { left in
+            b.withUTF8 { right in
+                let count = min(left.count, right.count)
+                for index in 0..<count where left[index] != right[index] {
+                    return Int(left[index]) - Int(right[index])
+                }
+                return left.count - right.count
+            }
+        }
     }
 }
 

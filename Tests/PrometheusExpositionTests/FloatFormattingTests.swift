@@ -63,21 +63,7 @@ import Testing
     }
 }
 
-@Suite struct FastPathTests {
-    @Test func theIntegerFastPathAgreesWithTheGeneralFormatter() {
-        var values: [Double] = [0, -0.0, 1, -1, 7, 10, 99, 100, 12_345, 999_999, -999_999, 1_000_000, 1e6 + 1, 0.5, -2.5, 1_795_176_000]
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<2000 { values.append(Double(Int.random(in: -2_000_000...2_000_000, using: &generator))) }
-        for value in values {
-            var text: [UInt8] = []
-            FloatFormatting.appendText(value, to: &text)
-            #expect(String(decoding: text, as: UTF8.self) == FloatFormatting.text(value), "\(value)")
-            var openMetrics: [UInt8] = []
-            FloatFormatting.appendOpenMetrics(value, to: &openMetrics)
-            #expect(String(decoding: openMetrics, as: UTF8.self) == FloatFormatting.openMetrics(value), "\(value)")
-        }
-    }
-
+@Suite struct SortOrderTests {
     @Test func labelValuesSortInByteOrderAsGoDoes() {
         // "é" precomposed (C3 A9) sorts after "e\u{301}" decomposed (65 CC 81) in byte order;
         // Swift's String comparison would call them equal.
