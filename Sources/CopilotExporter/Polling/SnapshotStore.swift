@@ -38,7 +38,9 @@ public actor SnapshotStore {
     var apiResponses: [String: Double] = [:]
     var rateLimits: [String: RateLimit] = [:]
     var tokenExpiry: Double?
-    var noticesSeen: [JobKey: Set<String>] = [:]
+    /// Notices already logged, per job, newest last; capped so varying notices cannot grow it.
+    var noticesSeen: [JobKey: [String]] = [:]
+    static let noticesKept = 64
     var expiryWarnedDay: Int?
     public nonisolated let publisher: SnapshotPublisher
     public nonisolated let version: String
@@ -105,8 +107,12 @@ public actor SnapshotStore {
     /// Remembers a job's notices and returns those it had not raised before (to log once).
     public func recordNotices(_ key: JobKey, _ notices: [String]) -> [String] {
         var seen = noticesSeen[key] ?? []
-        let fresh = notices.filter { seen.insert($0).inserted }
-        noticesSeen[key] = seen
+        var fresh: [String] = []
+        for notice in notices where !seen.contains(notice) {
+            fresh.append(notice)
+            seen.append(notice)
+        }
+        noticesSeen[key] = Array(seen.suffix(Self.noticesKept))
         return fresh
     }
 

@@ -1,8 +1,9 @@
-import CopilotExporter
 import Foundation
 import GitHubSimulator
 import Synchronization
 import Testing
+
+@testable import CopilotExporter
 
 @Suite struct PollerTests {
     final class Lines: Sendable {
@@ -75,5 +76,16 @@ import Testing
         #expect(warning?.contains("(in 10 days)") == true)
         #expect(await store.tokenExpiryWarning(now: now + 3600) == nil)
         #expect(await store.tokenExpiryWarning(now: now + 86_400) != nil)
+    }
+}
+
+@Suite struct NoticeMemoryTests {
+    @Test func noticesAreLoggedOnceAndTheirMemoryIsBounded() async {
+        let key = JobKey(.usageMetrics, .organization("acme"))
+        let store = SnapshotStore(jobs: [key], version: "t")
+        #expect(await store.recordNotices(key, ["a", "b", "a"]) == ["a", "b"])
+        #expect(await store.recordNotices(key, ["a", "c"]) == ["c"])
+        for index in 0..<1000 { _ = await store.recordNotices(key, ["skipped \(index) lines"]) }
+        #expect(await store.noticesSeen[key]?.count == SnapshotStore.noticesKept)
     }
 }
