@@ -26,9 +26,10 @@ enum CopilotExporterMain {
             return 0
         }
         let logger = Logger(level: configuration.logLevel, format: configuration.logFormat)
+        var pseudonymizer: Pseudonymizer?
         if let keyFile = configuration.pseudonymizeKeyFile {
             do {
-                _ = try Pseudonymizer(keyFile: keyFile)
+                pseudonymizer = try Pseudonymizer(keyFile: keyFile)
             } catch {
                 FileHandle.standardError.write(Data("copilot_exporter: \(error)\n".utf8))
                 return 2
@@ -113,7 +114,13 @@ enum CopilotExporterMain {
             await simulator?.stop()
             return status
         }
-        let app = ExporterApp(configuration: configuration, credentials: credentials, transport: transport, logger: logger)
+        let app = ExporterApp(
+            configuration: configuration,
+            credentials: credentials,
+            transport: transport,
+            logger: logger,
+            pseudonymizer: pseudonymizer
+        )
         let status = configuration.once ? await app.runOnce(output: { print($0, terminator: "") }) : await app.serve(webConfig: webConfig)
         await simulator?.stop()
         return status

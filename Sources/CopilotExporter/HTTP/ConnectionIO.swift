@@ -3,6 +3,8 @@ import Glibc
 
 /// How a served connection reads and writes: plain TCP, or TLS over it.
 protocol ConnectionIO {
+    /// The connected socket.
+    var fd: Int32 { get }
     func waitReadable(milliseconds: Int32) -> Bool
     /// Bytes read into `buffer`; 0 when the peer closed, negative on error.
     func receive(into buffer: inout [UInt8]) -> Int

@@ -196,7 +196,7 @@ public final class HTTPServer: Sendable {
 
     /// Handles one request and writes the answer; false when the connection must close.
     private func respond(_ io: any ConnectionIO, to request: HTTPRequest) -> Bool {
-        let fd = (io as? PlainIO)?.fd ?? (io as? TLSIO)?.fd ?? -1
+        let fd = io.fd
         let admitted = state.withLock { state -> Bool in
             guard state.inFlight < configuration.maxInFlight else { return false }
             state.inFlight += 1

@@ -18,14 +18,18 @@ public struct ExporterApp: Sendable {
     public let transport: any HTTPTransport
     public let clock: any WallClock
     public let logger: Logger
+    /// Replaces user logins in every published family, when `--metrics.pseudonymize-users` is set.
+    public let pseudonymizer: Pseudonymizer?
 
     public init(
         configuration: Configuration,
         credentials: any CredentialSource,
         transport: (any HTTPTransport)? = nil,
         clock: any WallClock = SystemClock(),
-        logger: Logger
+        logger: Logger,
+        pseudonymizer: Pseudonymizer? = nil
     ) {
+        self.pseudonymizer = pseudonymizer
         self.configuration = configuration
         self.credentials = credentials
         self.transport = transport ?? URLSessionTransport(timeout: configuration.requestTimeout)
@@ -51,7 +55,6 @@ public struct ExporterApp: Sendable {
     /// Builds the store and poller for this configuration.
     public func makePoller() -> Poller {
         let jobs = jobs()
-        let pseudonymizer = configuration.pseudonymizeKeyFile.flatMap { try? Pseudonymizer(keyFile: $0) }
         let store = SnapshotStore(
             jobs: jobs.map(\.key),
             version: Self.version,
@@ -78,7 +81,6 @@ public struct ExporterApp: Sendable {
 
     /// `--once`: every job once; the text exposition on standard output; 0 if all succeeded.
     public func runOnce(output: (String) -> Void) async -> Int32 {
-        logUnimplemented()
         let poller = makePoller()
         await poller.runOnce()
         // Every attempt already published a rendered snapshot; print it rather than render again.
@@ -89,7 +91,6 @@ public struct ExporterApp: Sendable {
     /// Serves until SIGTERM or SIGINT (exit 0), or until a credential problem shows on the first
     /// poll (exit 2). `onListening` receives the port bound.
     public func serve(webConfig: WebConfig = WebConfig(), onListening: @Sendable (Int) -> Void = { _ in }) async -> Int32 {
-        logUnimplemented()
         let poller = makePoller()
         let router = ExporterRouter(
             telemetryPath: configuration.telemetryPath,
@@ -171,18 +172,6 @@ public struct ExporterApp: Sendable {
         case .pollerEnded:
             await server.shutdown(grace: 10)
             return 0
-        }
-    }
-
-    private func logUnimplemented() {
-        let missing = CollectorName.allCases.filter {
-            configuration.enabledCollectors.contains($0) && Self.implementedCollectors[$0] == nil
-        }
-        if !missing.isEmpty {
-            logger.info(
-                "These collectors are not implemented in this version and are skipped.",
-                [("collectors", missing.map(\.rawValue).joined(separator: ","))]
-            )
         }
     }
 }

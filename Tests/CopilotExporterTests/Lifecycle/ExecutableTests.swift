@@ -279,4 +279,20 @@ import Testing
             #expect(!text.contains("Bearer "))
         }
     }
+
+    @Test func pseudonymizedUsersReachTheOutputAndABadKeyExits2() throws {
+        let key = FileManager.default.temporaryDirectory.appendingPathComponent("pseudonym-\(UUID().uuidString)")
+        try Data("0123456789abcdef0123456789abcdef\n".utf8).write(to: key)
+        defer { try? FileManager.default.removeItem(at: key) }
+        let result = try Self.run(["--demo", "--once", "--metrics.pseudonymize-users=\(key.path)"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.contains("user=\"dev-"))
+        #expect(result.stdout.contains("user=\"u_"))
+        let short = FileManager.default.temporaryDirectory.appendingPathComponent("short-\(UUID().uuidString)")
+        try Data("tiny".utf8).write(to: short)
+        defer { try? FileManager.default.removeItem(at: short) }
+        let bad = try Self.run(["--demo", "--once", "--metrics.pseudonymize-users=\(short.path)"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("shorter than 16 bytes"))
+    }
 }
