@@ -26,10 +26,11 @@ let package = Package(
             path: "Sources/CCrypt",
             providers: [.apt(["libcrypt-dev"])]
         ),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "PrometheusExposition"),
         .target(
             name: "CopilotExporter",
-            dependencies: ["PrometheusExposition", "CZlib", "COpenSSL", "CCrypt"]
+            dependencies: ["PrometheusExposition", "CZlib", "COpenSSL", "CCrypt", "CMalloc"]
         ),
         .target(
             name: "GitHubSimulator",

@@ -121,7 +121,9 @@ enum CopilotExporterMain {
             logger: logger,
             pseudonymizer: pseudonymizer
         )
-        let status = configuration.once ? await app.runOnce(output: { print($0, terminator: "") }) : await app.serve(webConfig: webConfig)
+        let status =
+            configuration.once
+            ? await app.runOnce(output: { FileHandle.standardOutput.write(Data($0)) }) : await app.serve(webConfig: webConfig)
         await simulator?.stop()
         return status
     }

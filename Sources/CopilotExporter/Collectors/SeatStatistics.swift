@@ -22,13 +22,25 @@ public struct SeatStatistics: Sendable, Equatable {
     ///   - idleDays: a seat is idle when its last activity (or, never active, its assignment)
     ///     is more than this many days before `now`.
     public init(seats: [CopilotSeat], now: Double, idleDays: Int) {
-        var merged: [String: UserSeat] = [:]
-        var order: [String] = []
-        var anonymous = 0
-        for seat in seats {
+        var accumulator = Accumulator(now: now)
+        for seat in seats { accumulator.add(seat) }
+        self = accumulator.statistics(idleDays: idleDays)
+    }
+
+    /// Merges seat rows one at a time, so a listing never has to be held whole: only one
+    /// entry per user is kept.
+    struct Accumulator {
+        let now: Double
+        private var merged: [String: UserSeat] = [:]
+        private var order: [String] = []
+        private var anonymous = 0
+
+        init(now: Double) { self.now = now }
+
+        mutating func add(_ seat: CopilotSeat) {
             let assigned = RFC3339.parse(seat.createdAt) ?? now
             let activity = seat.lastActivityAt.flatMap(RFC3339.parse)
-            let editor = activity == nil ? "none" : Self.editorName(seat.lastActivityEditor)
+            let editor = activity == nil ? "none" : SeatStatistics.editorName(seat.lastActivityEditor)
             let key: String
             if let login = seat.assignee?.login, !login.isEmpty {
                 key = login
@@ -40,7 +52,7 @@ public struct SeatStatistics: Sendable, Equatable {
             guard var existing = merged[key] else {
                 merged[key] = candidate
                 order.append(key)
-                continue
+                return
             }
             existing.assigned = min(existing.assigned, assigned)
             if let activity, activity > (existing.lastActivity ?? -.infinity) {
@@ -49,19 +61,31 @@ public struct SeatStatistics: Sendable, Equatable {
             }
             merged[key] = existing
         }
-        let threshold = now - Double(idleDays) * 86_400
-        var idle = 0
-        var never = 0
-        var byEditor: [String: Int] = [:]
-        for key in order {
-            let seat = merged[key]!
-            if seat.lastActivity == nil { never += 1 }
-            if (seat.lastActivity ?? seat.assigned) < threshold { idle += 1 }
-            byEditor[seat.editor, default: 0] += 1
+
+        func statistics(idleDays: Int) -> SeatStatistics {
+            let threshold = now - Double(idleDays) * 86_400
+            var idle = 0
+            var never = 0
+            var byEditor: [String: Int] = [:]
+            for key in order {
+                let seat = merged[key]!
+                if seat.lastActivity == nil { never += 1 }
+                if (seat.lastActivity ?? seat.assigned) < threshold { idle += 1 }
+                byEditor[seat.editor, default: 0] += 1
+            }
+            return SeatStatistics(
+                users: order.compactMap { key in key.hasPrefix("\u{0}") ? nil : merged[key] },
+                idle: idle,
+                neverActive: never,
+                byEditor: byEditor
+            )
         }
-        self.users = order.compactMap { key in key.hasPrefix("\u{0}") ? nil : merged[key] }
+    }
+
+    init(users: [UserSeat], idle: Int, neverActive: Int, byEditor: [String: Int]) {
+        self.users = users
         self.idle = idle
-        self.neverActive = never
+        self.neverActive = neverActive
         self.byEditor = byEditor
     }
 

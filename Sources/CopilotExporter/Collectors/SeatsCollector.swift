@@ -25,13 +25,14 @@ public struct SeatsCollector: Collector {
         case .enterprise(let enterprise):
             listPath = "/enterprises/\(GitHubClient.encode(enterprise))/copilot/billing/seats"
         }
-        var rows: [CopilotSeat] = []
+        // Each page is read as it arrives and merged per user: the listing is never held whole.
+        var accumulator = SeatStatistics.Accumulator(now: context.clock.now())
         var totalSeats: Int?
-        try await client.forEachPage(CopilotSeatPage.self, listPath) { page in
-            totalSeats = totalSeats ?? page.totalSeats
-            rows.append(contentsOf: page.seats)
+        try await client.forEachPageBody(listPath) { body, endpoint in
+            let total = try GitHubClient.reading(endpoint) { try CopilotSeatPage.read(body) { accumulator.add($0) } }
+            totalSeats = totalSeats ?? total
         }
-        let statistics = SeatStatistics(seats: rows, now: context.clock.now(), idleDays: context.idleDays)
+        let statistics = accumulator.statistics(idleDays: context.idleDays)
         return Self.families(
             scope: scope,
             billed: breakdown?.total ?? totalSeats ?? statistics.users.count,

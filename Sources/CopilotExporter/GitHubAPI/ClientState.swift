@@ -17,7 +17,7 @@ public actor ClientState {
     public let maxEntries: Int
     public let maxBytes: Int
 
-    public init(maxEntries: Int = 2_048, maxBytes: Int = 32 << 20) {
+    public init(maxEntries: Int = 2_048, maxBytes: Int = 8 << 20) {
         self.maxEntries = maxEntries
         self.maxBytes = maxBytes
     }

@@ -126,6 +126,15 @@ public struct GitHubClient: Sendable {
         query: [(String, String)] = [],
         page: (T) throws -> Void
     ) async throws {
+        try await forEachPageBody(path, query: query) { body, endpoint in try page(Self.decode(type, from: body, endpoint: endpoint)) }
+    }
+
+    /// `forEachPage` for callers that read the body themselves (see `reading`).
+    public func forEachPageBody(
+        _ path: String,
+        query: [(String, String)] = [],
+        page: ([UInt8], _ endpoint: String) throws -> Void
+    ) async throws {
         let endpoint = "GET " + path
         var next: String? = url(path, query: query + [("per_page", "100")])
         var seen = Set<String>()
@@ -134,7 +143,7 @@ public struct GitHubClient: Sendable {
                 throw GitHubAPIError.decoding(endpoint: endpoint, detail: "the pagination links loop")
             }
             let response = try await get(url: current, endpoint: endpoint)
-            try page(Self.decode(type, from: response.body, endpoint: endpoint))
+            try page(response.body, endpoint)
             next = LinkHeader.target(response.headers["link"], relation: "next")
             if let link = next, !sameOrigin(link) {
                 throw GitHubAPIError.foreignLink(endpoint: endpoint, link: link)
@@ -285,6 +294,16 @@ public struct GitHubClient: Sendable {
             throw GitHubAPIError.decoding(endpoint: endpoint, detail: describe(error))
         } catch {
             throw GitHubAPIError.decoding(endpoint: endpoint, detail: String(describing: error))
+        }
+    }
+
+    /// Runs a `JSONReader`-based read, turning its failure into the same one-sentence decoding
+    /// error as `decode`.
+    static func reading<T>(_ endpoint: String, _ read: () throws -> T) throws -> T {
+        do {
+            return try read()
+        } catch let failure as JSONReader.Failure {
+            throw GitHubAPIError.decoding(endpoint: endpoint, detail: failure.description)
         }
     }
 

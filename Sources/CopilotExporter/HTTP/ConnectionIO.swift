@@ -9,6 +9,8 @@ protocol ConnectionIO {
     /// Bytes read into `buffer`; 0 when the peer closed, negative on error.
     func receive(into buffer: inout [UInt8]) -> Int
     func writeAll(head: [UInt8], body: [UInt8]) -> Bool
+    /// Writes all of `bytes` (a streamed body's chunk).
+    func write(_ bytes: UnsafeRawBufferPointer) -> Bool
     func close()
 }
 
@@ -17,6 +19,7 @@ struct PlainIO: ConnectionIO {
     func waitReadable(milliseconds: Int32) -> Bool { Socket.waitReadable(fd, milliseconds: milliseconds) }
     func receive(into buffer: inout [UInt8]) -> Int { Socket.receive(fd, into: &buffer) }
     func writeAll(head: [UInt8], body: [UInt8]) -> Bool { Socket.writeAll(fd, head: head, body: body) }
+    func write(_ bytes: UnsafeRawBufferPointer) -> Bool { Socket.write(fd, bytes) }
     func close() {}
 }
 
@@ -36,13 +39,15 @@ struct TLSIO: ConnectionIO {
     }
 
     func writeAll(head: [UInt8], body: [UInt8]) -> Bool {
-        for part in [head, body] where !part.isEmpty {
-            var offset = 0
-            while offset < part.count {
-                let written = part.withUnsafeBytes { SSL_write(ssl, $0.baseAddress! + offset, Int32(min(part.count - offset, 1 << 20))) }
-                guard written > 0 else { return false }
-                offset += Int(written)
-            }
+        head.withUnsafeBytes { write($0) } && body.withUnsafeBytes { write($0) }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = SSL_write(ssl, bytes.baseAddress! + offset, Int32(min(bytes.count - offset, 1 << 20)))
+            guard written > 0 else { return false }
+            offset += Int(written)
         }
         return true
     }

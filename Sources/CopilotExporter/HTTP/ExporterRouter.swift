@@ -33,7 +33,8 @@ public struct ExporterRouter: HTTPHandler {
 
     func metrics(_ request: HTTPRequest) -> HTTPResponse {
         let format = ExpositionFormat.negotiate(accept: request.header("accept"))
-        guard let body = publisher.snapshot.bodies[format] else { return .text(503, "no snapshot yet") }
+        let snapshot = publisher.snapshot
+        guard let body = snapshot.bodies[format] else { return .text(503, "no snapshot yet") }
         if Self.acceptsGzip(request.header("accept-encoding")), !body.gzip.isEmpty {
             return HTTPResponse(
                 status: 200,
@@ -41,7 +42,14 @@ public struct ExporterRouter: HTTPHandler {
                 body: body.gzip
             )
         }
-        return HTTPResponse(status: 200, headers: [("Content-Type", format.contentType), ("Vary", "Accept-Encoding")], body: body.plain)
+        var response = HTTPResponse(status: 200, headers: [("Content-Type", format.contentType), ("Vary", "Accept-Encoding")])
+        if let plain = body.plain {
+            response.body = plain
+        } else {
+            let exposition = snapshot.exposition
+            response.stream = BodyStream(length: body.plainLength) { sink in try exposition.write(format, to: sink) }
+        }
+        return response
     }
 
     func landingPage() -> HTTPResponse {

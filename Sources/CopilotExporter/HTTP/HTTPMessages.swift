@@ -71,6 +71,8 @@ public struct HTTPResponse: Sendable {
     /// A `Content-Length` to declare instead of the body's size, then close: only the
     /// simulator uses it, to send truncated bodies.
     public var declaredLength: Int?
+    /// A body written in chunks instead of `body` (a large exposition is never held whole).
+    public var stream: BodyStream?
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], close: Bool = false) {
         self.status = status
@@ -152,5 +154,21 @@ extension String {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// A response body of known length produced in chunks while it is sent.
+public struct BodyStream: Sendable {
+    /// Thrown by a sink to stop the producer (the peer went away).
+    public struct Aborted: Error {}
+
+    /// The exact number of bytes `write` produces (the `Content-Length`).
+    public let length: Int
+    /// Produces the body, handing each chunk to the sink; the chunk is valid only during the call.
+    public let write: @Sendable (_ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+
+    public init(length: Int, write: @escaping @Sendable (_ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) {
+        self.length = length
+        self.write = write
     }
 }

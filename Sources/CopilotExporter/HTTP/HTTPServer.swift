@@ -216,8 +216,17 @@ public final class HTTPServer: Sendable {
         }
         let keepAlive = request.keepAlive && !response.close && !stopping && response.declaredLength == nil
         let body = request.method == "HEAD" ? [] : response.body
-        let length = response.declaredLength ?? response.body.count
-        let written = io.writeAll(head: head(response, bodyLength: length, keepAlive: keepAlive), body: body)
+        let length = response.declaredLength ?? response.stream?.length ?? response.body.count
+        var written = io.writeAll(head: head(response, bodyLength: length, keepAlive: keepAlive), body: body)
+        if written, let stream = response.stream, request.method != "HEAD" {
+            do {
+                try stream.write { chunk in
+                    guard io.write(chunk) else { throw BodyStream.Aborted() }
+                }
+            } catch {
+                written = false
+            }
+        }
         return written && keepAlive
     }
 

@@ -80,11 +80,11 @@ public struct ExporterApp: Sendable {
     }
 
     /// `--once`: every job once; the text exposition on standard output; 0 if all succeeded.
-    public func runOnce(output: (String) -> Void) async -> Int32 {
+    public func runOnce(output: (UnsafeRawBufferPointer) -> Void) async -> Int32 {
         let poller = makePoller()
         await poller.runOnce()
-        // Every attempt already published a rendered snapshot; print it rather than render again.
-        output(String(decoding: poller.store.publisher.snapshot.bodies[.text]?.plain ?? [], as: UTF8.self))
+        // Every attempt already published a snapshot; write it in chunks rather than render again.
+        poller.store.publisher.snapshot.exposition.write(.text, to: output)
         return await poller.store.failures().isEmpty ? 0 : 1
     }
 

@@ -1,33 +1,73 @@
 public import PrometheusExposition
 import Synchronization
 
-/// Everything a scrape needs, rendered and compressed ahead of time: a scrape copies bytes.
+/// Everything a scrape needs, prepared ahead of time: the gzip bodies a scrape copies, and the
+/// exposition to write plain bodies from.
+///
+/// A plain body up to `heldPlainLimit` bytes is held as is; a larger one (about 55 MB at
+/// 100,000 seats) is written per scrape from the front-coded exposition, chunk by chunk,
+/// which keeps the serving process small at the cost of some CPU per plain scrape. Prometheus
+/// asks for gzip, which is always held.
 public struct RenderedSnapshot: Sendable {
-    /// One format's body, plain and gzip-compressed.
+    /// One format's body: its gzip compression, its plain length, and the plain bytes when held.
     public struct Body: Sendable {
-        public var plain: [UInt8]
+        public var plain: [UInt8]?
+        public var plainLength: Int
         public var gzip: [UInt8]
     }
 
+    /// Plain bodies up to this size are held rather than written per scrape.
+    public static let heldPlainLimit = 8 << 20
+
     /// True once every enabled collector has finished a first attempt.
     public var ready: Bool
+    public var exposition: Exposition
     public var bodies: [ExpositionFormat: Body]
 
-    public init(ready: Bool, bodies: [ExpositionFormat: Body]) {
+    public init(ready: Bool, exposition: Exposition = Exposition([]), bodies: [ExpositionFormat: Body]) {
         self.ready = ready
+        self.exposition = exposition
         self.bodies = bodies
     }
 
-    /// Renders `families` in every format, compressed with gzip.
-    public static func render(_ families: [MetricFamily], ready: Bool, gzipLevel: Int32 = 5) -> RenderedSnapshot {
-        let normalized = families.normalized()
+    /// Composes the encoded families of every source and compresses each format with gzip.
+    public static func render(
+        _ sources: [[EncodedFamily]],
+        ready: Bool,
+        gzipLevel: Int32 = 5,
+        heldPlainLimit: Int = heldPlainLimit
+    ) -> RenderedSnapshot {
+        let exposition = Exposition(sources)
         var bodies: [ExpositionFormat: Body] = [:]
         for format in ExpositionFormat.allCases {
-            let plain = ExpositionEncoder.encode(normalized, format: format)
-            let gzip = (try? Gzip.compress(plain, level: gzipLevel)) ?? []
-            bodies[format] = Body(plain: plain, gzip: gzip)
+            let length = exposition.byteCount(format)
+            var gzip: [UInt8] = []
+            var plain: [UInt8]?
+            if length <= heldPlainLimit {
+                let bytes = exposition.bytes(format)
+                gzip = (try? Gzip.compress(bytes, level: gzipLevel)) ?? []
+                plain = bytes
+            } else if let compressor = try? Gzip.Compressor(level: gzipLevel) {
+                do {
+                    try exposition.write(format) { try compressor.feed($0) }
+                    gzip = try compressor.finish()
+                } catch {
+                    gzip = []  // plain scrapes still work; zlib fails only without memory
+                }
+            }
+            bodies[format] = Body(plain: plain, plainLength: length, gzip: gzip)
         }
-        return RenderedSnapshot(ready: ready, bodies: bodies)
+        return RenderedSnapshot(ready: ready, exposition: exposition, bodies: bodies)
+    }
+
+    /// Renders plain families (tests and small callers).
+    public static func render(_ families: [MetricFamily], ready: Bool, heldPlainLimit: Int = heldPlainLimit) -> RenderedSnapshot {
+        render([EncodedFamily.encode(families)], ready: ready, heldPlainLimit: heldPlainLimit)
+    }
+
+    /// The plain body in `format`, built when it is not held.
+    public func plain(_ format: ExpositionFormat) -> [UInt8] {
+        bodies[format]?.plain ?? exposition.bytes(format)
     }
 }
 

@@ -25,7 +25,8 @@ public struct JobKey: Sendable, Hashable, Comparable, CustomStringConvertible {
 /// `github_copilot_collector_success 0` and an unchanged last-success time.
 public actor SnapshotStore {
     struct JobState {
-        var families: [MetricFamily]?
+        /// The last good families, rendered (see `EncodedFamily`).
+        var families: [EncodedFamily]?
         var attempted = false
         var success = false
         var duration = 0.0
@@ -71,7 +72,7 @@ public actor SnapshotStore {
         var state = jobs[key] ?? JobState()
         let recovered = state.attempted && !state.success
         let visible = perUser ? families : families.compactMap(Self.withoutUsers)
-        state.families = pseudonymizer?.apply(visible) ?? visible
+        state.families = EncodedFamily.encode(pseudonymizer?.apply(visible) ?? visible)
         state.attempted = true
         state.success = true
         state.duration = duration
@@ -137,9 +138,9 @@ public actor SnapshotStore {
     /// True once every job has finished at least one attempt.
     public var isReady: Bool { jobs.values.allSatisfy(\.attempted) }
 
-    /// Every family the exporter would expose now (collected and health).
-    public func families() -> [MetricFamily] {
-        jobs.keys.sorted().flatMap { jobs[$0]!.families ?? [] } + healthFamilies()
+    /// The encoded families of every job, then the health families: the snapshot's sources.
+    func sources() -> [[EncodedFamily]] {
+        jobs.keys.sorted().compactMap { jobs[$0]!.families } + [EncodedFamily.encode(healthFamilies())]
     }
 
     /// The jobs whose last attempt failed, with their error sentences.
@@ -152,7 +153,8 @@ public actor SnapshotStore {
 
     /// Re-renders and publishes the snapshot.
     public func publish() {
-        publisher.publish(RenderedSnapshot.render(families(), ready: isReady))
+        publisher.publish(RenderedSnapshot.render(sources(), ready: isReady))
+        Memory.trim()
     }
 
     static func withoutUsers(_ family: MetricFamily) -> MetricFamily? {

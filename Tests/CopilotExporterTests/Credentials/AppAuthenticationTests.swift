@@ -181,7 +181,7 @@ struct TemporaryKey {
         #expect(rename(next.path, file.path) == 0)
         await poller.runOnce()
         #expect(await poller.store.failures().isEmpty)
-        let seats = String(decoding: poller.store.publisher.snapshot.bodies[.text]!.plain, as: UTF8.self)
+        let seats = String(decoding: poller.store.publisher.snapshot.plain(.text), as: UTF8.self)
         #expect(seats.contains("github_copilot_seats{org=\"acme\"} 2\n"))
     }
 }

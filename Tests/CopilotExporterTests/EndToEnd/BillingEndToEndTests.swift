@@ -202,7 +202,7 @@ import Testing
         )
         let poller = app.makePoller()
         for _ in 0..<polls { await poller.runOnce() }
-        let text = String(decoding: poller.store.publisher.snapshot.bodies[.text]!.plain, as: UTF8.self)
+        let text = String(decoding: poller.store.publisher.snapshot.plain(.text), as: UTF8.self)
         let requests = simulator.requests
         await simulator.stop()
         return (parseExposition(text), sink.lines.withLock { $0 }, requests)

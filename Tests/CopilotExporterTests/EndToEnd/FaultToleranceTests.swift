@@ -36,7 +36,7 @@ import Testing
         let store = SnapshotStore(jobs: [job.key], version: "t")
         let poller = Poller(jobs: [job], context: CollectionContext(client: client, clock: clock), store: store, logger: logger)
         func values() -> [String: Double] {
-            parseExposition(String(decoding: store.publisher.snapshot.bodies[.text]!.plain, as: UTF8.self))
+            parseExposition(String(decoding: store.publisher.snapshot.plain(.text), as: UTF8.self))
         }
         let seats = "github_copilot_seats{org=\"acme\"}"
         let success = "github_copilot_collector_success{collector=\"seats\",org=\"acme\"}"

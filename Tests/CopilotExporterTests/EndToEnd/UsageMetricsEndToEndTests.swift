@@ -71,7 +71,7 @@ import Testing
             await poller.runOnce()
             perPoll.append(simulator.requests)
         }
-        let text = String(decoding: poller.store.publisher.snapshot.bodies[.text]!.plain, as: UTF8.self)
+        let text = String(decoding: poller.store.publisher.snapshot.plain(.text), as: UTF8.self)
         await simulator.stop()
         return Outcome(
             values: parseExposition(text),

@@ -128,3 +128,43 @@ import Testing
         await server.shutdown(grace: 2)
     }
 }
+
+/// A snapshot too large to hold plain (here: every snapshot, with a limit of 0) is written per
+/// scrape in chunks: the same bytes, an exact Content-Length, nothing for HEAD, and gzip held.
+@Suite struct StreamedBodyTests {
+    @Test func plainBodiesAreStreamedWithTheExactLength() async throws {
+        let families =
+            (0..<5_000).map { index in
+                MetricFamily(
+                    name: "github_copilot_seat_last_activity_timestamp_seconds",
+                    help: "h",
+                    samples: [Sample(["org": "acme", "user": "dev-\(index)"], Double(1_763_000_000 + index))]
+                )
+            } + [MetricFamily(name: "github_copilot_seats", help: "s", samples: [Sample(["org": "acme"], 5_000)])]
+        let streamed = RenderedSnapshot.render(families, ready: true, heldPlainLimit: 0)
+        let held = RenderedSnapshot.render(families, ready: true)
+        #expect(streamed.bodies[.text]?.plain == nil)
+        #expect(held.bodies[.text]?.plain != nil)
+        let router = ExporterRouter(telemetryPath: "/metrics", publisher: SnapshotPublisher(streamed), version: "t")
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), handler: router)
+        let port = try server.start()
+        for (accept, format) in [("text/plain", ExpositionFormat.text), ("application/openmetrics-text; version=1.0.0", .openMetrics)] {
+            let plain = try await httpGet("http://127.0.0.1:\(port)/metrics", headers: ["Accept": accept, "Accept-Encoding": "identity"])
+            #expect(plain.status == 200)
+            #expect(plain.body == held.plain(format))
+            #expect(plain.body.count > 300_000)
+            #expect(plain.headers["content-length"] == String(held.plain(format).count))
+            let zipped = router.handle(
+                HTTPRequest(method: "GET", target: "/metrics", headers: [("Accept", accept), ("Accept-Encoding", "gzip")])
+            )
+            #expect(zipped.stream == nil)
+            #expect(try Gzip.decompress(zipped.body) == held.plain(format))
+        }
+        let client = try RawClient(port: port)
+        client.send("HEAD /metrics HTTP/1.1\r\nHost: h\r\n\r\nGET /-/healthy HTTP/1.1\r\nHost: h\r\n\r\n")
+        let text = client.readResponses(2)
+        #expect(text.contains("Content-Length: \(held.plain(.text).count)\r\n"))
+        #expect(text.hasSuffix("\r\n\r\nOK\n"))  // HEAD sent no body: the next answer follows the headers
+        await server.shutdown(grace: 1)
+    }
+}

@@ -26,6 +26,29 @@ public struct UserDayRecord: Decodable, Sendable, Equatable {
     }
 }
 
+extension UserDayRecord {
+    /// Reads one users-report line with `JSONReader`: the same result as decoding it, without
+    /// `JSONDecoder`'s cost for the many fields a record has and the exporter skips.
+    static func read(_ line: UnsafeBufferPointer<UInt8>) throws -> UserDayRecord {
+        try JSONReader.document(line) { reader in
+            var record = UserDayRecord()
+            let found = try reader.readObject { key, reader in
+                if key == "user_login" {
+                    record.userLogin = try reader.readString()
+                } else if key == "day" {
+                    record.day = try reader.readString()
+                } else if key == "ai_credits_used" {
+                    record.aiCreditsUsed = try reader.readNumber()
+                } else {
+                    try reader.skipValue()
+                }
+            }
+            guard found else { throw reader.failure("expected an object") }
+            return record
+        }
+    }
+}
+
 /// One line of an organization or enterprise report: a flat 1-day record, or a 28-day record
 /// whose `day_totals` hold one entry per day.
 public struct AggregateRecord: Decodable, Sendable, Equatable {

@@ -143,7 +143,7 @@ public struct UsageMetricsCollector: Collector {
 
     /// Per-user `ai_credits_used` of one users report (all its parts), read as a stream.
     func userCredits(_ links: ReportLinks, scope: Scope, report: String, context: CollectionContext) async throws -> [String: Double] {
-        let reader = NDJSONReader<UserDayRecord>()
+        let reader = NDJSONReader(parse: UserDayRecord.read)
         let credits = Mutex<[String: Double]>([:])
         for link in links.downloadLinks {
             try await context.client.download(link, endpoint: "GET \(Self.reports(scope).base)/\(report)") { chunk in
@@ -237,21 +237,32 @@ public struct UsageMetricsCollector: Collector {
 }
 
 /// Decodes NDJSON records of type `T` from chunks as they arrive. Chunks come one at a time
-/// from the download's serial delegate queue; the lock only makes that explicit.
-final class NDJSONReader<T: Decodable & Sendable>: Sendable {
+/// from the download's serial delegate queue; the lock only makes that explicit. A line that
+/// does not parse is skipped and counted.
+final class NDJSONReader<T: Sendable>: Sendable {
     private struct State {
         var splitter = LineSplitter()
         var skipped = 0
     }
 
     private let state = Mutex(State())
+    private let parse: @Sendable (UnsafeBufferPointer<UInt8>) throws -> T
+
+    /// - Parameter parse: reads one line (without its line break) as a record.
+    init(parse: @escaping @Sendable (UnsafeBufferPointer<UInt8>) throws -> T) {
+        self.parse = parse
+    }
+
+    /// Lines decoded with `JSONDecoder` (for the small organization and enterprise reports).
+    convenience init() where T: Decodable {
+        self.init { line in try JSONDecoder().decode(T.self, from: Data(buffer: line)) }
+    }
 
     func feed(_ chunk: [UInt8], _ record: (T) -> Void) {
         state.withLock { state in
-            let decoder = JSONDecoder()
             var skipped = 0
             state.splitter.feed(chunk) { line in
-                if let value = try? decoder.decode(T.self, from: Data(line)) { record(value) } else { skipped += 1 }
+                if let value = try? line.withUnsafeBufferPointer(parse) { record(value) } else { skipped += 1 }
             }
             state.skipped += skipped
         }
@@ -261,7 +272,7 @@ final class NDJSONReader<T: Decodable & Sendable>: Sendable {
         state.withLock { state in
             var skipped = 0
             state.splitter.finish { line in
-                if let value = try? JSONDecoder().decode(T.self, from: Data(line)) { record(value) } else { skipped += 1 }
+                if let value = try? line.withUnsafeBufferPointer(parse) { record(value) } else { skipped += 1 }
             }
             state.skipped += skipped + state.splitter.oversizedLines
         }

@@ -1,0 +1,339 @@
+/// A forward-only JSON reader over UTF-8 bytes, for the two large inputs: seat pages (about
+/// 1.9 KB a seat of which the exporter needs six fields) and usage-report lines.
+///
+/// `JSONDecoder` builds a map of the whole document and then decodes through `Codable`; this
+/// reader walks the bytes once, reads the fields asked for and skips the rest without building
+/// anything, while still rejecting what is not JSON (RFC 8259): unterminated strings, control
+/// characters in strings, bad escapes, malformed numbers and literals, missing separators,
+/// trailing bytes and nesting deeper than 512. Invalid UTF-8 inside a string is repaired (U+FFFD)
+/// rather than rejected, as `String(decoding:)` does.
+///
+/// Use it inside `withUnsafeBufferPointer`: each read consumes exactly one value.
+struct JSONReader {
+    /// Why the input is not what was expected, and where (a byte offset).
+    struct Failure: Error, Equatable, CustomStringConvertible {
+        var offset: Int
+        var problem: String
+
+        var description: String { "\(problem) at byte \(offset)" }
+    }
+
+    /// An object key, still as bytes: compared with a literal without building a String.
+    struct Key {
+        let bytes: UnsafeBufferPointer<UInt8>
+        /// The decoded key, only for keys that contain escapes (GitHub never sends those).
+        let unescaped: String?
+
+        static func == (key: Key, literal: StaticString) -> Bool {
+            if let unescaped = key.unescaped { return unescaped == literal.description }
+            let count = literal.utf8CodeUnitCount
+            guard key.bytes.count == count else { return false }
+            let pointer = literal.utf8Start
+            for index in 0..<count where key.bytes[index] != pointer[index] { return false }
+            return true
+        }
+    }
+
+    static let maxDepth = 512
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var position: Int
+    private var depth = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        self.position = 0
+    }
+
+    // MARK: Whole documents
+
+    /// Runs `read` on the document, then requires that only whitespace follows.
+    static func document<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ read: (inout JSONReader) throws -> T) throws -> T {
+        var reader = JSONReader(bytes)
+        let value = try read(&reader)
+        reader.skipWhitespace()
+        guard reader.position == bytes.count else { throw reader.failure("unexpected bytes after the JSON value") }
+        return value
+    }
+
+    // MARK: Reading values
+
+    /// True when the next value is `null` (which is then consumed).
+    mutating func readNull() throws -> Bool {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "n") else { return false }
+        try literal("null")
+        return true
+    }
+
+    /// Calls `field` for every key of an object; `field` must consume the value (read it or
+    /// call `skipValue`). Returns false for `null`.
+    @discardableResult
+    mutating func readObject(_ field: (Key, inout JSONReader) throws -> Void) throws -> Bool {
+        if try readNull() { return false }
+        try expect(UInt8(ascii: "{"), "expected an object")
+        try enter()
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            position += 1
+            depth -= 1
+            return true
+        }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else { throw failure("expected a key") }
+            let key = try readKey()
+            skipWhitespace()
+            try expect(UInt8(ascii: ":"), "expected ':'")
+            try field(key, &self)
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"):
+                position += 1
+                depth -= 1
+                return true
+            default: throw failure("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// Calls `element` for every element of an array; `element` must consume it. Returns false
+    /// for `null`.
+    @discardableResult
+    mutating func readArray(_ element: (inout JSONReader) throws -> Void) throws -> Bool {
+        if try readNull() { return false }
+        try expect(UInt8(ascii: "["), "expected an array")
+        try enter()
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            position += 1
+            depth -= 1
+            return true
+        }
+        while true {
+            try element(&self)
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "]"):
+                position += 1
+                depth -= 1
+                return true
+            default: throw failure("expected ',' or ']'")
+            }
+        }
+    }
+
+    /// A string value; nil for `null`; any other type is a failure.
+    mutating func readString() throws -> String? {
+        if try readNull() { return nil }
+        guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string") }
+        let (range, escaped) = try scanString()
+        let raw = UnsafeBufferPointer(rebasing: bytes[range])
+        return escaped ? try unescape(raw, at: range.lowerBound) : String(decoding: raw, as: UTF8.self)
+    }
+
+    /// A number value; nil for `null`; any other type is a failure.
+    mutating func readNumber() throws -> Double? {
+        if try readNull() { return nil }
+        let start = position
+        try scanNumber()
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        guard let value = Double(text) else { throw Failure(offset: start, problem: "number out of range") }
+        return value
+    }
+
+    /// An integer value (no fraction or exponent, within Int64); nil for `null`.
+    mutating func readInteger() throws -> Int64? {
+        if try readNull() { return nil }
+        let start = position
+        try scanNumber()
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        guard let value = Int64(text) else { throw Failure(offset: start, problem: "expected an integer") }
+        return value
+    }
+
+    /// Consumes one value of any type, checking that it is well formed.
+    mutating func skipValue() throws {
+        skipWhitespace()
+        switch peek() {
+        case UInt8(ascii: "\""): _ = try scanString()
+        case UInt8(ascii: "{"): try readObject { _, reader in try reader.skipValue() }
+        case UInt8(ascii: "["): try readArray { reader in try reader.skipValue() }
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case nil: throw failure("unexpected end of input")
+        default: try scanNumber()
+        }
+    }
+
+    // MARK: Scanning
+
+    mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
+    }
+
+    private func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    func failure(_ problem: String) -> Failure {
+        Failure(offset: position, problem: position < bytes.count ? problem : "unexpected end of input")
+    }
+
+    private mutating func expect(_ byte: UInt8, _ problem: String) throws {
+        skipWhitespace()
+        guard peek() == byte else { throw failure(problem) }
+        position += 1
+    }
+
+    private mutating func enter() throws {
+        depth += 1
+        guard depth <= Self.maxDepth else { throw failure("nesting deeper than \(Self.maxDepth)") }
+    }
+
+    private mutating func literal(_ word: StaticString) throws {
+        let count = word.utf8CodeUnitCount
+        guard position + count <= bytes.count else { throw Failure(offset: bytes.count, problem: "unexpected end of input") }
+        for index in 0..<count where bytes[position + index] != word.utf8Start[index] {
+            throw failure("invalid literal")
+        }
+        position += count
+    }
+
+    private mutating func readKey() throws -> Key {
+        let (range, escaped) = try scanString()
+        let raw = UnsafeBufferPointer(rebasing: bytes[range])
+        return Key(bytes: raw, unescaped: escaped ? try unescape(raw, at: range.lowerBound) : nil)
+    }
+
+    /// Consumes a string (at its opening quote); returns the range between the quotes and
+    /// whether it holds escapes.
+    private mutating func scanString() throws -> (Range<Int>, Bool) {
+        position += 1
+        let start = position
+        var escaped = false
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return (start..<position - 1, escaped)
+            }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                position += 1
+                guard position < bytes.count else { break }
+                switch bytes[position] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    position += 1
+                case UInt8(ascii: "u"):
+                    guard position + 4 < bytes.count else {
+                        position = bytes.count
+                        break
+                    }
+                    for offset in 1...4 where Self.hexValue(bytes[position + offset]) == nil {
+                        position += offset
+                        throw failure("invalid \\u escape")
+                    }
+                    position += 5
+                default: throw failure("invalid escape")
+                }
+                continue
+            }
+            if byte < 0x20 { throw failure("control character in a string") }
+            position += 1
+        }
+        throw Failure(offset: bytes.count, problem: "unexpected end of input")
+    }
+
+    /// Consumes a number, checking RFC 8259's grammar.
+    private mutating func scanNumber() throws {
+        func digits() -> Int {
+            let start = position
+            while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
+                position += 1
+            }
+            return position - start
+        }
+        skipWhitespace()
+        let start = position
+        if peek() == UInt8(ascii: "-") { position += 1 }
+        let integer = position
+        let count = digits()
+        guard count > 0 else {
+            position = start
+            throw failure(start == bytes.count ? "unexpected end of input" : "expected a value")
+        }
+        if count > 1, bytes[integer] == UInt8(ascii: "0") { throw Failure(offset: integer, problem: "leading zero in a number") }
+        if peek() == UInt8(ascii: ".") {
+            position += 1
+            guard digits() > 0 else { throw failure("expected digits after '.'") }
+        }
+        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            position += 1
+            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { position += 1 }
+            guard digits() > 0 else { throw failure("expected digits in an exponent") }
+        }
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt16? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt16(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt16(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt16(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
+
+    /// Decodes a string body that has escapes (already checked by `scanString`). Lone
+    /// surrogates become U+FFFD, as in `JSONSerialization`'s lenient reading.
+    private func unescape(_ raw: UnsafeBufferPointer<UInt8>, at offset: Int) throws -> String {
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(raw.count)
+        var index = 0
+        func hex4(_ at: Int) -> UInt16 {
+            (0..<4).reduce(0) { $0 << 4 | Self.hexValue(raw[at + $1])! }
+        }
+        func append(_ scalar: Unicode.Scalar) { utf8.append(contentsOf: String(scalar).utf8) }
+        while index < raw.count {
+            let byte = raw[index]
+            guard byte == UInt8(ascii: "\\") else {
+                utf8.append(byte)
+                index += 1
+                continue
+            }
+            let kind = raw[index + 1]
+            index += 2
+            switch kind {
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "t"): utf8.append(0x09)
+            case UInt8(ascii: "u"):
+                let unit = hex4(index)
+                index += 4
+                if (0xD800...0xDBFF).contains(unit), index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"),
+                    raw[index + 1] == UInt8(ascii: "u")
+                {
+                    let low = hex4(index + 2)
+                    if (0xDC00...0xDFFF).contains(low) {
+                        index += 6
+                        let value = 0x10000 + (UInt32(unit - 0xD800) << 10) + UInt32(low - 0xDC00)
+                        append(Unicode.Scalar(value)!)
+                        continue
+                    }
+                }
+                append(Unicode.Scalar(UInt32(unit)) ?? "\u{FFFD}")
+            default: utf8.append(kind)  // \" \\ \/
+            }
+        }
+        return String(decoding: utf8, as: UTF8.self)
+    }
+}

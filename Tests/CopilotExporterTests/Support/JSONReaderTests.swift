@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+
+@testable import CopilotExporter
+
+/// `JSONReader` against Foundation's JSON: the same values from the same documents, and the
+/// same documents refused.
+@Suite struct JSONReaderTests {
+    @Test(arguments: ["orgs-copilot-billing-seats.json", "enterprises-copilot-billing-seats.json"])
+    func documentedSeatPagesReadAsJSONDecoderDecodesThem(file: String) throws {
+        let body = try fixture(file)
+        let decoded = try JSONDecoder().decode(CopilotSeatPage.self, from: Data(body))
+        var read: [CopilotSeat] = []
+        let total = try CopilotSeatPage.read(body) { read.append($0) }
+        #expect(total == decoded.totalSeats)
+        #expect(read == decoded.seats)
+        #expect(read.count == 2)
+    }
+
+    /// Random pages with escapes, non-ASCII text, nulls, absent optional fields and unknown
+    /// nested fields: field for field what `JSONDecoder` makes of them.
+    @Test func randomSeatPagesMatchJSONDecoder() throws {
+        var random = SeededRandom(seed: 7)
+        for _ in 0..<200 {
+            let body = randomSeatPage(&random)
+            let decoded = try JSONDecoder().decode(CopilotSeatPage.self, from: Data(body))
+            var read: [CopilotSeat] = []
+            let total = try CopilotSeatPage.read(body) { read.append($0) }
+            #expect(total == decoded.totalSeats)
+            #expect(read == decoded.seats)
+        }
+    }
+
+    @Test func usersReportRecordsReadAsJSONDecoderDecodesThem() throws {
+        let lines = try fixture("copilot-usage-metrics-users-report-record.ndjson").split(separator: 0x0A)
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let decoded = try JSONDecoder().decode(UserDayRecord.self, from: Data(line))
+            let read = try Array(line).withUnsafeBufferPointer(UserDayRecord.read)
+            #expect(read == decoded)
+            #expect(read.userLogin != nil && read.aiCreditsUsed != nil)
+        }
+    }
+
+    @Test func escapesDecode() throws {
+        let line = Array(#"{"user_login":"a\"b\\c\/d\n\t\u00e9\ud83d\ude00\ud800x","day":null,"ai_credits_used":-1.5e2}"#.utf8)
+        let record = try line.withUnsafeBufferPointer(UserDayRecord.read)
+        #expect(record.userLogin == "a\"b\\c/d\n\té😀\u{FFFD}x")
+        #expect(record.day == nil)
+        #expect(record.aiCreditsUsed == -150)
+    }
+
+    /// Each of these is refused by both readers.
+    @Test(arguments: [
+        "", "{", "{\"a\":1", "{\"a\" 1}", "[1,2", "[1 2]", "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}",
+        "{\"a\":1e}", "{\"a\":tru}", "{\"a\":nul}", "{\"a\":\"x}", "{\"a\":\"\u{01}\"}", "{\"a\":\"\\x\"}",
+        "{\"a\":\"\\u12G4\"}", "{\"a\":1} x", "{a:1}", "{\"a\":.5}", "{\"a\":+1}",
+        String(repeating: "[", count: 600) + String(repeating: "]", count: 600),
+    ])
+    func malformedDocumentsAreRefused(text: String) {
+        let bytes = Array(text.utf8)
+        #expect((try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) == nil)
+        #expect(throws: JSONReader.Failure.self) {
+            try bytes.withUnsafeBufferPointer { buffer in try JSONReader.document(buffer) { try $0.skipValue() } }
+        }
+    }
+
+    /// Trailing commas: Foundation on Linux accepts them, RFC 8259 does not, nor does the reader.
+    @Test(arguments: ["{\"a\":1,}", "{\"a\":[1,]}"])
+    func trailingCommasAreRefused(text: String) {
+        #expect(throws: JSONReader.Failure.self) {
+            try Array(text.utf8).withUnsafeBufferPointer { buffer in try JSONReader.document(buffer) { try $0.skipValue() } }
+        }
+    }
+
+    /// Random valid documents (as `JSONSerialization` writes them, plus whitespace) are skipped
+    /// whole without complaint.
+    @Test func randomValidDocumentsAreAccepted() throws {
+        var random = SeededRandom(seed: 11)
+        for _ in 0..<300 {
+            let value = randomJSONValue(&random, depth: 0)
+            var bytes = Array(try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]))
+            bytes.insert(contentsOf: Array(" \n".utf8), at: 0)
+            bytes.append(contentsOf: Array("\r\n\t ".utf8))
+            try bytes.withUnsafeBufferPointer { buffer in try JSONReader.document(buffer) { try $0.skipValue() } }
+        }
+    }
+
+    @Test func aPageMissingRequiredFieldsFailsWithWhere() throws {
+        let noCreated = Array(#"{"total_seats":1,"seats":[{"assignee":{"login":"x"}}]}"#.utf8)
+        #expect(throws: JSONReader.Failure(offset: 26, problem: "missing created_at at seats.0")) {
+            try CopilotSeatPage.read(noCreated) { _ in }
+        }
+        #expect(throws: JSONReader.Failure(offset: 0, problem: "missing total_seats")) {
+            try CopilotSeatPage.read(Array(#"{"seats":[]}"#.utf8)) { _ in }
+        }
+        #expect(throws: JSONReader.Failure.self) {
+            try CopilotSeatPage.read(Array(#"{"total_seats":"1","seats":[]}"#.utf8)) { _ in }
+        }
+        let error = try #require(throws: GitHubAPIError.self) {
+            try GitHubClient.reading("GET /x") { try CopilotSeatPage.read(Array(#"{"total_seats":1,"seats":[{"#.utf8)) { _ in } }
+        }
+        #expect(error.description.contains("GET /x was not the JSON expected (unexpected end of input at byte 27)"))
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so random tests repeat exactly.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+private func randomText(_ random: inout SeededRandom) -> String {
+    let pieces = ["a", "Z", "0", "-", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "é", "😀", "日本", "\u{7F}", "dev-000123"]
+    return (0..<Int.random(in: 0...8, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+}
+
+private func randomJSONValue(_ random: inout SeededRandom, depth: Int) -> Any {
+    switch Int.random(in: 0..<(depth > 3 ? 5 : 7), using: &random) {
+    case 0: return NSNull()
+    case 1: return Bool.random(using: &random)
+    case 2: return Int.random(in: -1_000_000...1_000_000, using: &random)
+    case 3: return Double.random(in: -1e6...1e6, using: &random)
+    case 4: return randomText(&random)
+    case 5:
+        return (0..<Int.random(in: 0...4, using: &random)).map { _ in randomJSONValue(&random, depth: depth + 1) }
+    default:
+        var object: [String: Any] = [:]
+        for _ in 0..<Int.random(in: 0...4, using: &random) {
+            object[randomText(&random)] = randomJSONValue(&random, depth: depth + 1)
+        }
+        return object
+    }
+}
+
+private func randomSeatPage(_ random: inout SeededRandom) -> [UInt8] {
+    func maybe(_ value: Any) -> Any { Bool.random(using: &random) ? value : NSNull() }
+    var seats: [[String: Any]] = []
+    for _ in 0..<Int.random(in: 0...6, using: &random) {
+        var seat: [String: Any] = ["created_at": "2026-0\(Int.random(in: 1...9, using: &random))-01T00:00:00Z"]
+        if Bool.random(using: &random) { seat["last_activity_at"] = maybe("2026-11-2\(Int.random(in: 0...9, using: &random))T10:00:00Z") }
+        if Bool.random(using: &random) { seat["last_activity_editor"] = maybe(randomText(&random)) }
+        if Bool.random(using: &random) { seat["pending_cancellation_date"] = maybe("2026-12-01") }
+        if Bool.random(using: &random) { seat["plan_type"] = maybe(randomText(&random)) }
+        if Bool.random(using: &random) {
+            var assignee: [String: Any] = ["login": maybe(randomText(&random)), "extra": randomJSONValue(&random, depth: 1)]
+            if Bool.random(using: &random) { assignee["id"] = maybe(Int.random(in: 1...1_000_000_000, using: &random)) }
+            seat["assignee"] = maybe(assignee)
+        }
+        if Bool.random(using: &random) { seat["organization"] = ["login": randomText(&random), "url": "https://x/y"] }
+        seat["unknown_\(Int.random(in: 0...9, using: &random))"] = randomJSONValue(&random, depth: 0)
+        seats.append(seat)
+    }
+    let page: [String: Any] = ["total_seats": Int.random(in: 0...100_000, using: &random), "seats": seats]
+    return Array(try! JSONSerialization.data(withJSONObject: page))
+}

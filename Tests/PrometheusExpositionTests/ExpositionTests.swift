@@ -1,0 +1,98 @@
+import Testing
+
+@testable import PrometheusExposition
+
+/// The snapshot path: front-coded lines, composition of several sources, exact sizes and
+/// chunked writing.
+@Suite struct ExpositionTests {
+    @Test func frontCodedLinesDecodeToWhatWasAppended() {
+        var generator = SystemRandomNumberGenerator()
+        var lines: [[UInt8]] = []
+        for _ in 0..<2_000 {
+            let user = "dev-\(Int.random(in: 0..<300, using: &generator))"
+            let value = [String(Int.random(in: 0..<1_000_000, using: &generator)), "1.5e+09", "NaN", "+Inf", "0.25"].randomElement()!
+            lines.append(Array("m{org=\"acme\",user=\"\(user)\"} \(value)\n".utf8))
+        }
+        lines.append(Array("m{org=\"acme\",user=\"\(String(repeating: "x", count: 300))\"} 1\n".utf8))  // long line, varint > 127
+        lines.append(Array("m 2\n".utf8))
+        lines.sort { $0.lexicographicallyPrecedes($1) }
+        var builder = FrontCodedLines.Builder()
+        for line in lines { line.withUnsafeBufferPointer { builder.append($0) } }
+        let coded = builder.finish()
+        var decoded: [[UInt8]] = []
+        coded.forEachLine { decoded.append(Array($0)) }
+        #expect(decoded == lines)
+        #expect(coded.count == lines.count)
+        #expect(coded.decodedByteCount == lines.reduce(0) { $0 + $1.count })
+        #expect(coded.maxLineLength == lines.map(\.count).max())
+        #expect(coded.storage.count < coded.decodedByteCount / 2)
+        let integers = lines.filter { line in
+            let value = line.split(separator: 0x20).last!
+            return !value.contains { [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "N"), UInt8(ascii: "I")].contains($0) }
+        }
+        #expect(coded.integerValueCount == integers.count)
+    }
+
+    @Test(arguments: ExpositionFormat.allCases)
+    func byteCountIsExactAndChunksConcatenateToTheWhole(format: ExpositionFormat) {
+        let families =
+            goldenFamilies + [
+                MetricFamily(name: "bare_counter", help: "A counter named without _total.", type: .counter, samples: [Sample(value: 3)]),
+                MetricFamily(name: "unknown_kind", help: "untyped", type: .untyped, samples: [Sample(["a": "b"], 1)]),
+            ]
+        let exposition = Exposition([EncodedFamily.encode(families)])
+        let whole = exposition.bytes(format)
+        #expect(whole.count == exposition.byteCount(format))
+        for chunkSize in [1, 7, 64, 1 << 20] {
+            var joined: [UInt8] = []
+            var sizes: [Int] = []
+            exposition.write(format, chunkSize: chunkSize) { chunk in
+                joined.append(contentsOf: chunk)
+                sizes.append(chunk.count)
+            }
+            #expect(joined == whole)
+            #expect(sizes.dropLast().allSatisfy { $0 <= max(chunkSize, 200) })
+        }
+        let text = String(decoding: whole, as: UTF8.self)
+        if format == .openMetrics {
+            #expect(text.contains("# TYPE bare_counter counter\nbare_counter_total 3.0\n"))
+            #expect(text.contains("# TYPE unknown_kind unknown\nunknown_kind{a=\"b\"} 1.0\n"))
+        } else {
+            #expect(text.contains("# TYPE bare_counter counter\nbare_counter 3\n"))
+            #expect(text.contains("# TYPE unknown_kind untyped\n"))
+        }
+    }
+
+    /// Sources sharing a family: one header (the first source's), each source's samples in
+    /// its own order, sources in the order given; families sorted by name; empty ones dropped.
+    @Test func sourcesComposeFamilyByFamily() {
+        let org = EncodedFamily.encode([
+            MetricFamily(name: "seats", help: "first help", samples: [Sample(["org": "b"], 2), Sample(["org": "a"], 1)]),
+            MetricFamily(name: "zeta", help: "z", samples: [Sample(value: 9)]),
+        ])
+        let enterprise = EncodedFamily.encode([
+            MetricFamily(name: "seats", help: "second help", samples: [Sample(["enterprise": "e"], 3)]),
+            MetricFamily(name: "alpha", help: "a", samples: [Sample(value: 0.5)]),
+            MetricFamily(name: "nothing", help: "n", samples: []),
+        ])
+        let text = String(decoding: Exposition([org, enterprise]).bytes(.text), as: UTF8.self)
+        #expect(
+            text == """
+                # HELP alpha a
+                # TYPE alpha gauge
+                alpha 0.5
+                # HELP seats first help
+                # TYPE seats gauge
+                seats{org="a"} 1
+                seats{org="b"} 2
+                seats{enterprise="e"} 3
+                # HELP zeta z
+                # TYPE zeta gauge
+                zeta 9
+
+                """
+        )
+        #expect(Exposition([org, enterprise]).sampleCount == 5)
+        #expect(Exposition([]).bytes(.text).isEmpty)
+    }
+}
