@@ -23,6 +23,8 @@ scopes="--github.org=acme-corp --github.org=acme-labs --github.enterprise=acme"
   --log.level=error >"$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
 read -r wall rss user sys <"$work/time"
 json=$(awk '/^github_copilot_api_requests_total/ {s += $2} END {print s}' "$work/out")
+# Bytes of JSON and NDJSON the simulator sent (API answers and report downloads).
+bytes_in=$(curl -s "$url/_simulator/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["bytes"])')
 port=$((20000 + RANDOM % 20000))
 GITHUB_TOKEN="$token" "$dir/copilot_exporter" --github.api-url="$url" $scopes --web.listen-address=127.0.0.1:$port --log.level=error &
 exporter=$!
@@ -31,5 +33,5 @@ sleep 2
 serving=$(awk '/VmRSS/ {print $2}' /proc/$exporter/status)
 peak=$(awk '/VmHWM/ {print $2}' /proc/$exporter/status)
 bytes=$(curl -s "http://127.0.0.1:$port/metrics" | wc -c)
-awk -v s="$seats" -v w="$wall" -v r="$rss" -v u="$user" -v y="$sys" -v q="$json" -v sv="$serving" -v p="$peak" -v b="$bytes" 'BEGIN {
-  printf "seats=%d once_wall_s=%.2f once_cpu_s=%.2f once_peak_rss_mb=%.1f api_requests=%d serving_rss_mb=%.1f serving_peak_rss_mb=%.1f scrape_bytes=%d\n", s, w, u+y, r/1024, q, sv/1024, p/1024, b }'
+awk -v s="$seats" -v w="$wall" -v r="$rss" -v u="$user" -v y="$sys" -v q="$json" -v sv="$serving" -v p="$peak" -v b="$bytes" -v i="$bytes_in" 'BEGIN {
+  printf "seats=%d once_wall_s=%.2f once_cpu_s=%.2f once_peak_rss_mb=%.1f api_requests=%d json_mb=%.1f json_mb_per_cpu_s=%.1f json_mb_per_wall_s=%.1f serving_rss_mb=%.1f serving_peak_rss_mb=%.1f scrape_bytes=%d\n", s, w, u+y, r/1024, q, i/1e6, i/1e6/(u+y), i/1e6/w, sv/1024, p/1024, b }'

@@ -43,7 +43,7 @@ python3 bench/report_server.py "$work/report.ndjson" "$work/port" &
 server=$!
 for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.05; done
 port=$(cat "$work/port")
-/usr/bin/time -f "%e %M %U %S" -o "$work/time" env GITHUB_TOKEN=bench "$bin" --once --github.org=bench \
+/usr/bin/time -f "%e %M %U %S" -o "$work/time" env GITHUB_TOKEN=bench ${WRAP:-} "$bin" --once --github.org=bench \
   --github.api-url="http://127.0.0.1:$port" --no-collector.seats --no-collector.billing --no-collector.premium_requests \
   --no-collector.ai_credits --log.level=error ${EXTRA:-} >"$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
 read -r wall rss_kb user sys <"$work/time"

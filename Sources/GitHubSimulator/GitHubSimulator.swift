@@ -38,6 +38,7 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     let started: Double
     let server: Mutex<HTTPServer?> = Mutex(nil)
     let arrivals = Atomic<Int>(0)
+    let served = Atomic<Int>(0)
     /// Keeps at most this many requests in the log (the oldest are dropped).
     public let maxLogEntries: Int
 
@@ -126,9 +127,21 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     /// Requests received, counted on arrival (the log records each when it is answered).
     public var received: Int { arrivals.load(ordering: .relaxed) }
 
+    /// Response body bytes sent so far (what the exporter had to parse).
+    public var bytesServed: Int { served.load(ordering: .relaxed) }
+
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        if request.path == "/_simulator/stats" {
+            // For benchmarks in another process: not GitHub's, not logged, not counted.
+            return HTTPResponse(
+                status: 200,
+                headers: [("Content-Type", "application/json")],
+                body: Array(#"{"requests":\#(received),"bytes":\#(bytesServed)}"#.utf8)
+            )
+        }
         arrivals.add(1, ordering: .relaxed)
         var response = route(request)
+        served.add(response.body.count, ordering: .relaxed)
         let at = clock.now() - started
         var headers: [String: String] = [:]
         for header in request.headers { headers[header.name.lowercased()] = header.value }

@@ -75,7 +75,7 @@ public struct Exposition: Sendable {
     /// last may be shorter); the sink's buffer is valid only during the call.
     public func write(
         _ format: ExpositionFormat,
-        chunkSize: Int = 256 * 1024,
+        chunkSize: Int = 64 * 1024,
         to sink: (UnsafeRawBufferPointer) throws -> Void
     ) rethrows {
         let maxLine = groups.lazy.flatMap(\.parts).map(\.maxLineLength).max() ?? 0

@@ -96,6 +96,60 @@ extension Sample {
             }
         }
     }
+
+    /// Appends a key whose byte order (memcmp, shorter first) is the order of `precedes`: the
+    /// label count, then every value, then every name, each string with its 0x00 bytes written
+    /// 0x00 0x01 and ended by 0x00 0x00, so a prefix sorts first and a string never runs into
+    /// the next.
+    func appendSortKey(to key: inout [UInt8]) {
+        key.append(UInt8(truncatingIfNeeded: labels.count >> 8))
+        key.append(UInt8(truncatingIfNeeded: labels.count))
+        func append(_ text: String) {
+            for byte in text.utf8 {
+                key.append(byte)
+                if byte == 0 { key.append(1) }
+            }
+            key.append(0)
+            key.append(0)
+        }
+        for label in labels { append(label.value) }
+        for label in labels { append(label.name) }
+    }
+
+    /// `samples` in the order of `precedes`, sorted through flat byte keys: no reference
+    /// counting per comparison, which dominated sorting 100,000 samples by their label arrays.
+    static func sorted(_ samples: [Sample]) -> [Sample] {
+        guard samples.count > 1 else { return samples }
+        var keys: [UInt8] = []
+        var bounds: [Int] = [0]
+        bounds.reserveCapacity(samples.count + 1)
+        for sample in samples {
+            sample.appendSortKey(to: &keys)
+            bounds.append(keys.count)
+        }
+        var order = Array(0..<samples.count)
+        keys.withUnsafeBufferPointer { keys in
+            bounds.withUnsafeBufferPointer { bounds in
+                func compare(_ a: Int, _ b: Int) -> Int32 {
+                    let left = bounds[a]
+                    let right = bounds[b]
+                    let leftCount = bounds[a + 1] - left
+                    let rightCount = bounds[b + 1] - right
+                    let common = min(leftCount, rightCount)
+                    for index in 0..<common where keys[left + index] != keys[right + index] {
+                        return keys[left + index] < keys[right + index] ? -1 : 1
+                    }
+                    return leftCount == rightCount ? 0 : (leftCount < rightCount ? -1 : 1)
+                }
+                // Stable: equal keys (duplicate label sets) keep their input order.
+                order.sort { a, b in
+                    let result = compare(a, b)
+                    return result != 0 ? result < 0 : a < b
+                }
+            }
+        }
+        return order.map { samples[$0] }
+    }
 }
 
 extension Array where Element == MetricFamily {
@@ -115,9 +169,9 @@ extension Array where Element == MetricFamily {
                 order.append(family.name)
             }
         }
-        return order.sorted().compactMap { name in
+        return order.sorted { Sample.byteOrder($0, $1) < 0 }.compactMap { name in
             guard var family = byName[name], !family.samples.isEmpty else { return nil }
-            family.samples.sort(by: Sample.precedes)
+            family.samples = Sample.sorted(family.samples)
             return family
         }
     }

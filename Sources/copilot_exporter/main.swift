@@ -6,6 +6,7 @@ import GitHubSimulator
 @main
 enum CopilotExporterMain {
     static func main() async {
+        Memory.limitArenas()
         exit(await run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
     }
 

@@ -95,4 +95,27 @@ import Testing
         #expect(Exposition([org, enterprise]).sampleCount == 5)
         #expect(Exposition([]).bytes(.text).isEmpty)
     }
+
+    /// The flat-key sort gives exactly the order of `Sample.precedes` (the Go client's), with
+    /// prefixes, NUL bytes, non-ASCII values, different label counts and equal values under
+    /// different names.
+    @Test func keySortMatchesPrecedes() {
+        var generator = SystemRandomNumberGenerator()
+        let values = ["", "a", "a\u{0}", "a\u{0}b", "ab", "a b", "b", "é", "e\u{301}", "\u{0}", "z\u{1}", "acme", "acme-corp"]
+        let names = ["org", "user", "enterprise", "model"]
+        for _ in 0..<50 {
+            let samples = (0..<200).map { _ in
+                let count = Int.random(in: 0...3, using: &generator)
+                let labels = names.shuffled(using: &generator).prefix(count).map { Label($0, values.randomElement(using: &generator)!) }
+                return Sample(labels: labels, value: 1)
+            }
+            let expected = samples.sorted(by: Sample.precedes)
+            let sorted = Sample.sorted(samples)
+            // Compared as bytes: Swift's String equality would let "é" and "e\u{301}" pass as equal.
+            func bytes(_ samples: [Sample]) -> [[UInt8]] {
+                samples.map { $0.labels.flatMap { Array($0.name.utf8) + [0xFF] + Array($0.value.utf8) + [0xFF] } }
+            }
+            #expect(bytes(sorted) == bytes(expected))
+        }
+    }
 }

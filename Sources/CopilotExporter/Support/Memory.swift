@@ -1,9 +1,15 @@
 internal import CMalloc
 
 /// The process's heap, as glibc manages it.
-enum Memory {
+public enum Memory {
     /// Hands freed heap pages back to the system. glibc keeps what a large temporary (a poll's
     /// samples, a render) freed, so without this the resident size after a refresh stays near
     /// its peak; trimming after each publish lets it fall back to what the snapshot needs.
     static func trim() { _ = malloc_trim(0) }
+
+    /// Caps glibc's malloc arenas at two. By default each thread that allocates may get an
+    /// arena of its own (up to 8 per core), and the server runs a thread per connection, so
+    /// memory freed by one scrape's thread stays in that arena; the exporter's allocation
+    /// rate is far too low for the shared arenas to be contended. Call before other threads start.
+    public static func limitArenas() { _ = mallopt(M_ARENA_MAX, 2) }
 }
