@@ -1,31 +1,40 @@
 #!/usr/bin/env bash
-# One full poll of every collector for the --demo company at N seats (default 100,000), with the
-# simulator in its own process so that only the exporter is measured: wall time, CPU time and
-# peak RSS of `copilot_exporter --once`, then RSS while serving after the first poll.
-# Usage: bench/refresh.sh [SEATS] [BIN_DIR]
+# One full poll of every collector for the --demo company at N seats (default 100,000): two
+# organizations and their enterprise, with the simulator in its own process so that only the
+# exporter is measured. For `copilot_exporter --once` (the median of RUNS runs): wall time, CPU
+# time, peak RSS, the JSON and NDJSON bytes GitHub sent and how many of them were processed per
+# CPU second (everything included: HTTP, parsing, merging, rendering, gzip). Then the RSS while
+# serving, after the first poll of a long-running exporter, and its peak.
+# Usage: bench/refresh.sh [SEATS] [BIN_DIR] [RUNS]        (defaults: 100000, a release build, 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seats=${1:-100000}
 dir=${2:-}
+runs=${3:-1}
 if [ -z "$dir" ]; then
   swift build -c release --scratch-path .build-release >/dev/null
   dir=.build-release/release
 fi
 work=$(mktemp -d)
-"$dir/github_simulator" --seats="$seats" >"$work/sim" &
+"$dir/github_simulator" --seats="$seats" --rate-limit=1000000 >"$work/sim" &
 sim=$!
 exporter=""
 trap 'kill $sim $exporter 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 600); do [ -s "$work/sim" ] && break; sleep 0.1; done
 read -r url token <"$work/sim"
 scopes="--github.org=acme-corp --github.org=acme-labs --github.enterprise=acme"
-/usr/bin/time -f "%e %M %U %S" -o "$work/time" env GITHUB_TOKEN="$token" "$dir/copilot_exporter" --once --github.api-url="$url" $scopes \
-  --log.level=error >"$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
-read -r wall rss user sys <"$work/time"
-json=$(awk '/^github_copilot_api_requests_total/ {s += $2} END {print s}' "$work/out")
-# Bytes of JSON and NDJSON the simulator sent (API answers and report downloads).
-bytes_in=$(curl -s "$url/_simulator/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["bytes"])')
-port=$((20000 + RANDOM % 20000))
+bytes_served() { curl -s "$url/_simulator/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["bytes"])'; }
+for run in $(seq 1 "$runs"); do
+  before=$(bytes_served)
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time" env GITHUB_TOKEN="$token" "$dir/copilot_exporter" --once --github.api-url="$url" \
+    $scopes --log.level=error >"$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
+  read -r wall rss user sys <"$work/time"
+  requests=$(awk '/^github_copilot_api_requests_total/ {s += $2} END {print s}' "$work/out")
+  echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') $rss $requests $(($(bytes_served) - before))" >>"$work/runs"
+done
+# Median by CPU time.
+read -r wall cpu rss requests bytes_in < <(sort -g -k2 "$work/runs" | awk -v n="$runs" 'NR == int((n + 1) / 2)')
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 GITHUB_TOKEN="$token" "$dir/copilot_exporter" --github.api-url="$url" $scopes --web.listen-address=127.0.0.1:$port --log.level=error &
 exporter=$!
 for _ in $(seq 1 1200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/-/ready")" = 200 ] && break; sleep 0.1; done
@@ -33,5 +42,6 @@ sleep 2
 serving=$(awk '/VmRSS/ {print $2}' /proc/$exporter/status)
 peak=$(awk '/VmHWM/ {print $2}' /proc/$exporter/status)
 bytes=$(curl -s "http://127.0.0.1:$port/metrics" | wc -c)
-awk -v s="$seats" -v w="$wall" -v r="$rss" -v u="$user" -v y="$sys" -v q="$json" -v sv="$serving" -v p="$peak" -v b="$bytes" -v i="$bytes_in" 'BEGIN {
-  printf "seats=%d once_wall_s=%.2f once_cpu_s=%.2f once_peak_rss_mb=%.1f api_requests=%d json_mb=%.1f json_mb_per_cpu_s=%.1f json_mb_per_wall_s=%.1f serving_rss_mb=%.1f serving_peak_rss_mb=%.1f scrape_bytes=%d\n", s, w, u+y, r/1024, q, i/1e6, i/1e6/(u+y), i/1e6/w, sv/1024, p/1024, b }'
+awk -v s="$seats" -v n="$runs" -v w="$wall" -v c="$cpu" -v r="$rss" -v q="$requests" -v i="$bytes_in" -v sv="$serving" -v p="$peak" -v b="$bytes" 'BEGIN {
+  printf "seats=%d runs=%d once_wall_s=%.2f once_cpu_s=%.2f once_peak_rss_mb=%.1f api_requests=%d json_mb=%.1f json_mb_per_cpu_s=%.1f json_mb_per_wall_s=%.1f serving_rss_mb=%.1f serving_peak_rss_mb=%.1f scrape_bytes=%d\n",
+    s, n, w, c, r / 1024, q, i / 1e6, i / 1e6 / c, i / 1e6 / w, sv / 1024, p / 1024, b }'

@@ -3,30 +3,34 @@ import Foundation
 import GitHubSimulator
 
 /// The GitHub simulator as its own process, for benchmarks that must measure the exporter
-/// alone: `github_simulator [--seats=N] [--port=P]` prints the base URL and the token, then
-/// serves until SIGTERM or SIGINT.
+/// alone: `github_simulator [--seats=N] [--port=P] [--fault-rate=F] [--rate-limit=N]` prints the
+/// base URL and the token, then serves until SIGTERM or SIGINT. `--rate-limit` is the hourly
+/// core budget (GitHub's 5,000 by default), raised by benchmarks that poll repeatedly.
 @main
 enum GitHubSimulatorMain {
     static func main() async {
         var seats = 300
         var port = 0
         var faultRate = 0.0
+        var rateLimit = 5_000
         for argument in CommandLine.arguments.dropFirst() {
             let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
             switch (parts.first, parts.count == 2 ? Int(parts[1]) : nil) {
             case ("--seats", .some(let value)) where value > 0: seats = value
             case ("--port", .some(let value)) where value >= 0: port = value
+            case ("--rate-limit", .some(let value)) where value > 0: rateLimit = value
             case ("--fault-rate", _) where parts.count == 2 && Double(parts[1]).map({ (0...1).contains($0) }) == true:
                 faultRate = Double(parts[1])!
             default:
                 FileHandle.standardError.write(
-                    Data("github_simulator: unknown argument \(argument); use --seats=N --port=P --fault-rate=0..1\n".utf8)
+                    Data("github_simulator: unknown argument \(argument); use --seats=N --port=P --fault-rate=0..1 --rate-limit=N\n".utf8)
                 )
                 exit(2)
             }
         }
         let simulator = GitHubSimulator(
             scenario: .demo(seats: seats, now: Date().timeIntervalSince1970),
+            rateLimit: rateLimit,
             tokenLifetime: 45 * 86_400,
             maxLogEntries: 1_000
         )

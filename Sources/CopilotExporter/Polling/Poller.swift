@@ -57,6 +57,7 @@ public struct Poller: Sendable {
                 group.addTask { _ = await attempt(job) }
             }
         }
+        await store.publishIfStale()
     }
 
     /// Polls until cancelled. With `failOnCredentialProblem`, throws `StartupFailure` when a

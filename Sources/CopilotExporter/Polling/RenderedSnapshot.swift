@@ -30,11 +30,13 @@ public struct RenderedSnapshot: Sendable {
         self.bodies = bodies
     }
 
-    /// Composes the encoded families of every source and compresses each format with gzip.
+    /// Composes the encoded families of every source and compresses each format with gzip:
+    /// at level 5 up to `heldPlainLimit`, at level 1 beyond it, where level 5 costs twice the
+    /// CPU per publish (about 0.6 s against 0.3 s for the 55 MB of 100,000 seats, for each
+    /// format) for a body 13 % smaller.
     public static func render(
         _ sources: [[EncodedFamily]],
         ready: Bool,
-        gzipLevel: Int32 = 5,
         heldPlainLimit: Int = heldPlainLimit
     ) -> RenderedSnapshot {
         let exposition = Exposition(sources)
@@ -45,9 +47,9 @@ public struct RenderedSnapshot: Sendable {
             var plain: [UInt8]?
             if length <= heldPlainLimit {
                 let bytes = exposition.bytes(format)
-                gzip = (try? Gzip.compress(bytes, level: gzipLevel)) ?? []
+                gzip = (try? Gzip.compress(bytes, level: 5)) ?? []
                 plain = bytes
-            } else if let compressor = try? Gzip.Compressor(level: gzipLevel) {
+            } else if let compressor = try? Gzip.Compressor(level: 1) {
                 do {
                     try exposition.write(format) { try compressor.feed($0) }
                     gzip = try compressor.finish()
