@@ -44,6 +44,12 @@ let package = Package(
             name: "github_simulator",
             dependencies: ["CopilotExporter", "GitHubSimulator"]
         ),
+        // bench/parse.sh: parsing throughput without the network.
+        .executableTarget(
+            name: "parse_bench",
+            dependencies: ["CopilotExporter"],
+            path: "bench/parse"
+        ),
         .testTarget(
             name: "PrometheusExpositionTests",
             dependencies: ["PrometheusExposition"],

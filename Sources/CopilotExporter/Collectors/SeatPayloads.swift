@@ -68,7 +68,7 @@ extension CopilotSeatPage {
     /// building the array: the same fields and the same failures as decoding `CopilotSeatPage`
     /// (missing `total_seats`, `seats` or a seat's `created_at`, a wrong type), several times
     /// faster and without holding the page's seats. Returns `total_seats`.
-    static func read(_ body: [UInt8], seat: (CopilotSeat) -> Void) throws -> Int {
+    public static func read(_ body: [UInt8], seat: (CopilotSeat) -> Void) throws -> Int {
         try body.withUnsafeBufferPointer { buffer in
             try JSONReader.document(buffer) { reader in
                 var total: Int64?

@@ -29,7 +29,7 @@ public struct UserDayRecord: Decodable, Sendable, Equatable {
 extension UserDayRecord {
     /// Reads one users-report line with `JSONReader`: the same result as decoding it, without
     /// `JSONDecoder`'s cost for the many fields a record has and the exporter skips.
-    static func read(_ line: UnsafeBufferPointer<UInt8>) throws -> UserDayRecord {
+    public static func read(_ line: UnsafeBufferPointer<UInt8>) throws -> UserDayRecord {
         try JSONReader.document(line) { reader in
             var record = UserDayRecord()
             let found = try reader.readObject { key, reader in
