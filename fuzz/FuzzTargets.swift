@@ -1,6 +1,9 @@
-// libFuzzer entry point for the HTTP request parser and the web-config YAML reader: both read
-// bytes from untrusted sources. Built by .ci/fuzz.sh with `swiftc -sanitize=fuzzer,address`
-// together with the parser sources; a broken invariant becomes a crash that libFuzzer reports.
+// libFuzzer entry point for the HTTP request parser, the web-config YAML reader and the JSON
+// reader: all read bytes from untrusted sources. Built by .ci/fuzz.sh with
+// `swiftc -sanitize=fuzzer,address` together with their sources; a broken invariant becomes a
+// crash that libFuzzer reports.
+
+import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
@@ -26,5 +29,22 @@ public func fuzz(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         }
     }
     _ = try? MiniYAML.parse(String(decoding: bytes, as: UTF8.self))
+    fuzzJSON(bytes)
     return 0
+}
+
+/// The JSON reader never crashes, and what it accepts as valid UTF-8 Foundation accepts too
+/// (the reader is the stricter of the two: no trailing commas).
+func fuzzJSON(_ bytes: [UInt8]) {
+    let accepted = bytes.withUnsafeBufferPointer { buffer in
+        (try? JSONReader.document(buffer) { try $0.skipValue() }) != nil
+    }
+    if accepted, String(validating: bytes, as: UTF8.self) != nil {
+        precondition(
+            (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil,
+            "JSONReader accepted what Foundation refuses: \(String(decoding: bytes, as: UTF8.self))"
+        )
+    }
+    _ = try? bytes.withUnsafeBufferPointer(UserDayRecord.read)
+    _ = try? CopilotSeatPage.read(bytes) { _ in }
 }
