@@ -2,7 +2,7 @@
 # GitHub API requests per hour at the default intervals, for the --demo company (2 organizations
 # and their enterprise) at several sizes: each collector is run once alone against the simulator
 # and its requests are counted (github_copilot_api_requests_total); the hourly figure applies the
-# default intervals and the exporter's max-min fair sharing of --github.requests-per-hour (2,500).
+# default intervals and the exporter's max-min fair sharing of --github.requests-per-hour (2,400).
 # Usage-metrics is counted at its steady state (the first poll of a month asks once per day so far).
 # Usage: bench/api_budget.sh [BINARY] [SIZES...]
 set -euo pipefail
@@ -29,7 +29,7 @@ for n in $sizes; do
 done | python3 -c '
 import sys
 intervals = {"seats": 300, "billing": 3600, "premium_requests": 3600, "ai_credits": 3600, "usage_metrics": 21600}
-budget = 2500.0
+budget = 2400.0  # the default of --github.requests-per-hour
 print("%-8s %-45s %10s %s" % ("seats", "requests per poll (3 scopes)", "per hour", "seats interval"))
 for line in sys.stdin:
     parts = line.split()

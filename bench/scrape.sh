@@ -59,22 +59,26 @@ run() { # name port pid encoding
   local timeout=$(awk -v w="$window" 'BEGIN { printf "%d", w + 30 }')
   local args=(-t2 -c8 -d"${window}s" --latency --timeout "${timeout}s")
   [ "$4" = gzip ] && args+=(-H "Accept-Encoding: gzip")
-  local rates=() p50s=() p99s=() transfer rss i
+  local rates=() p50s=() p99s=() size rss i
   for i in $(seq 1 "$runs"); do
     wrk "${args[@]}" "http://127.0.0.1:$2/metrics" >"$work/wrk" 2>&1 || true
     rates+=("$(awk '/Requests\/sec/ {print $2}' "$work/wrk")")
     p50s+=("$(awk '$1 == "50%" {print $2}' "$work/wrk" | to_ms)")
     p99s+=("$(awk '$1 == "99%" {print $2}' "$work/wrk" | to_ms)")
-    transfer=$(awk '/Transfer\/sec/ {v = $2; u = substr(v, length(v) - 1); n = v + 0;
-      if (u == "KB") n *= 1024; else if (u == "MB") n *= 1048576; else if (u == "GB") n *= 1073741824; print n}' "$work/wrk")
   done
+  # Body bytes of one response in this encoding (wrk's transfer rate is rounded and counts headers).
+  if [ "$4" = gzip ]; then
+    size=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "http://127.0.0.1:$2/metrics")
+  else
+    size=$(curl -s -o /dev/null -w '%{size_download}' "http://127.0.0.1:$2/metrics")
+  fi
   local rps p50 p99
   rps=$(median "${rates[@]}")
   p50=$(median "${p50s[@]}")
   p99=$(median "${p99s[@]}")
   rss=$(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$3/status")
   printf "%-18s %-5s %12s %10s %10s %12s %8s %8s\n" "$1" "$4" "${rps:-0}" "${p50}ms" "${p99}ms" \
-    "$(awk -v t="${transfer:-0}" -v r="${rps:-0}" 'BEGIN { if (r > 0) printf "%.0f", t / r; else print "n/a" }')" "$rss" "${window}s"
+    "$size" "$rss" "${window}s"
   echo "$1 $4 ${rps:-0}" >>"$work/rates"
 }
 to_ms() { awk '{ v = $1; n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }

@@ -25,7 +25,7 @@ extension Configuration {
           --collector.NAME.interval=DUR    poll interval (defaults: seats 5m, billing 1h,
                                            premium_requests 1h, ai_credits 1h, usage_metrics 6h)
           --collector.seats.idle-days=30   a seat is idle after this many days without activity
-          --github.requests-per-hour=2500  GitHub requests an hour that default intervals may
+          --github.requests-per-hour=2400  GitHub requests an hour that default intervals may
                                            spend in all; large orgs are polled less often
           --no-metrics.per-user            drop every series with a user label
           --metrics.pseudonymize-users=KEY replace logins with HMAC-SHA256 pseudonyms (key file)

@@ -62,7 +62,7 @@ extension Configuration {
                 }
             case "github.requests-per-hour":
                 guard let budget = Double(try value()), budget >= 1 else {
-                    throw ConfigurationError("--github.requests-per-hour must be a positive number, such as 2500.")
+                    throw ConfigurationError("--github.requests-per-hour must be a positive number, such as 2400.")
                 }
                 config.requestsPerHour = budget
             case "collector.seats.idle-days":

@@ -21,7 +21,7 @@ public struct Configuration: Sendable, Equatable {
     public var explicitIntervals: Set<CollectorName> = []
     /// Rate-limited requests an hour that default intervals may spend in all: half of a
     /// personal access token's 5,000, leaving room for the token's other users.
-    public var requestsPerHour = 2_500.0
+    public var requestsPerHour = 2_400.0
     public var idleDays = 30
     public var perUser = true
     /// Key file for `--metrics.pseudonymize-users`.

@@ -41,7 +41,7 @@ public struct Poller: Sendable {
         context: CollectionContext,
         store: SnapshotStore,
         logger: Logger,
-        budget: RequestBudget = RequestBudget(hourly: 2_500)
+        budget: RequestBudget = RequestBudget(hourly: 2_400)
     ) {
         self.jobs = jobs
         self.context = context
