@@ -1,4 +1,5 @@
 import Foundation
+import GitHubSimulator
 import Testing
 
 @testable import CopilotExporter
@@ -20,7 +21,7 @@ import Testing
     /// Random pages with escapes, non-ASCII text, nulls, absent optional fields and unknown
     /// nested fields: field for field what `JSONDecoder` makes of them.
     @Test func randomSeatPagesMatchJSONDecoder() throws {
-        var random = SeededRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         for _ in 0..<200 {
             let body = randomSeatPage(&random)
             let decoded = try JSONDecoder().decode(CopilotSeatPage.self, from: Data(body))
@@ -76,7 +77,7 @@ import Testing
     /// Random valid documents (as `JSONSerialization` writes them, plus whitespace) are skipped
     /// whole without complaint.
     @Test func randomValidDocumentsAreAccepted() throws {
-        var random = SeededRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         for _ in 0..<300 {
             let value = randomJSONValue(&random, depth: 0)
             var bytes = Array(try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]))
@@ -104,25 +105,12 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64), so random tests repeat exactly.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-private func randomText(_ random: inout SeededRandom) -> String {
+private func randomText(_ random: inout SplitMix64) -> String {
     let pieces = ["a", "Z", "0", "-", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "é", "😀", "日本", "\u{7F}", "dev-000123"]
     return (0..<Int.random(in: 0...8, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
 }
 
-private func randomJSONValue(_ random: inout SeededRandom, depth: Int) -> Any {
+private func randomJSONValue(_ random: inout SplitMix64, depth: Int) -> Any {
     switch Int.random(in: 0..<(depth > 3 ? 5 : 7), using: &random) {
     case 0: return NSNull()
     case 1: return Bool.random(using: &random)
@@ -140,7 +128,7 @@ private func randomJSONValue(_ random: inout SeededRandom, depth: Int) -> Any {
     }
 }
 
-private func randomSeatPage(_ random: inout SeededRandom) -> [UInt8] {
+private func randomSeatPage(_ random: inout SplitMix64) -> [UInt8] {
     func maybe(_ value: Any) -> Any { Bool.random(using: &random) ? value : NSNull() }
     var seats: [[String: Any]] = []
     for _ in 0..<Int.random(in: 0...6, using: &random) {
