@@ -5,7 +5,8 @@
 /// reader walks the bytes once, reads the fields asked for and skips the rest without building
 /// anything, while still rejecting what is not JSON (RFC 8259): unterminated strings, control
 /// characters in strings, bad escapes, malformed numbers and literals, missing separators,
-/// trailing bytes and nesting deeper than 512. Invalid UTF-8 inside a string is repaired (U+FFFD)
+/// trailing bytes and nesting deeper than 512. Numbers are range-checked when read (beyond
+/// Double's range is refused, as Foundation does), not when skipped. Invalid UTF-8 inside a string is repaired (U+FFFD)
 /// rather than rejected, as `String(decoding:)` does.
 ///
 /// Use it inside `withUnsafeBufferPointer`: each read consumes exactly one value.
@@ -140,7 +141,7 @@ struct JSONReader {
         let start = position
         try scanNumber()
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        guard let value = Double(text) else { throw Failure(offset: start, problem: "number out of range") }
+        guard let value = Double(text), value.isFinite else { throw Failure(offset: start, problem: "number out of range") }
         return value
     }
 

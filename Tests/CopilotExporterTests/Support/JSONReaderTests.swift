@@ -43,6 +43,16 @@ import Testing
         }
     }
 
+    /// Read numbers beyond Double's range are refused, as Foundation refuses them; skipped ones
+    /// are only checked for form.
+    @Test func numbersOutOfRangeAreRefusedWhenRead() throws {
+        for text in [#"{"ai_credits_used":1e400}"#, #"{"ai_credits_used":-1E666}"#] {
+            #expect(throws: JSONReader.Failure.self) { try Array(text.utf8).withUnsafeBufferPointer(UserDayRecord.read) }
+        }
+        let skipped = try Array(#"{"other":1e400,"ai_credits_used":1e-400}"#.utf8).withUnsafeBufferPointer(UserDayRecord.read)
+        #expect(skipped.aiCreditsUsed == 0)
+    }
+
     @Test func escapesDecode() throws {
         let line = Array(#"{"user_login":"a\"b\\c\/d\n\t\u00e9\ud83d\ude00\ud800x","day":null,"ai_credits_used":-1.5e2}"#.utf8)
         let record = try line.withUnsafeBufferPointer(UserDayRecord.read)
