@@ -21,6 +21,7 @@ printf 'tls_server_config:\n  cert_file: a\n  key_file: "b"\nbasic_auth_users:\n
 printf '{"total_seats":1,"seats":[{"created_at":"2021-08-03T18:00:00-06:00","assignee":{"login":"a\\u00e9","id":1},"x":[1.5e3,true,null]}]}' >"$work/corpus/seats"
 printf '{"user_login":"u","day":"2026-11-22","ai_credits_used":2.5,"totals_by_ide":[{"ide":"vscode"}]}' >"$work/corpus/record"
 printf ' 1E6666666666666666666666666666666' >"$work/corpus/big-number"  # found by this fuzzer once
+printf '["\\ud83d\\ude00","\\u00e9"]' >"$work/corpus/surrogates"
 "$work/fuzz" "$work/corpus" -max_total_time="$seconds" -max_len=4096 -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
   >"$work/log" 2>&1 || { tail -n 40 "$work/log"; exit 1; }
 runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | grep -o '[0-9]*$' || echo "?")

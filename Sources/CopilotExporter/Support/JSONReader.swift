@@ -5,7 +5,7 @@
 /// reader walks the bytes once, reads the fields asked for and skips the rest without building
 /// anything, while still rejecting what is not JSON (RFC 8259): unterminated strings, control
 /// characters in strings, bad escapes, malformed numbers and literals, missing separators,
-/// trailing bytes and nesting deeper than 512. Numbers are range-checked when read (beyond
+/// trailing bytes, unpaired UTF-16 surrogates in `\\u` escapes and nesting deeper than 512. Numbers are range-checked when read (beyond
 /// Double's range is refused, as Foundation does), not when skipped. Invalid UTF-8 inside a string is repaired (U+FFFD)
 /// rather than rejected, as `String(decoding:)` does.
 ///
@@ -234,15 +234,16 @@ struct JSONReader {
                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     position += 1
                 case UInt8(ascii: "u"):
-                    guard position + 4 < bytes.count else {
-                        position = bytes.count
-                        break
+                    let unit = try scanUnicodeEscape()
+                    if (0xDC00...0xDFFF).contains(unit) { throw failure("lone low surrogate") }
+                    if (0xD800...0xDBFF).contains(unit) {
+                        // A high surrogate must be followed by an escaped low one (as Foundation requires).
+                        guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                            bytes[position + 1] == UInt8(ascii: "u")
+                        else { throw failure("lone high surrogate") }
+                        position += 1
+                        guard (0xDC00...0xDFFF).contains(try scanUnicodeEscape()) else { throw failure("lone high surrogate") }
                     }
-                    for offset in 1...4 where Self.hexValue(bytes[position + offset]) == nil {
-                        position += offset
-                        throw failure("invalid \\u escape")
-                    }
-                    position += 5
                 default: throw failure("invalid escape")
                 }
                 continue
@@ -251,6 +252,21 @@ struct JSONReader {
             position += 1
         }
         throw Failure(offset: bytes.count, problem: "unexpected end of input")
+    }
+
+    /// Consumes `uXXXX` (at the `u`) and returns its code unit.
+    private mutating func scanUnicodeEscape() throws -> UInt16 {
+        guard position + 4 < bytes.count else { throw Failure(offset: bytes.count, problem: "unexpected end of input") }
+        var unit: UInt16 = 0
+        for offset in 1...4 {
+            guard let digit = Self.hexValue(bytes[position + offset]) else {
+                position += offset
+                throw failure("invalid \\u escape")
+            }
+            unit = unit << 4 | digit
+        }
+        position += 5
+        return unit
     }
 
     /// Consumes a number, checking RFC 8259's grammar.
