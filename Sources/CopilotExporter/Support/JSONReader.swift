@@ -254,7 +254,7 @@ struct JSONReader {
         throw Failure(offset: bytes.count, problem: "unexpected end of input")
     }
 
-    /// Consumes `uXXXX` (at the `u`) and returns its code unit.
+    /// Consumes a `u` and its four hex digits (at the `u`) and returns the code unit.
     private mutating func scanUnicodeEscape() throws -> UInt16 {
         guard position + 4 < bytes.count else { throw Failure(offset: bytes.count, problem: "unexpected end of input") }
         var unit: UInt16 = 0
