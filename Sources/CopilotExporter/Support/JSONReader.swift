@@ -132,7 +132,7 @@ struct JSONReader {
         guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string") }
         let (range, escaped) = try scanString()
         let raw = UnsafeBufferPointer(rebasing: bytes[range])
-        return escaped ? try unescape(raw, at: range.lowerBound) : String(decoding: raw, as: UTF8.self)
+        return escaped ? unescape(raw) : String(decoding: raw, as: UTF8.self)
     }
 
     /// A number value; nil for `null`; any other type is a failure.
@@ -210,7 +210,7 @@ struct JSONReader {
     private mutating func readKey() throws -> Key {
         let (range, escaped) = try scanString()
         let raw = UnsafeBufferPointer(rebasing: bytes[range])
-        return Key(bytes: raw, unescaped: escaped ? try unescape(raw, at: range.lowerBound) : nil)
+        return Key(bytes: raw, unescaped: escaped ? unescape(raw) : nil)
     }
 
     /// Consumes a string (at its opening quote); returns the range between the quotes and
@@ -308,16 +308,15 @@ struct JSONReader {
         }
     }
 
-    /// Decodes a string body that has escapes (already checked by `scanString`). Lone
-    /// surrogates become U+FFFD, as in `JSONSerialization`'s lenient reading.
-    private func unescape(_ raw: UnsafeBufferPointer<UInt8>, at offset: Int) throws -> String {
+    /// Decodes a string body that has escapes, already checked by `scanString`: every escape is
+    /// complete and every high surrogate is followed by an escaped low one.
+    private func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String {
         var utf8: [UInt8] = []
         utf8.reserveCapacity(raw.count)
         var index = 0
-        func hex4(_ at: Int) -> UInt16 {
-            (0..<4).reduce(0) { $0 << 4 | Self.hexValue(raw[at + $1])! }
+        func hex4(_ at: Int) -> UInt32 {
+            (0..<4).reduce(0) { $0 << 4 | UInt32(Self.hexValue(raw[at + $1])!) }
         }
-        func append(_ scalar: Unicode.Scalar) { utf8.append(contentsOf: String(scalar).utf8) }
         while index < raw.count {
             let byte = raw[index]
             guard byte == UInt8(ascii: "\\") else {
@@ -334,20 +333,13 @@ struct JSONReader {
             case UInt8(ascii: "r"): utf8.append(0x0D)
             case UInt8(ascii: "t"): utf8.append(0x09)
             case UInt8(ascii: "u"):
-                let unit = hex4(index)
+                var value = hex4(index)
                 index += 4
-                if (0xD800...0xDBFF).contains(unit), index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"),
-                    raw[index + 1] == UInt8(ascii: "u")
-                {
-                    let low = hex4(index + 2)
-                    if (0xDC00...0xDFFF).contains(low) {
-                        index += 6
-                        let value = 0x10000 + (UInt32(unit - 0xD800) << 10) + UInt32(low - 0xDC00)
-                        append(Unicode.Scalar(value)!)
-                        continue
-                    }
+                if (0xD800...0xDBFF).contains(value) {  // then `\uDC00-DFFF` follows
+                    value = 0x10000 + ((value - 0xD800) << 10) + (hex4(index + 2) - 0xDC00)
+                    index += 6
                 }
-                append(Unicode.Scalar(UInt32(unit)) ?? "\u{FFFD}")
+                utf8.append(contentsOf: String(Unicode.Scalar(value)!).utf8)
             default: utf8.append(kind)  // \" \\ \/
             }
         }
