@@ -27,42 +27,45 @@ let package = Package(
             providers: [.apt(["libcrypt-dev"])]
         ),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // The metric model and its text and OpenMetrics encoders: imports nothing.
         .target(name: "PrometheusExposition"),
+        // HTTP/1.1 server, TLS and basic authentication: knows nothing of GitHub or metrics.
+        .target(name: "WebServer", dependencies: ["COpenSSL", "CCrypt"]),
+        // GitHub's REST API: transport, paging, rate limits, credentials and the scope a request is
+        // for; knows no metrics and no collectors.
+        .target(name: "GitHubAPI", dependencies: ["COpenSSL"]),
+        // Collectors, polling, the snapshot store, configuration and the application.
         .target(
             name: "CopilotExporter",
-            dependencies: ["PrometheusExposition", "CZlib", "COpenSSL", "CCrypt", "CMalloc"]
+            dependencies: ["PrometheusExposition", "WebServer", "GitHubAPI", "CZlib", "COpenSSL", "CMalloc"]
         ),
-        .target(
-            name: "GitHubSimulator",
-            dependencies: ["CopilotExporter"]
-        ),
+        // The fake GitHub: serves through WebServer, and reads and writes GitHub's formats with
+        // code of its own, so a misreading shared with the client cannot cancel out in tests.
+        .target(name: "GitHubSimulator", dependencies: ["WebServer", "COpenSSL"]),
         .executableTarget(
             name: "copilot_exporter",
-            dependencies: ["CopilotExporter", "GitHubSimulator", "PrometheusExposition"]
-        ),
-        .executableTarget(
-            name: "github_simulator",
             dependencies: ["CopilotExporter", "GitHubSimulator"]
         ),
+        .executableTarget(name: "github_simulator", dependencies: ["GitHubSimulator"]),
         // bench/parse.sh: parsing throughput without the network.
         .executableTarget(
             name: "parse_bench",
-            dependencies: ["CopilotExporter"],
+            dependencies: ["CopilotExporter", "GitHubAPI"],
             path: "bench/parse"
         ),
         .testTarget(
             name: "PrometheusExpositionTests",
             dependencies: ["PrometheusExposition"],
-            resources: [.copy("Golden")]
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "CopilotExporterTests",
-            dependencies: ["CopilotExporter", "GitHubSimulator", "PrometheusExposition"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["CopilotExporter", "GitHubAPI", "WebServer", "GitHubSimulator", "PrometheusExposition"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "GitHubSimulatorTests",
-            dependencies: ["GitHubSimulator", "CopilotExporter"]
+            dependencies: ["GitHubSimulator", "WebServer"]
         ),
     ]
 )

@@ -7,11 +7,15 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name FuzzHTTP \
-  Sources/CopilotExporter/HTTP/HTTPRequestParser.swift Sources/CopilotExporter/HTTP/HTTPMessages.swift \
-  Sources/CopilotExporter/GitHubAPI/LinkHeader.swift Sources/CopilotExporter/Security/MiniYAML.swift \
-  Sources/CopilotExporter/Support/JSONReader.swift Sources/CopilotExporter/Collectors/SeatPayloads.swift \
-  Sources/CopilotExporter/Collectors/UsageMetrics/ReportPayloads.swift fuzz/FuzzTargets.swift \
+# The sources are compiled as one module, so imports of the package's own modules are dropped.
+mkdir -p "$work/src"
+for f in Sources/WebServer/HTTPRequestParser.swift Sources/WebServer/HTTPMessages.swift \
+  Sources/GitHubAPI/LinkHeader.swift Sources/WebServer/MiniYAML.swift \
+  Sources/GitHubAPI/JSONReader.swift Sources/CopilotExporter/Collectors/SeatPayloads.swift \
+  Sources/CopilotExporter/Collectors/UsageMetrics/ReportPayloads.swift fuzz/FuzzTargets.swift; do
+  sed -E '/^(public )?import (GitHubAPI|WebServer|PrometheusExposition|CopilotExporter)$/d' "$f" >"$work/src/$(basename "$f")"
+done
+swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name FuzzHTTP "$work"/src/*.swift \
   -o "$work/fuzz" 2>&1 | grep -v "warning:" || true
 [ -x "$work/fuzz" ] || { echo "the fuzz target did not build"; exit 1; }
 mkdir -p "$work/corpus"

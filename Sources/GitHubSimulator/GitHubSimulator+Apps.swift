@@ -1,6 +1,6 @@
-import CopilotExporter
 import Foundation
 import Synchronization
+import WebServer
 
 extension GitHubSimulator {
     /// Registers a GitHub App by its public key, installed on the given organizations.
@@ -55,7 +55,7 @@ extension GitHubSimulator {
         addToken(token, SimulatedToken(kind: .app, owner: true, expires: now + 3600, organization: org))
         var response = json(
             JSONText.object([
-                ("token", JSONText.quote(token)), ("expires_at", JSONText.quote(RFC3339.timestamp(now + 3600))),
+                ("token", JSONText.quote(token)), ("expires_at", JSONText.quote(SimulatedCalendar.timestamp(now + 3600))),
                 ("permissions", "{\"organization_copilot_seat_management\":\"read\",\"administration\":\"read\"}"),
                 ("repository_selection", "\"all\""),
             ])
@@ -70,25 +70,12 @@ extension GitHubSimulator {
     }
 
     func verify(_ jwt: String) -> Verification {
-        let pieces = jwt.split(separator: ".", omittingEmptySubsequences: false)
-        guard pieces.count == 3, let headerBytes = JWT.decodeBase64URL(pieces[0]), let claimBytes = JWT.decodeBase64URL(pieces[1]),
-            let signature = JWT.decodeBase64URL(pieces[2])
-        else { return .failure("A JSON web token could not be decoded") }
-        struct Header: Decodable { let alg: String }
-        struct Claims: Decodable {
-            let iat: Double
-            let exp: Double
-            let iss: String
-        }
-        guard let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)), header.alg == "RS256",
-            let claims = try? JSONDecoder().decode(Claims.self, from: Data(claimBytes))
-        else { return .failure("A JSON web token could not be decoded") }
-        guard let app = state.withLock({ $0.apps[claims.iss] }), let key = try? RSAKey(publicKeyPEM: app.publicKey) else {
-            return .failure("Integration not found")
-        }
-        guard key.verifyRS256(Array((pieces[0] + "." + pieces[1]).utf8), signature: signature) else {
+        guard let token = SimulatedJWT(jwt), token.header.alg == "RS256" else {
             return .failure("A JSON web token could not be decoded")
         }
+        let claims = token.claims
+        guard let app = state.withLock({ $0.apps[claims.iss] }) else { return .failure("Integration not found") }
+        guard token.isSigned(byPublicKeyPEM: app.publicKey) else { return .failure("A JSON web token could not be decoded") }
         let now = clock.now()
         if claims.exp <= now {
             return .failure(

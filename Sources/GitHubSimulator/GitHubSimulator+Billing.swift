@@ -1,5 +1,5 @@
-import CopilotExporter
 import Foundation
+import WebServer
 
 extension GitHubSimulator {
     /// `/organizations/{org}/settings/billing/...` and `/enterprises/{e}/settings/billing/...`.
@@ -16,7 +16,7 @@ extension GitHubSimulator {
             scopeKey = "enterprise/\(enterprise.slug)"
         }
         if scenario.billing.notOffered.contains("\(scopeKey)/\(endpoint)") { return error(404, "Not Found") }
-        let (year, month) = RFC3339.yearMonth(clock.now())
+        let (year, month) = SimulatedCalendar.yearMonth(clock.now())
         let wantYear = Int(request.queryValue("year") ?? "") ?? year
         let wantMonth = Int(request.queryValue("month") ?? "") ?? month
         let wantDay = request.queryValue("day").flatMap { Int($0) }

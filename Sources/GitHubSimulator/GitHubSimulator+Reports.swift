@@ -1,5 +1,5 @@
-import CopilotExporter
 import Foundation
+import WebServer
 
 extension GitHubSimulator {
     /// `GET /orgs/{org}/copilot/metrics/reports/{users-1-day|organization-1-day}?day=` and the
@@ -19,7 +19,7 @@ extension GitHubSimulator {
             organizations = enterprise.organizations
         }
         if scenario.reports.disabled.contains("\(isOrg ? "org" : "enterprise")/\(slug)") { return error(404, "Not Found") }
-        guard let day = request.queryValue("day"), let dayStart = RFC3339.parse(day) else {
+        guard let day = request.queryValue("day"), let dayStart = SimulatedCalendar.dayStart(day) else {
             return error(422, "Invalid request: day is required (YYYY-MM-DD).")
         }
         let today = (clock.now() / 86_400).rounded(.down) * 86_400
@@ -65,11 +65,11 @@ extension GitHubSimulator {
                 appendUserRecord(user, day: day, scopeField: scopeField, scopeID: scopeID, to: &body)
             }
         } else if partNumber == 1 {
-            guard let dayStart = RFC3339.parse(day) else { return HTTPResponse(status: 404) }
+            guard let dayStart = SimulatedCalendar.dayStart(day) else { return HTTPResponse(status: 404) }
             func distinct(_ days: Int) -> Int {
                 var users = Set<String>()
                 for back in 0..<days {
-                    for user in scenario.userDays(organizations, day: RFC3339.day(dayStart - Double(back) * 86_400)) {
+                    for user in scenario.userDays(organizations, day: SimulatedCalendar.day(dayStart - Double(back) * 86_400)) {
                         users.insert(user.login)
                     }
                 }

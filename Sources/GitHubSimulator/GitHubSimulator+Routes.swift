@@ -1,6 +1,6 @@
-import CopilotExporter
 import Foundation
 import Synchronization
+import WebServer
 
 extension GitHubSimulator {
     /// Authentication, faults, rate limit, routing, ETag: in GitHub's order.
@@ -36,10 +36,10 @@ extension GitHubSimulator {
         var response = resource(path: path, query: request, scopes: scopes, kind: credential.kind)
         response.headers.append((name: scopeHeader.0, value: scopeHeader.1))
         if let expires = credential.expires {
-            let expiry = RFC3339.timestamp(expires).replacingOccurrences(of: "T", with: " ").dropLast() + " UTC"
+            let expiry = SimulatedCalendar.timestamp(expires).replacingOccurrences(of: "T", with: " ").dropLast() + " UTC"
             response.headers.append((name: "github-authentication-token-expiration", value: String(expiry)))
         } else if let tokenLifetime {
-            let expiry = RFC3339.timestamp(started + tokenLifetime).replacingOccurrences(of: "T", with: " ").dropLast() + " UTC"
+            let expiry = SimulatedCalendar.timestamp(started + tokenLifetime).replacingOccurrences(of: "T", with: " ").dropLast() + " UTC"
             response.headers.append((name: "github-authentication-token-expiration", value: String(expiry)))
         }
         guard response.status == 200 else {

@@ -1,6 +1,6 @@
-public import CopilotExporter
 import Foundation
 import Synchronization
+public import WebServer
 
 /// A fake GitHub REST API on 127.0.0.1 for `--demo`, tests and benchmarks.
 ///
@@ -34,7 +34,7 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     /// When set, every authenticated response carries `github-authentication-token-expiration`
     /// this many seconds after the simulator started (GitHub's header for expiring tokens).
     public let tokenLifetime: Double?
-    let clock: any WallClock
+    let clock: any SimulatorClock
     let started: Double
     let server: Mutex<HTTPServer?> = Mutex(nil)
     let arrivals = Atomic<Int>(0)
@@ -59,7 +59,7 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         rateLimit: Int = 5_000,
         maxPerPage: Int = 100,
         tokenLifetime: Double? = nil,
-        clock: any WallClock = SystemClock(),
+        clock: any SimulatorClock = SystemSimulatorClock(),
         maxLogEntries: Int = 100_000
     ) {
         self.maxPerPage = maxPerPage

@@ -1,5 +1,3 @@
-import CopilotExporter
-
 /// One user's AI credits on one day in one organization, for the users reports.
 public struct SimulatedUserDay: Sendable, Hashable {
     public var day: String
@@ -71,7 +69,7 @@ extension SimulatorScenario {
             }
             return order.map { values[$0]! }
         case .procedural(let seed):
-            guard let dayStart = RFC3339.parse(day) else { return [] }
+            guard let dayStart = SimulatedCalendar.dayStart(day) else { return [] }
             var seen = Set<String>()
             var out: [UserDayValue] = []
             for org in organizations.compactMap(organization) {

@@ -1,4 +1,3 @@
-import CopilotExporter
 import Foundation
 
 extension SimulatedSeat {
@@ -12,8 +11,8 @@ extension SimulatedSeat {
     /// Appends the seat's JSON to `out` without intermediate collections: the simulator writes
     /// a hundred of these per page and must keep up with the exporter in benchmarks.
     func appendJSON(to out: inout String, baseURL: String, organizationID: Int) {
-        let created = RFC3339.timestamp(createdAt)
-        let activity = lastActivityAt.map(RFC3339.timestamp)
+        let created = SimulatedCalendar.timestamp(createdAt)
+        let activity = lastActivityAt.map(SimulatedCalendar.timestamp)
         out += "{\"created_at\":\"\(created)\",\"updated_at\":\"\(created)\",\"pending_cancellation_date\":"
         out += JSONText.string(pendingCancellationDate)
         out += ",\"last_activity_at\":"

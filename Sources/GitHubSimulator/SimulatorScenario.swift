@@ -1,4 +1,3 @@
-import CopilotExporter
 import Foundation
 
 /// One simulated seat assignment row.
@@ -58,8 +57,8 @@ public struct SimulatedOrganization: Sendable, Hashable {
     /// `seat_breakdown` as GitHub would report it at `now`: the cycle is the current UTC month.
     public func breakdown(now: Double) -> [String: Int] {
         if let breakdownOverride { return breakdownOverride }
-        let (year, month) = RFC3339.yearMonth(now)
-        let cycleStart = Double(RFC3339.daysFromCivil(year: year, month: month, day: 1)) * 86_400
+        let (year, month) = SimulatedCalendar.yearMonth(now)
+        let cycleStart = SimulatedCalendar.monthStart(year: year, month: month)
         let active = seats.filter { ($0.lastActivityAt ?? 0) >= cycleStart }.count
         return [
             "total": seats.count, "added_this_cycle": seats.filter { $0.createdAt >= cycleStart }.count,
@@ -160,7 +159,7 @@ extension SimulatorScenario {
                     pick -= weight
                 }
             }
-            let pending: String? = random.next(below: 100) < 3 ? RFC3339.day(nextMonthStart(now)) : nil
+            let pending: String? = random.next(below: 100) < 3 ? SimulatedCalendar.day(nextMonthStart(now)) : nil
             let team = teams[Int(random.next(below: UInt64(teams.count)))]
             let inCorp = random.next(below: 100) < 70
             let both = random.next(below: 100) < 5
@@ -200,9 +199,9 @@ extension SimulatorScenario {
     }
 
     static func nextMonthStart(_ now: Double) -> Double {
-        let (year, month) = RFC3339.yearMonth(now)
+        let (year, month) = SimulatedCalendar.yearMonth(now)
         let next = month == 12 ? (year + 1, 1) : (year, month + 1)
-        return Double(RFC3339.daysFromCivil(year: next.0, month: next.1, day: 1)) * 86_400
+        return SimulatedCalendar.monthStart(year: next.0, month: next.1)
     }
 }
 
@@ -235,14 +234,14 @@ extension SimulatorScenario {
     /// the `Platform` cost center; `acme-labs` is still billed per seat, has no AI-credit rows,
     /// and its plan offers neither premium-request usage nor budgets.
     static func demoBilling(corpSeats: Int, labsSeats: Int, now: Double, random: inout SplitMix64) -> SimulatedBilling {
-        let (year, month) = RFC3339.yearMonth(now)
+        let (year, month) = SimulatedCalendar.yearMonth(now)
         let previous = month == 1 ? (year - 1, 12) : (year, month - 1)
-        let first = RFC3339.daysFromCivil(year: previous.0, month: previous.1, day: 1)
+        let first = Int(SimulatedCalendar.monthStart(year: previous.0, month: previous.1) / 86_400)
         let today = Int((now / 86_400).rounded(.down))
         let models = [("GPT-5", 40.0), ("Claude Sonnet 4.5", 55.0), ("Gemini 2.5 Pro", 12.0), ("GPT-5 mini", 90.0)]
         var usage: [SimulatedUsage] = []
         for dayNumber in first...today {
-            let day = RFC3339.day(Double(dayNumber) * 86_400)
+            let day = SimulatedCalendar.day(Double(dayNumber) * 86_400)
             let scale = dayNumber == today ? (now / 86_400 - Double(today)) : 1
             func jitter() -> Double { 0.7 + Double(random.next(below: 60)) / 100 }
             for (model, perSeat) in models {

@@ -1,6 +1,8 @@
 import CopilotExporter
 import Foundation
+import GitHubAPI
 import GitHubSimulator
+import WebServer
 
 /// Parses the configuration, wires the exporter (and in `--demo` the simulator), runs it.
 @main

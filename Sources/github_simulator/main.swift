@@ -1,6 +1,6 @@
-import CopilotExporter
 import Foundation
 import GitHubSimulator
+import WebServer
 
 /// The GitHub simulator as its own process, for benchmarks that must measure the exporter
 /// alone: `github_simulator [--seats=N] [--port=P] [--fault-rate=F] [--rate-limit=N]` prints the

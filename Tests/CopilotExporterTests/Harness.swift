@@ -1,7 +1,9 @@
 import CopilotExporter
 import Foundation
-import GitHubSimulator
+public import GitHubSimulator
 import Synchronization
+
+@testable import GitHubAPI
 
 /// Collects the API observations a client reports.
 final class ObservationLog: Sendable {
@@ -77,3 +79,5 @@ func parseExposition(_ text: String) -> [String: Double] {
 func httpGet(_ url: String, headers: [String: String] = [:]) async throws -> TransportResponse {
     try await URLSessionTransport(timeout: 10).send(TransportRequest(url: url, headers: headers))
 }
+
+extension ManualClock: SimulatorClock {}

@@ -1,3 +1,4 @@
+public import GitHubAPI
 public import PrometheusExposition
 
 /// Month-to-date cost of every product and SKU (not only Copilot) from the enhanced billing

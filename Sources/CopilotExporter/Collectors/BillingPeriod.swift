@@ -1,3 +1,5 @@
+import GitHubAPI
+
 /// The billing period the money collectors report: the current UTC calendar month.
 public struct BillingPeriod: Sendable, Equatable {
     public var year: Int

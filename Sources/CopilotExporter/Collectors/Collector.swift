@@ -1,3 +1,4 @@
+public import GitHubAPI
 public import PrometheusExposition
 
 /// The names of the collectors, as used in `--collector.<name>` flags and health labels.

@@ -1,3 +1,4 @@
+public import GitHubAPI
 public import PrometheusExposition
 
 /// Month-to-date usage by model from one of the billing platform's model endpoints: premium

@@ -1,3 +1,5 @@
+import GitHubAPI
+
 /// `GET /orgs/{org}/copilot/billing`, the fields the exporter uses.
 public struct OrganizationCopilotBilling: Decodable, Sendable, Equatable {
     public struct SeatBreakdown: Decodable, Sendable, Equatable {

@@ -1,3 +1,5 @@
+import GitHubAPI
+
 /// The seat figures of one scope, computed from its seat rows: pure, so it is table-tested.
 ///
 /// A user may hold several rows (the enterprise listing returns one per organization or team

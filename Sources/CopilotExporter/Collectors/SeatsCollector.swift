@@ -1,3 +1,4 @@
+public import GitHubAPI
 public import PrometheusExposition
 
 /// Copilot seats: how many are billed, their states, which are idle or never used, by editor,

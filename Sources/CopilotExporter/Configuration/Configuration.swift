@@ -1,3 +1,5 @@
+public import GitHubAPI
+
 /// Everything the command line and environment decide, validated.
 public struct Configuration: Sendable, Equatable {
     public var listenHost = ""

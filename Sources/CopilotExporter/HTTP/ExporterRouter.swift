@@ -1,4 +1,5 @@
 import PrometheusExposition
+public import WebServer
 
 /// The exporter's endpoints: the telemetry path, `/`, `/-/healthy` and `/-/ready`.
 ///
@@ -68,7 +69,7 @@ public struct ExporterRouter: HTTPHandler {
         guard let header else { return false }
         var wildcard = false
         for part in header.split(separator: ",") {
-            let fields = part.split(separator: ";").map { $0.trimmingCharacters().lowercased() }
+            let fields = part.split(separator: ";").map { $0.trimmingOWS().lowercased() }
             guard let coding = fields.first else { continue }
             var quality = 1.0
             for parameter in fields.dropFirst() where parameter.hasPrefix("q=") {

@@ -1,4 +1,5 @@
 import Foundation
+public import GitHubAPI
 
 /// `copilot_exporter check`: calls, once, every endpoint the enabled collectors need for every
 /// scope, and says for each what works and what to fix; then the token's expiry and what the

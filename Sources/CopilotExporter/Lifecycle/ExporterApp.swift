@@ -1,6 +1,8 @@
 import Foundation
+public import GitHubAPI
 import Glibc
 import PrometheusExposition
+public import WebServer
 
 /// Wires configuration to a running exporter: client, collectors, poller, store, server.
 public struct ExporterApp: Sendable {
@@ -117,7 +119,7 @@ public struct ExporterApp: Sendable {
         let server = HTTPServer(
             configuration: .init(host: configuration.listenHost, port: configuration.listenPort),
             handler: handler,
-            logger: logger,
+            logger: logger.serverLog,
             tls: tls
         )
         let port: Int

@@ -1,4 +1,5 @@
 import Foundation
+public import GitHubAPI
 import Synchronization
 
 /// One collector polling one scope on its own interval.

@@ -1,3 +1,4 @@
+import GitHubAPI
 import PrometheusExposition
 
 extension SnapshotStore {

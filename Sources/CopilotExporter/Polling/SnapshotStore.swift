@@ -1,3 +1,4 @@
+public import GitHubAPI
 public import PrometheusExposition
 
 /// Identifies one polling job: a collector for a scope.

@@ -1,5 +1,6 @@
 import Foundation
 public import PrometheusExposition
+import WebServer
 
 /// Replaces user logins with a stable keyed hash (`u_` and 16 hex digits of HMAC-SHA256 of the
 /// login under a secret key), so per-user trends survive without names. Without the key the

@@ -1,4 +1,5 @@
 import Foundation
+public import GitHubAPI
 
 /// A leveled logger writing one line per event to standard error, as logfmt or JSON.
 ///

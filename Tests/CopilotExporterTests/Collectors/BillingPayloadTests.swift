@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CopilotExporter
+@testable import GitHubAPI
 
 @Suite struct BillingPayloadTests {
     func decode<T: Decodable>(_ type: T.Type, _ file: String) throws -> T {

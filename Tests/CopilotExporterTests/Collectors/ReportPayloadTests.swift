@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CopilotExporter
+@testable import GitHubAPI
 
 @Suite struct ReportPayloadTests {
     @Test func linkExamplesDecode() throws {

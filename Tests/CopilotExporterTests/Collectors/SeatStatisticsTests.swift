@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CopilotExporter
+@testable import GitHubAPI
 
 @Suite struct SeatStatisticsTests {
     static let now = RFC3339.parse("2026-11-20T12:00:00Z")!

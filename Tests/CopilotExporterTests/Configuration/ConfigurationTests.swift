@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CopilotExporter
+@testable import GitHubAPI
 
 @Suite struct ConfigurationTests {
     let env = ["GITHUB_TOKEN": "ghp_x"]

@@ -5,6 +5,8 @@ import Glibc
 import PrometheusExposition
 import Testing
 
+@testable import GitHubAPI
+
 /// A fresh RSA key made by the `openssl` command for each test: a key the code has never seen.
 struct TemporaryKey {
     let directory: URL

@@ -5,6 +5,8 @@ import PrometheusExposition
 import Synchronization
 import Testing
 
+@testable import GitHubAPI
+
 /// The money collectors against the simulator, on the first morning of a month, with prices
 /// that are exact in binary so every sum can be compared exactly with figures worked out by hand.
 @Suite struct BillingEndToEndTests {

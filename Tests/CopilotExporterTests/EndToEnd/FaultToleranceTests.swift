@@ -5,6 +5,8 @@ import PrometheusExposition
 import Synchronization
 import Testing
 
+@testable import GitHubAPI
+
 /// Every GitHub failure, end to end through the poller: the last good values stay, the health
 /// families say what happened, the log says it once, the request log shows no hammering, and
 /// the next poll after the fault recovers by itself.

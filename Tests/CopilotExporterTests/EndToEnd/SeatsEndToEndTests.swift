@@ -4,6 +4,9 @@ import GitHubSimulator
 import PrometheusExposition
 import Testing
 
+@testable import GitHubAPI
+@testable import WebServer
+
 /// The exporter against the simulator over loopback, scraped over HTTP, checked value by value
 /// against figures worked out by hand from the scenario below (timestamps computed separately).
 @Suite struct SeatsEndToEndTests {

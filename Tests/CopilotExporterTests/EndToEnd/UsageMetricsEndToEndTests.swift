@@ -5,6 +5,8 @@ import PrometheusExposition
 import Synchronization
 import Testing
 
+@testable import GitHubAPI
+
 /// The usage-metrics collector against the simulator's reports, checked against values worked
 /// out by hand.
 @Suite struct UsageMetricsEndToEndTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CopilotExporter
+@testable import GitHubAPI
 
 @Suite struct GitHubAPIErrorTests {
     static let endpoint = "GET /orgs/acme/copilot/billing"

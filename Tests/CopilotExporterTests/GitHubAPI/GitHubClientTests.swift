@@ -4,6 +4,8 @@ import GitHubSimulator
 import Synchronization
 import Testing
 
+@testable import GitHubAPI
+
 /// The client against the simulator over loopback, with the production URLSession transport.
 @Suite struct GitHubClientTests {
     @Test func followsLinkPaginationWithPerPage100() async throws {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CopilotExporter
+@testable import GitHubAPI
 
 @Suite struct LinkHeaderTests {
     static let github =

@@ -2,6 +2,7 @@ import PrometheusExposition
 import Testing
 
 @testable import CopilotExporter
+@testable import WebServer
 
 @Suite struct ExporterRouterTests {
     static let families = [MetricFamily(name: "github_copilot_seats", help: "Seats.", samples: [Sample(["org": "acme"], 5)])]

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CopilotExporter
+@testable import WebServer
 
 @Suite struct HTTPRequestParserTests {
     let parser = HTTPRequestParser(limits: .init(maxHeaderBytes: 1024, maxHeaderCount: 10, maxBodyBytes: 64))

@@ -3,6 +3,8 @@ import PrometheusExposition
 import Testing
 
 @testable import CopilotExporter
+@testable import GitHubAPI
+@testable import WebServer
 
 /// The server over loopback: malformed input, limits, keep-alive, pipelining, shutdown.
 @Suite struct HTTPServerTests {

@@ -3,6 +3,7 @@ import GitHubSimulator
 import Testing
 
 @testable import CopilotExporter
+@testable import GitHubAPI
 
 /// `check` against the simulator, once per failure mode: a non-zero exit, and a line that names
 /// the cause and the fix.

@@ -4,6 +4,8 @@ import GitHubSimulator
 import Glibc
 import Testing
 
+@testable import GitHubAPI
+
 /// Runs the built `copilot_exporter` binary as a user would.
 @Suite(.serialized) struct ExecutableTests {
     /// The binary beside the test bundle (SwiftPM builds it with the tests).

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CopilotExporter
+@testable import GitHubAPI
 
 @Suite struct RequestBudgetTests {
     static func key(_ collector: CollectorName, _ org: String) -> JobKey { JobKey(collector, .organization(org)) }

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import CopilotExporter
+@testable import GitHubAPI
 
 @Suite struct PollerTests {
     final class Lines: Sendable {

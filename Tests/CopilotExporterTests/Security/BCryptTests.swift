@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CopilotExporter
+@testable import WebServer
 
 @Suite struct BCryptTests {
     /// Published test vectors (OpenBSD's bcrypt tests, as used by John the Ripper and others).

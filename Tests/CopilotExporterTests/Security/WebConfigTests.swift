@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CopilotExporter
+@testable import WebServer
 
 @Suite struct WebConfigTests {
     static let hash = "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"

@@ -3,6 +3,7 @@ import GitHubSimulator
 import Testing
 
 @testable import CopilotExporter
+@testable import GitHubAPI
 
 /// `JSONReader` against Foundation's JSON: the same values from the same documents, and the
 /// same documents refused.

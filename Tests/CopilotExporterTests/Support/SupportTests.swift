@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CopilotExporter
+@testable import GitHubAPI
 
 @Suite struct RFC3339Tests {
     @Test(arguments: [

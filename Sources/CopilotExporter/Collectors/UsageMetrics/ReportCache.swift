@@ -1,3 +1,5 @@
+import GitHubAPI
+
 /// What the usage-metrics collector keeps between polls: the per-user AI-credit sums of report
 /// days that GitHub no longer revises, so each of those days is downloaded at most once.
 ///

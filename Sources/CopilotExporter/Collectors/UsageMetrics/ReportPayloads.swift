@@ -1,3 +1,5 @@
+import GitHubAPI
+
 /// The answer of a `.../copilot/metrics/reports/...` endpoint: signed links to NDJSON files.
 public struct ReportLinks: Decodable, Sendable, Equatable {
     public var downloadLinks: [String]

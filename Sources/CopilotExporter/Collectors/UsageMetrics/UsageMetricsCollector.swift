@@ -1,4 +1,5 @@
 import Foundation
+public import GitHubAPI
 public import PrometheusExposition
 import Synchronization
 

@@ -24,19 +24,19 @@ public struct WebConfig: Sendable, Equatable {
     }
 
     /// Reads and checks the file; paths in it are relative to its folder.
-    public static func load(path: String) throws(ConfigurationError) -> WebConfig {
+    public static func load(path: String) throws(WebConfigError) -> WebConfig {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ConfigurationError("cannot read --web.config.file \(path); check the path and permissions.")
+            throw WebConfigError("cannot read --web.config.file \(path); check the path and permissions.")
         }
         return try parse(text, directory: (path as NSString).deletingLastPathComponent, file: path)
     }
 
-    public static func parse(_ text: String, directory: String, file: String = "the web config") throws(ConfigurationError) -> WebConfig {
+    public static func parse(_ text: String, directory: String, file: String = "the web config") throws(WebConfigError) -> WebConfig {
         let document: MiniYAML.Value
         do {
             document = try MiniYAML.parse(text)
         } catch {
-            throw ConfigurationError("\(file) is not valid here (\(error)); see exporter-toolkit's web-config format.")
+            throw WebConfigError("\(file) is not valid here (\(error)); see exporter-toolkit's web-config format.")
         }
         var config = WebConfig()
         for (key, value) in document.entries {
@@ -46,38 +46,38 @@ public struct WebConfig: Sendable, Equatable {
             case "basic_auth_users":
                 for (user, hash) in value.entries {
                     guard case .scalar(let text) = hash, text.hasPrefix("$2"), text.count == 60 else {
-                        throw ConfigurationError(
+                        throw WebConfigError(
                             "\(file): basic_auth_users.\(user) must be a bcrypt hash ($2y$..., 60 characters); make one with htpasswd -nBC 10 \"\" | tr -d ':\\n'."
                         )
                     }
                     config.basicAuthUsers[user] = text
                 }
             case "http_server_config":
-                throw ConfigurationError("\(file): http_server_config is not supported by copilot_exporter; remove it.")
+                throw WebConfigError("\(file): http_server_config is not supported by copilot_exporter; remove it.")
             default:
-                throw ConfigurationError("\(file): unknown key \(key); the supported keys are tls_server_config and basic_auth_users.")
+                throw WebConfigError("\(file): unknown key \(key); the supported keys are tls_server_config and basic_auth_users.")
             }
         }
         return config
     }
 
-    static func tls(_ value: MiniYAML.Value, directory: String, file: String) throws(ConfigurationError) -> TLS {
+    static func tls(_ value: MiniYAML.Value, directory: String, file: String) throws(WebConfigError) -> TLS {
         var cert: String?
         var key: String?
         var minVersion: Int32 = 0x0303
         var maxVersion: Int32?
         func resolve(_ path: String) -> String { path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path }
-        func version(_ text: String, _ name: String) throws(ConfigurationError) -> Int32 {
+        func version(_ text: String, _ name: String) throws(WebConfigError) -> Int32 {
             switch text {
             case "TLS12": return 0x0303
             case "TLS13": return 0x0304
             case "TLS10", "TLS11":
-                throw ConfigurationError("\(file): \(name) \(text) is refused: TLS below 1.2 is insecure; use TLS12 or TLS13.")
-            default: throw ConfigurationError("\(file): \(name) must be TLS12 or TLS13 (got \(text)).")
+                throw WebConfigError("\(file): \(name) \(text) is refused: TLS below 1.2 is insecure; use TLS12 or TLS13.")
+            default: throw WebConfigError("\(file): \(name) must be TLS12 or TLS13 (got \(text)).")
             }
         }
         for (key2, entry) in value.entries {
-            guard case .scalar(let text) = entry else { throw ConfigurationError("\(file): tls_server_config.\(key2) must be a value.") }
+            guard case .scalar(let text) = entry else { throw WebConfigError("\(file): tls_server_config.\(key2) must be a value.") }
             switch key2 {
             case "cert_file": cert = resolve(text)
             case "key_file": key = resolve(text)
@@ -85,18 +85,25 @@ public struct WebConfig: Sendable, Equatable {
             case "max_version": maxVersion = try version(text, "max_version")
             case "client_auth_type":
                 guard text == "NoClientCert" || text.isEmpty else {
-                    throw ConfigurationError(
+                    throw WebConfigError(
                         "\(file): client_auth_type \(text) (client certificates) is not supported; use basic_auth_users."
                     )
                 }
             default:
-                throw ConfigurationError(
+                throw WebConfigError(
                     "\(file): tls_server_config.\(key2) is not supported; the supported keys are cert_file, key_file, min_version, max_version and client_auth_type."
                 )
             }
         }
-        guard let cert, let key else { throw ConfigurationError("\(file): tls_server_config needs both cert_file and key_file.") }
-        if let maxVersion, maxVersion < minVersion { throw ConfigurationError("\(file): max_version is below min_version.") }
+        guard let cert, let key else { throw WebConfigError("\(file): tls_server_config needs both cert_file and key_file.") }
+        if let maxVersion, maxVersion < minVersion { throw WebConfigError("\(file): max_version is below min_version.") }
         return TLS(certFile: cert, keyFile: key, minVersion: minVersion, maxVersion: maxVersion)
     }
+}
+
+/// A web-config or TLS file problem, as one sentence that names the file and the fix; the
+/// process exits 2.
+public struct WebConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -63,14 +63,14 @@ public final class TLSContext: @unchecked Sendable {
     let context: OpaquePointer
 
     /// Loads the certificate chain and key; the error says which file and why.
-    public init(_ tls: WebConfig.TLS) throws(ConfigurationError) {
+    public init(_ tls: WebConfig.TLS) throws(WebConfigError) {
         var error = [CChar](repeating: 0, count: 512)
         let context = error.withUnsafeMutableBufferPointer { buffer in
             cx_tls_server_context(tls.certFile, tls.keyFile, tls.minVersion, tls.maxVersion ?? 0, buffer.baseAddress, buffer.count)
         }
         guard let context else {
             let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw ConfigurationError("TLS cannot start: \(reason); check tls_server_config in --web.config.file.")
+            throw WebConfigError("TLS cannot start: \(reason); check tls_server_config in --web.config.file.")
         }
         self.context = context
     }

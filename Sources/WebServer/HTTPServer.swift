@@ -56,12 +56,12 @@ public final class HTTPServer: Sendable {
 
     public let configuration: Configuration
     let handler: any HTTPHandler
-    let logger: Logger
+    let logger: ServerLog
     let tls: TLSContext?
     let state = Mutex(State())
 
     /// - Parameter tls: when given, every connection must complete a TLS handshake first.
-    public init(configuration: Configuration, handler: any HTTPHandler, logger: Logger = .silent, tls: TLSContext? = nil) {
+    public init(configuration: Configuration, handler: any HTTPHandler, logger: ServerLog = .silent, tls: TLSContext? = nil) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger

@@ -10,22 +10,27 @@
 /// rather than rejected, as `String(decoding:)` does.
 ///
 /// Use it inside `withUnsafeBufferPointer`: each read consumes exactly one value.
-struct JSONReader {
+public struct JSONReader {
     /// Why the input is not what was expected, and where (a byte offset).
-    struct Failure: Error, Equatable, CustomStringConvertible {
-        var offset: Int
-        var problem: String
+    public struct Failure: Error, Equatable, CustomStringConvertible {
+        public var offset: Int
+        public var problem: String
 
-        var description: String { "\(problem) at byte \(offset)" }
+        public init(offset: Int, problem: String) {
+            self.offset = offset
+            self.problem = problem
+        }
+
+        public var description: String { "\(problem) at byte \(offset)" }
     }
 
     /// An object key, still as bytes: compared with a literal without building a String.
-    struct Key {
+    public struct Key {
         let bytes: UnsafeBufferPointer<UInt8>
         /// The decoded key, only for keys that contain escapes (GitHub never sends those).
         let unescaped: String?
 
-        static func == (key: Key, literal: StaticString) -> Bool {
+        public static func == (key: Key, literal: StaticString) -> Bool {
             if let unescaped = key.unescaped { return unescaped == literal.description }
             let count = literal.utf8CodeUnitCount
             guard key.bytes.count == count else { return false }
@@ -38,10 +43,10 @@ struct JSONReader {
     static let maxDepth = 512
 
     private let bytes: UnsafeBufferPointer<UInt8>
-    private(set) var position: Int
+    public private(set) var position: Int
     private var depth = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
         self.position = 0
     }
@@ -49,7 +54,7 @@ struct JSONReader {
     // MARK: Whole documents
 
     /// Runs `read` on the document, then requires that only whitespace follows.
-    static func document<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ read: (inout JSONReader) throws -> T) throws -> T {
+    public static func document<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ read: (inout JSONReader) throws -> T) throws -> T {
         var reader = JSONReader(bytes)
         let value = try read(&reader)
         reader.skipWhitespace()
@@ -60,7 +65,7 @@ struct JSONReader {
     // MARK: Reading values
 
     /// True when the next value is `null` (which is then consumed).
-    mutating func readNull() throws -> Bool {
+    public mutating func readNull() throws -> Bool {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "n") else { return false }
         try literal("null")
@@ -70,7 +75,7 @@ struct JSONReader {
     /// Calls `field` for every key of an object; `field` must consume the value (read it or
     /// call `skipValue`). Returns false for `null`.
     @discardableResult
-    mutating func readObject(_ field: (Key, inout JSONReader) throws -> Void) throws -> Bool {
+    public mutating func readObject(_ field: (Key, inout JSONReader) throws -> Void) throws -> Bool {
         if try readNull() { return false }
         try expect(UInt8(ascii: "{"), "expected an object")
         try enter()
@@ -102,7 +107,7 @@ struct JSONReader {
     /// Calls `element` for every element of an array; `element` must consume it. Returns false
     /// for `null`.
     @discardableResult
-    mutating func readArray(_ element: (inout JSONReader) throws -> Void) throws -> Bool {
+    public mutating func readArray(_ element: (inout JSONReader) throws -> Void) throws -> Bool {
         if try readNull() { return false }
         try expect(UInt8(ascii: "["), "expected an array")
         try enter()
@@ -127,7 +132,7 @@ struct JSONReader {
     }
 
     /// A string value; nil for `null`; any other type is a failure.
-    mutating func readString() throws -> String? {
+    public mutating func readString() throws -> String? {
         if try readNull() { return nil }
         guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string") }
         let (range, escaped) = try scanString()
@@ -136,7 +141,7 @@ struct JSONReader {
     }
 
     /// A number value; nil for `null`; any other type is a failure.
-    mutating func readNumber() throws -> Double? {
+    public mutating func readNumber() throws -> Double? {
         if try readNull() { return nil }
         let start = position
         try scanNumber()
@@ -146,7 +151,7 @@ struct JSONReader {
     }
 
     /// An integer value (no fraction or exponent, within Int64); nil for `null`.
-    mutating func readInteger() throws -> Int64? {
+    public mutating func readInteger() throws -> Int64? {
         if try readNull() { return nil }
         let start = position
         try scanNumber()
@@ -156,7 +161,7 @@ struct JSONReader {
     }
 
     /// Consumes one value of any type, checking that it is well formed.
-    mutating func skipValue() throws {
+    public mutating func skipValue() throws {
         skipWhitespace()
         switch peek() {
         case UInt8(ascii: "\""): _ = try scanString()
@@ -183,7 +188,7 @@ struct JSONReader {
 
     private func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    func failure(_ problem: String) -> Failure {
+    public func failure(_ problem: String) -> Failure {
         Failure(offset: position, problem: position < bytes.count ? problem : "unexpected end of input")
     }
 

@@ -45,7 +45,7 @@ public struct HTTPRequest: Sendable, Hashable {
     /// HTTP/1.0 only with `Connection: keep-alive`).
     public var keepAlive: Bool {
         let connection = header("connection")?.lowercased() ?? ""
-        let tokens = connection.split(separator: ",").map { $0.trimmingCharacters() }
+        let tokens = connection.split(separator: ",").map { $0.trimmingOWS() }
         if version == "HTTP/1.0" { return tokens.contains("keep-alive") }
         return !tokens.contains("close")
     }
@@ -170,5 +170,12 @@ public struct BodyStream: Sendable {
     public init(length: Int, write: @escaping @Sendable (_ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) {
         self.length = length
         self.write = write
+    }
+}
+
+extension StringProtocol {
+    /// The text without the optional whitespace (spaces and tabs, RFC 9110 §5.6.3) around it.
+    public func trimmingOWS() -> String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -287,7 +287,7 @@ public struct GitHubClient: Sendable {
         return base.scheme == other.scheme && base.host == other.host && base.port == other.port
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], endpoint: String) throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], endpoint: String) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(body))
         } catch let error as DecodingError {
@@ -299,7 +299,7 @@ public struct GitHubClient: Sendable {
 
     /// Runs a `JSONReader`-based read, turning its failure into the same one-sentence decoding
     /// error as `decode`.
-    static func reading<T>(_ endpoint: String, _ read: () throws -> T) throws -> T {
+    public static func reading<T>(_ endpoint: String, _ read: () throws -> T) throws -> T {
         do {
             return try read()
         } catch let failure as JSONReader.Failure {
@@ -329,7 +329,7 @@ public struct GitHubClient: Sendable {
         }
     }
 
-    static func encode(_ text: String) -> String {
+    public static func encode(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text

@@ -84,7 +84,7 @@ public struct HTTPRequestParser: Sendable {
             guard !rawValue.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
                 return .invalid(status: 400, reason: "control character in header value")
             }
-            let value = String(decoding: rawValue, as: UTF8.self).trimmingCharacters()
+            let value = String(decoding: rawValue, as: UTF8.self).trimmingOWS()
             headers.append((String(decoding: name, as: UTF8.self), value))
         }
         var request = HTTPRequest(
