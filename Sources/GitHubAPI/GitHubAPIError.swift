@@ -58,19 +58,17 @@ public enum GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible 
             return "GitHub rejected \(endpoint) with \(status) \"\(message)\"; fix what the message says and retry."
         case .rateLimited(let endpoint, let resource, let reset):
             return "GitHub's \(resource) rate limit is spent, so \(endpoint) was not requested; requests resume at "
-                + "\(RFC3339.timestamp(reset)); lengthen --collector.<name>.interval to spend less."
+                + "\(RFC3339.timestamp(reset)); send fewer requests an hour to stay inside it."
         case .secondaryRateLimited(let endpoint, let retryAfter):
             return "GitHub's secondary rate limit stopped \(endpoint); the exporter waits \(Int(retryAfter)) s before "
-                + "trying again; if it recurs, lengthen the collector intervals."
+                + "trying again; if it recurs, send requests less often."
         case .server(let endpoint, let status):
-            return "GitHub answered \(status) for \(endpoint) on every retry: GitHub is having trouble; the last good "
-                + "values stay and the exporter retries on the next poll."
+            return "GitHub answered \(status) for \(endpoint) on every retry: GitHub is having trouble; try again later."
         case .transport(let endpoint, let reason):
-            return "No response from GitHub for \(endpoint) (\(reason)); check network access to the API URL; the "
-                + "last good values stay and the exporter retries on the next poll."
+            return "No response from GitHub for \(endpoint) (\(reason)); check network access to the API URL."
         case .decoding(let endpoint, let detail):
-            return "GitHub's answer to \(endpoint) was not the JSON expected (\(detail)); the last good values stay; "
-                + "if this persists, report it with the endpoint."
+            return "GitHub's answer to \(endpoint) was not the JSON expected (\(detail)); if this persists, report it "
+                + "with the endpoint."
         case .credentials(let sentence):
             return sentence.prefix(1).uppercased() + sentence.dropFirst()
         case .reportsUnavailable(let endpoint, let days):
@@ -92,6 +90,15 @@ public enum GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         case .rejected(_, let status, _), .server(_, let status): String(status)
         case .decoding: "200"
         case .transport, .foreignLink, .credentials: "-"
+        }
+    }
+
+    /// True for failures a later attempt may not repeat (GitHub's trouble, the network, a body
+    /// that was not what GitHub documents, a rate limit).
+    public var isTransient: Bool {
+        switch self {
+        case .server, .transport, .decoding, .rateLimited, .secondaryRateLimited: true
+        default: false
         }
     }
 

@@ -271,7 +271,7 @@ public struct GitHubClient: Sendable {
             throw GitHubAPIError.rejected(
                 endpoint: endpoint + " (report download)",
                 status: response.status,
-                message: "the signed download link was refused; it may have expired, and the next poll asks for a new one"
+                message: "the signed download link was refused; it may have expired: ask GitHub for a new one"
             )
         }
     }

@@ -3,6 +3,18 @@ public enum Scope: Sendable, Hashable, CustomStringConvertible, Comparable {
     case organization(String)
     case enterprise(String)
 
+    /// Organization or enterprise, without the slug.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case organization, enterprise
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .organization: .organization
+        case .enterprise: .enterprise
+        }
+    }
+
     /// The label every series derived from GitHub carries: `org="LOGIN"` or `enterprise="SLUG"`.
     public var labelName: String {
         switch self {

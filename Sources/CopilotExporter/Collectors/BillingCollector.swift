@@ -1,3 +1,4 @@
+import Foundation
 public import GitHubAPI
 public import PrometheusExposition
 
@@ -9,10 +10,32 @@ public import PrometheusExposition
 /// cost center and once for usage with none; budgets when the budgets endpoint answers.
 public struct BillingCollector: Collector {
     public let name = CollectorName.billing
+    public let defaultInterval = 3600.0
+    public let summary = "net cost by product and SKU, cost centers, budgets"
+    public let intervalReason = "the billing platform updates a few times a day"
+    public let requestsPerPoll =
+        "organization: 1 summary + 1 budgets; enterprise: 1 summary + 1 cost-center list + 1 per cost center + 1 (`none`) + 1 budgets"
+    public var access: [CollectorAccess] { Self.billingAccess }
+
+    static let billingAccess = [
+        CollectorAccess(
+            scope: .organization,
+            role: "owner or billing manager",
+            classicToken: "`admin:org` (GitHub names no scope; this is the likely one)",
+            fineGrainedToken: "\"Administration\" organization permission (read) per GitHub's reference; its billing tutorial says "
+                + "fine-grained tokens are refused",
+            gitHubApp: "`administration` (read)"
+        ),
+        CollectorAccess(
+            scope: .enterprise,
+            role: "owner or billing manager",
+            classicToken: "`manage_billing:enterprise` (included in `admin:enterprise`)",
+            fineGrainedToken: "refused by GitHub",
+            gitHubApp: "refused by GitHub"
+        ),
+    ]
 
     public init() {}
-
-    public func supports(_ scope: Scope) -> Bool { true }
 
     /// `/organizations/{org}` or `/enterprises/{enterprise}`: billing lives under
     /// `/organizations`, not `/orgs`.
@@ -186,5 +209,37 @@ public struct BillingCollector: Collector {
                 )
             }
         )
+    }
+}
+
+extension CollectorName {
+    public static let billing = CollectorName(declaring: "billing")
+}
+
+extension BillingCollector {
+    public func probe(_ scope: Scope, context: ProbeContext) async -> CollectorProbe {
+        var probe = CollectorProbe()
+        let billing = Self.prefix(scope) + "/settings/billing"
+        let summary = await context.get(billing + "/usage/summary", context.period.query)
+        if case .failure(GitHubAPIError.notFound) = summary, case .organization = scope {
+            probe.record("GET \(billing)/usage", await context.get(billing + "/usage", context.period.query))
+        } else {
+            probe.record("GET \(billing)/usage/summary", summary)
+        }
+        probe.cost = 2
+        if case .enterprise = scope {
+            let centers = await context.get(billing + "/cost-centers", [("state", "active")])
+            if let response = probe.record("GET \(billing)/cost-centers", centers),
+                let list = try? JSONDecoder().decode(CostCenterList.self, from: Data(response.body))
+            {
+                probe.cost += list.costCenters.count + 2
+            }
+        }
+        probe.record(
+            "GET \(billing)/budgets",
+            await context.get(billing + "/budgets"),
+            notOffered: "no budgets API for this \(scope.labelName) (plan); budgets are simply not shown"
+        )
+        return probe
     }
 }

@@ -1,13 +1,26 @@
 public import GitHubAPI
 public import PrometheusExposition
 
-/// The names of the collectors, as used in `--collector.<name>` flags and health labels.
-public enum CollectorName: String, Sendable, Hashable, CaseIterable, Comparable {
-    case seats
-    case billing
-    case premiumRequests = "premium_requests"
-    case aiCredits = "ai_credits"
-    case usageMetrics = "usage_metrics"
+/// A collector's name, as used in `--collector.<name>` flags and health labels.
+///
+/// Each collector declares its own name as a static constant in its file; only names of
+/// collectors in `CollectorRegistry.all` can be made from a string.
+public struct CollectorName: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// The name of a registered collector, or nil.
+    public init?(rawValue: String) {
+        guard CollectorRegistry.all.contains(where: { $0.name.rawValue == rawValue }) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    /// Declares a collector's name; only for the collector's own static constant.
+    init(declaring rawValue: String) { self.rawValue = rawValue }
+
+    /// Every registered collector's name, in registration order.
+    public static var allCases: [CollectorName] { CollectorRegistry.all.map(\.name) }
+
+    public var description: String { rawValue }
 
     public static func < (lhs: CollectorName, rhs: CollectorName) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -38,15 +51,41 @@ public struct CollectionContext: Sendable {
     }
 }
 
-/// Fetches one API area of GitHub for one scope and maps it to metric families.
+/// Fetches one API area of GitHub for one scope and maps it to metric families, and says
+/// everything the rest of the program derives from it: flags, `--help`, `check`, the README's
+/// tables and the request budget.
 ///
 /// Contract (node_exporter's `Collector`, made stateless): `collect` either returns complete,
 /// freshly built families for the scope, or throws. It keeps no state between calls and never
 /// returns part of a result; the snapshot store keeps the last good families when it throws.
-/// Every sample carries the scope label.
+/// Every sample carries the scope label. `probe` calls each endpoint `collect` needs once, for
+/// `check`, and reports the requests one poll costs. Register a collector by adding it to
+/// `CollectorRegistry.all`.
 public protocol Collector: Sendable {
     var name: CollectorName { get }
-    /// Whether this collector has anything to fetch for `scope`.
-    func supports(_ scope: Scope) -> Bool
+    /// Seconds between polls unless `--collector.<name>.interval` says otherwise.
+    var defaultInterval: Double { get }
+    /// What it exports, in a few words, for `--help`.
+    var summary: String { get }
+    /// Why the default interval is what it is, for the README's budget table.
+    var intervalReason: String { get }
+    /// The requests one poll costs, in words, for the README's budget table.
+    var requestsPerPoll: String { get }
+    /// What each kind of scope needs: the role and the credential that can read it.
+    var access: [CollectorAccess] { get }
     func collect(_ scope: Scope, context: CollectionContext) async throws -> [MetricFamily]
+    /// Calls every endpoint `collect` needs for `scope` once and says how each answered, and
+    /// how many requests one poll will cost at the sizes seen.
+    func probe(_ scope: Scope, context: ProbeContext) async -> CollectorProbe
+}
+
+/// Who may read a collector's endpoints for one kind of scope, per kind of credential, as
+/// GitHub documents it.
+public struct CollectorAccess: Sendable {
+    public var scope: Scope.Kind
+    /// The role GitHub requires of the token's user.
+    public var role: String
+    public var classicToken: String
+    public var fineGrainedToken: String
+    public var gitHubApp: String
 }

@@ -9,6 +9,11 @@ public import PrometheusExposition
 /// offer the endpoint (404) gets no series and a notice, not a failure.
 public struct ModelUsageCollector: Collector {
     public let name: CollectorName
+    public let defaultInterval = 3600.0
+    public let summary: String
+    public let intervalReason = "the billing platform updates a few times a day"
+    public let requestsPerPoll = "1"
+    public var access: [CollectorAccess] { BillingCollector.billingAccess }
     let endpoint: String
     let quantityFamily: String
     let quantityHelp: String
@@ -17,6 +22,7 @@ public struct ModelUsageCollector: Collector {
     /// The `premium_requests` collector.
     public static let premiumRequests = ModelUsageCollector(
         name: .premiumRequests,
+        summary: "premium requests and their net amount by model",
         endpoint: "premium_request/usage",
         quantityFamily: "github_copilot_premium_requests",
         quantityHelp: "Copilot premium requests this UTC month to date, by model (gross quantity).",
@@ -26,13 +32,12 @@ public struct ModelUsageCollector: Collector {
     /// The `ai_credits` collector.
     public static let aiCredits = ModelUsageCollector(
         name: .aiCredits,
+        summary: "AI credits and their net amount by model",
         endpoint: "ai_credit/usage",
         quantityFamily: "github_copilot_ai_credits",
         quantityHelp: "Copilot AI credits used this UTC month to date, by model (gross quantity).",
         amountFamily: "github_copilot_ai_credits_net_amount_usd"
     )
-
-    public func supports(_ scope: Scope) -> Bool { true }
 
     public func collect(_ scope: Scope, context: CollectionContext) async throws -> [MetricFamily] {
         let period = BillingPeriod(containing: context.clock.now())
@@ -69,5 +74,24 @@ public struct ModelUsageCollector: Collector {
                 samples: amount.map { Sample(labels: [scopeLabel, Label("model", $0.key)], value: $0.value) }
             ),
         ]
+    }
+}
+
+extension CollectorName {
+    public static let premiumRequests = CollectorName(declaring: "premium_requests")
+    public static let aiCredits = CollectorName(declaring: "ai_credits")
+}
+
+extension ModelUsageCollector {
+    public func probe(_ scope: Scope, context: ProbeContext) async -> CollectorProbe {
+        var probe = CollectorProbe()
+        let path = BillingCollector.prefix(scope) + "/settings/billing/" + endpoint
+        probe.record(
+            "GET " + path,
+            await context.get(path, context.period.query),
+            notOffered: "the plan does not offer this usage (for example still billed per seat); the collector shows nothing for it"
+        )
+        probe.cost = 1
+        return probe
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import GitHubAPI
 public import PrometheusExposition
 
@@ -9,10 +10,28 @@ public import PrometheusExposition
 /// `GET /enterprises/{enterprise}/copilot/billing/seats`, one user counted once.
 public struct SeatsCollector: Collector {
     public let name = CollectorName.seats
+    public let defaultInterval = 300.0
+    public let summary = "seats billed, idle and by editor; per user last activity"
+    public let intervalReason = "seat activity changes within minutes"
+    public let requestsPerPoll = "organization: 1 + one per 100 seats; enterprise: one per 100 seat rows"
+    public let access = [
+        CollectorAccess(
+            scope: .organization,
+            role: "owner",
+            classicToken: "`manage_billing:copilot` or `read:org`",
+            fineGrainedToken: "\"GitHub Copilot Business\" or \"Administration\" organization permission (read)",
+            gitHubApp: "permission `organization_copilot_seat_management` (read)"
+        ),
+        CollectorAccess(
+            scope: .enterprise,
+            role: "owner or billing manager",
+            classicToken: "`manage_billing:copilot` or `read:enterprise`",
+            fineGrainedToken: "refused by GitHub",
+            gitHubApp: "refused by GitHub"
+        ),
+    ]
 
     public init() {}
-
-    public func supports(_ scope: Scope) -> Bool { true }
 
     public func collect(_ scope: Scope, context: CollectionContext) async throws -> [MetricFamily] {
         let client = context.client
@@ -102,5 +121,33 @@ public struct SeatsCollector: Collector {
             )
         }
         return families
+    }
+}
+
+extension CollectorName {
+    public static let seats = CollectorName(declaring: "seats")
+}
+
+extension SeatsCollector {
+    public func probe(_ scope: Scope, context: ProbeContext) async -> CollectorProbe {
+        var probe = CollectorProbe()
+        let list: String
+        switch scope {
+        case .organization(let org):
+            let path = "/orgs/\(GitHubClient.encode(org))/copilot/billing"
+            probe.record("GET " + path, await context.get(path))
+            probe.cost += 1
+            list = path + "/seats"
+        case .enterprise(let enterprise):
+            list = "/enterprises/\(GitHubClient.encode(enterprise))/copilot/billing/seats"
+        }
+        var total = 0
+        if let response = probe.record("GET " + list, await context.get(list, [("per_page", "1")])),
+            let page = try? JSONDecoder().decode(CopilotSeatPage.self, from: Data(response.body))
+        {
+            total = page.totalSeats
+        }
+        probe.cost += max(1, (total + 99) / 100)
+        return probe
     }
 }

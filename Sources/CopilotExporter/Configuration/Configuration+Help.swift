@@ -1,6 +1,24 @@
+import Foundation
+
 extension Configuration {
-    /// The `--help` text.
-    public static let helpText = """
+    /// The `--help` text: the flags, then the registered collectors with their defaults.
+    public static var helpText: String {
+        flagsHelp + "\n\nCollectors (NAME, default interval, what it exports):\n"
+            + CollectorRegistry.all.map { collector in
+                "  " + collector.name.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + formatDuration(collector.defaultInterval).padding(toLength: 5, withPad: " ", startingAt: 0) + collector.summary
+            }.joined(separator: "\n")
+    }
+
+    /// `30s`, `5m`, `1h`, `6h`: the shortest exact form of a whole number of seconds.
+    static func formatDuration(_ seconds: Double) -> String {
+        let whole = Int(seconds)
+        if whole % 3600 == 0 { return "\(whole / 3600)h" }
+        if whole % 60 == 0 { return "\(whole / 60)m" }
+        return "\(whole)s"
+    }
+
+    static let flagsHelp = """
         usage: copilot_exporter [check] [flags]
 
         Prometheus exporter for GitHub Copilot seats, usage and cost.
@@ -20,10 +38,8 @@ extension Configuration {
           --github.app-private-key-file=F  client ID and private key; installation found per org
           --github.app-installation-id=N   unless given (one organization)
           --github.request-timeout=30s     how long one GitHub request may take
-          --[no-]collector.NAME            enable or disable a collector: seats, billing,
-                                           premium_requests, ai_credits, usage_metrics
-          --collector.NAME.interval=DUR    poll interval (defaults: seats 5m, billing 1h,
-                                           premium_requests 1h, ai_credits 1h, usage_metrics 6h)
+          --[no-]collector.NAME            enable or disable a collector (all on; see below)
+          --collector.NAME.interval=DUR    poll interval (defaults below)
           --collector.seats.idle-days=30   a seat is idle after this many days without activity
           --github.requests-per-hour=2400  GitHub requests an hour that default intervals may
                                            spend in all; large orgs are polled less often

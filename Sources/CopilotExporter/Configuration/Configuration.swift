@@ -21,7 +21,7 @@ public struct Configuration: Sendable, Equatable {
     public var intervals: [CollectorName: Double] = Configuration.defaultIntervals
     /// Collectors whose interval was given on the command line (and is then not stretched).
     public var explicitIntervals: Set<CollectorName> = []
-    /// Rate-limited requests an hour that default intervals may spend in all: half of a
+    /// Rate-limited requests an hour that default intervals may spend in all: under half of a
     /// personal access token's 5,000, leaving room for the token's other users.
     public var requestsPerHour = 2_400.0
     public var idleDays = 30
@@ -41,11 +41,8 @@ public struct Configuration: Sendable, Equatable {
 
     public init() {}
 
-    /// Default poll intervals, chosen for GitHub's data cadence and the 5,000 requests/hour
-    /// budget: seats change within minutes, billing a few times a day, reports once a day.
-    public static let defaultIntervals: [CollectorName: Double] = [
-        .seats: 300, .billing: 3600, .premiumRequests: 3600, .aiCredits: 3600, .usageMetrics: 21_600,
-    ]
+    /// Each collector's default poll interval, as it declares it.
+    public static var defaultIntervals: [CollectorName: Double] { CollectorRegistry.defaultIntervals }
 
     /// The scopes to collect for, organizations first.
     public var scopes: [Scope] {

@@ -1,5 +1,6 @@
 import Foundation
 public import GitHubAPI
+import Synchronization
 
 /// `copilot_exporter check`: calls, once, every endpoint the enabled collectors need for every
 /// scope, and says for each what works and what to fix; then the token's expiry and what the
@@ -45,29 +46,64 @@ public struct CheckCommand: Sendable {
     public func run() async -> (lines: [Line], report: [String], exitCode: Int32) {
         let observations = ObservationBox()
         let client = self.client.observing { observations.add($0) }
+        let now = client.clock.now()
+        let (lines, costs) = await probeAll(client: client, now: now)
+        var report = [tokenSentence(expiry: observations.tokenExpiry, now: now), budgetSentence(costs)]
+        let failures = lines.filter { $0.verdict == .fail }.count
+        report.append(
+            failures == 0
+                ? "Result: everything the configuration needs works (\(lines.count) checks)."
+                : "Result: \(failures) of \(lines.count) checks failed; fix them and run check again."
+        )
+        return (lines, report, failures == 0 ? 0 : 1)
+    }
+
+    /// Probes every enabled collector for every scope: one line per endpoint, and each job's cost.
+    func probeAll(client: GitHubClient, now: Double) async -> ([Line], [JobKey: RequestBudget.Job]) {
         var lines: [Line] = []
         var costs: [JobKey: RequestBudget.Job] = [:]
-        let now = client.clock.now()
         let period = BillingPeriod(containing: now)
         for scope in configuration.scopes {
-            let scoped = client.scoped(scope)
-            for collector in CollectorName.allCases where configuration.enabledCollectors.contains(collector) {
-                let (found, cost) = await check(collector, scope: scope, client: scoped, period: period, now: now)
-                lines += found
-                costs[JobKey(collector, scope)] = RequestBudget.Job(
-                    cost: Double(cost),
-                    interval: configuration.intervals[collector] ?? 300,
-                    adaptive: !configuration.explicitIntervals.contains(collector)
+            let context = ProbeContext(client: client.scoped(scope), period: period, now: now)
+            for collector in CollectorRegistry.all where configuration.enabledCollectors.contains(collector.name) {
+                let probe = await collector.probe(scope, context: context)
+                lines += probe.endpoints.map { Self.line($0.endpoint, $0.answer, collector: collector.name, scope: scope) }
+                costs[JobKey(collector.name, scope)] = RequestBudget.Job(
+                    cost: Double(probe.cost),
+                    interval: configuration.intervals[collector.name] ?? collector.defaultInterval,
+                    adaptive: !configuration.explicitIntervals.contains(collector.name)
                 )
             }
         }
-        var report: [String] = []
-        if let expiry = observations.tokenExpiry {
-            let days = Int(((expiry - now) / 86_400).rounded(.down))
-            report.append("Token: expires at \(RFC3339.timestamp(expiry)) (in \(days) days)\(days < 14 ? "; renew it soon" : "").")
-        } else {
-            report.append("Token: GitHub sent no expiry date (a token without expiry, or no successful response).")
+        return (lines, costs)
+    }
+
+    static func line(_ endpoint: String, _ answer: CollectorProbe.Answer, collector: CollectorName, scope: Scope) -> Line {
+        switch answer {
+        case .works(let status):
+            Line(verdict: .ok, collector: collector, scope: scope, endpoint: endpoint, status: String(status), message: "works")
+        case .warning(let status, let message):
+            Line(verdict: .warn, collector: collector, scope: scope, endpoint: endpoint, status: status, message: message)
+        case .failed(let error):
+            Line(
+                verdict: .fail,
+                collector: collector,
+                scope: scope,
+                endpoint: endpoint,
+                status: (error as? GitHubAPIError)?.status ?? "-",
+                message: diagnose(error, scope: scope)
+            )
         }
+    }
+
+    func tokenSentence(expiry: Double?, now: Double) -> String {
+        guard let expiry else { return "Token: GitHub sent no expiry date (a token without expiry, or no successful response)." }
+        let days = Int(((expiry - now) / 86_400).rounded(.down))
+        return "Token: expires at \(RFC3339.timestamp(expiry)) (in \(days) days)\(days < 14 ? "; renew it soon" : "")."
+    }
+
+    /// What the configured intervals will spend an hour, and which jobs the budget slows.
+    func budgetSentence(_ costs: [JobKey: RequestBudget.Job]) -> String {
         let allowed = RequestBudget.allocate(costs, hourly: configuration.requestsPerHour)
         var hourly = 0.0
         var stretched: [String] = []
@@ -79,143 +115,13 @@ public struct CheckCommand: Sendable {
                 stretched.append("\(key) every \(Int((job.cost * 3600 / granted / 60).rounded())) min")
             }
         }
-        report.append(
-            "Budget: at the current seat counts the configured intervals will spend about \(Int(hourly.rounded())) GitHub requests an hour "
-                + "(--github.requests-per-hour allows \(Int(configuration.requestsPerHour)))"
-                + (stretched.isEmpty ? "." : "; slowed to fit: " + stretched.joined(separator: ", ") + ".")
-        )
-        let failures = lines.filter { $0.verdict == .fail }.count
-        report.append(
-            failures == 0
-                ? "Result: everything the configuration needs works (\(lines.count) checks)."
-                : "Result: \(failures) of \(lines.count) checks failed; fix them and run check again."
-        )
-        return (lines, report, failures == 0 ? 0 : 1)
-    }
-
-    /// The endpoints of one collector for one scope, and the requests one poll of it will cost.
-    func check(_ collector: CollectorName, scope: Scope, client: GitHubClient, period: BillingPeriod, now: Double) async -> ([Line], Int) {
-        var lines: [Line] = []
-        func line(_ endpoint: String, _ result: Result<GitHubResponse, any Error>, notOffered: String? = nil) -> GitHubResponse? {
-            switch result {
-            case .success(let response):
-                lines.append(
-                    Line(
-                        verdict: .ok,
-                        collector: collector,
-                        scope: scope,
-                        endpoint: endpoint,
-                        status: String(response.status),
-                        message: "works"
-                    )
-                )
-                return response
-            case .failure(let error):
-                let apiError = error as? GitHubAPIError
-                if let notOffered, case .notFound = apiError {
-                    lines.append(
-                        Line(verdict: .warn, collector: collector, scope: scope, endpoint: endpoint, status: "404", message: notOffered)
-                    )
-                    return nil
-                }
-                lines.append(
-                    Line(
-                        verdict: .fail,
-                        collector: collector,
-                        scope: scope,
-                        endpoint: endpoint,
-                        status: apiError?.status ?? "-",
-                        message: Self.diagnose(error, collector: collector, scope: scope)
-                    )
-                )
-                return nil
-            }
-        }
-        func get(_ path: String, _ query: [(String, String)] = []) async -> Result<GitHubResponse, any Error> {
-            do { return .success(try await client.get(path, query: query)) } catch { return .failure(error) }
-        }
-        let billing = BillingCollector.prefix(scope) + "/settings/billing"
-        switch collector {
-        case .seats:
-            var total = 0
-            var cost = 0
-            if case .organization(let org) = scope {
-                let path = "/orgs/\(GitHubClient.encode(org))/copilot/billing"
-                _ = line("GET " + path, await get(path))
-                cost += 1
-            }
-            let list =
-                scope.labelName == "org"
-                ? "/orgs/\(GitHubClient.encode(scope.slug))/copilot/billing/seats"
-                : "/enterprises/\(GitHubClient.encode(scope.slug))/copilot/billing/seats"
-            if let response = line("GET " + list, await get(list, [("per_page", "1")])),
-                let page = try? JSONDecoder().decode(CopilotSeatPage.self, from: Data(response.body))
-            {
-                total = page.totalSeats
-            }
-            return (lines, cost + max(1, (total + 99) / 100))
-        case .billing:
-            var cost = 2
-            let summary = await get(billing + "/usage/summary", period.query)
-            if case .failure(GitHubAPIError.notFound) = summary, scope.labelName == "org" {
-                _ = line("GET \(billing)/usage", await get(billing + "/usage", period.query))
-            } else {
-                _ = line("GET \(billing)/usage/summary", summary)
-            }
-            if scope.labelName == "enterprise" {
-                let centers = await get(billing + "/cost-centers", [("state", "active")])
-                if let response = line("GET \(billing)/cost-centers", centers),
-                    let list = try? JSONDecoder().decode(CostCenterList.self, from: Data(response.body))
-                {
-                    cost += list.costCenters.count + 2
-                }
-            }
-            _ = line(
-                "GET \(billing)/budgets",
-                await get(billing + "/budgets"),
-                notOffered: "no budgets API for this \(scope.labelName) (plan); budgets are simply not shown"
-            )
-            return (lines, cost)
-        case .premiumRequests, .aiCredits:
-            let endpoint = collector == .premiumRequests ? "premium_request/usage" : "ai_credit/usage"
-            _ = line(
-                "GET \(billing)/\(endpoint)",
-                await get("\(billing)/\(endpoint)", period.query),
-                notOffered: "the plan does not offer this usage (for example still billed per seat); the collector shows nothing for it"
-            )
-            return (lines, 1)
-        case .usageMetrics:
-            let base = UsageMetricsCollector.reports(scope).base + "/users-1-day"
-            let today = Int((now / 86_400).rounded(.down))
-            var last: Result<GitHubResponse, any Error> = .failure(GitHubAPIError.notFound(endpoint: "GET " + base))
-            for back in 1...3 {
-                last = await get(base, [("day", RFC3339.day(Double(today - back) * 86_400))])
-                if case .success(let response) = last, response.status == 200 { break }
-                if case .failure(let error) = last, !(error is GitHubAPIError && (error as? GitHubAPIError)?.status == "404") { break }
-            }
-            if case .failure(GitHubAPIError.notFound) = last {
-                last = .failure(GitHubAPIError.reportsUnavailable(endpoint: "GET " + base, days: 3))
-            }
-            if case .success(let response) = last, response.status == 204 {
-                lines.append(
-                    Line(
-                        verdict: .warn,
-                        collector: collector,
-                        scope: scope,
-                        endpoint: "GET " + base,
-                        status: "204",
-                        message: "readable, but no report was published for the last 3 days (no activity yet?)"
-                    )
-                )
-            } else {
-                _ = line("GET " + base, last)
-            }
-            return (lines, 3)
-        }
+        return "Budget: at the current seat counts the configured intervals will spend about \(Int(hourly.rounded())) GitHub requests "
+            + "an hour (--github.requests-per-hour allows \(Int(configuration.requestsPerHour)))"
+            + (stretched.isEmpty ? "." : "; slowed to fit: " + stretched.joined(separator: ", ") + ".")
     }
 
     /// The cause and the fix of a failed check, in one sentence.
-    static func diagnose(_ error: any Error, collector: CollectorName, scope: Scope) -> String {
+    static func diagnose(_ error: any Error, scope: Scope) -> String {
         guard let error = error as? GitHubAPIError else { return "\(error)" }
         switch error {
         case .forbidden(_, let message, _):
@@ -250,11 +156,12 @@ public struct CheckCommand: Sendable {
 }
 
 /// Collects what responses said about the token during `check`.
-final class ObservationBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var expiry: Double?
-    func add(_ observation: APIObservation) { lock.withLock { if let value = observation.tokenExpiry { expiry = value } } }
-    var tokenExpiry: Double? { lock.withLock { expiry } }
+final class ObservationBox: Sendable {
+    private let expiry = Mutex<Double?>(nil)
+    func add(_ observation: APIObservation) {
+        if let value = observation.tokenExpiry { expiry.withLock { $0 = value } }
+    }
+    var tokenExpiry: Double? { expiry.withLock { $0 } }
 }
 
 extension CheckCommand.Line {

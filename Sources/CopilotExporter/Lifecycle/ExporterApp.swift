@@ -9,12 +9,6 @@ public struct ExporterApp: Sendable {
     /// The exporter's version, in `--version` and `github_copilot_exporter_build_info`.
     public static let version = "0.1.0"
 
-    /// The collectors this build implements, by name.
-    public static let implementedCollectors: [CollectorName: any Collector] = [
-        .seats: SeatsCollector(), .billing: BillingCollector(), .premiumRequests: ModelUsageCollector.premiumRequests,
-        .aiCredits: ModelUsageCollector.aiCredits, .usageMetrics: UsageMetricsCollector(),
-    ]
-
     public let configuration: Configuration
     public let credentials: any CredentialSource
     public let transport: any HTTPTransport
@@ -39,13 +33,13 @@ public struct ExporterApp: Sendable {
         self.logger = logger
     }
 
-    /// The polling jobs the configuration asks for, among the implemented collectors.
+    /// The polling jobs the configuration asks for: each enabled collector for each scope.
     public func jobs() -> [PollJob] {
         var jobs: [PollJob] = []
-        for name in CollectorName.allCases where configuration.enabledCollectors.contains(name) {
-            guard let collector = Self.implementedCollectors[name] else { continue }
-            for scope in configuration.scopes where collector.supports(scope) {
-                jobs.append(PollJob(collector: collector, scope: scope, interval: configuration.intervals[name] ?? 300))
+        for collector in CollectorRegistry.all where configuration.enabledCollectors.contains(collector.name) {
+            for scope in configuration.scopes {
+                let interval = configuration.intervals[collector.name] ?? collector.defaultInterval
+                jobs.append(PollJob(collector: collector, scope: scope, interval: interval))
             }
         }
         for index in jobs.indices where !configuration.explicitIntervals.contains(jobs[index].collector.name) {

@@ -122,7 +122,10 @@ public struct Poller: Sendable {
         } catch is CancellationError {
             return (nil, spent.load(ordering: .relaxed))
         } catch {
-            let sentence = "\(error)"
+            var sentence = "\(error)"
+            if (error as? GitHubAPIError)?.isTransient == true {
+                sentence += " The last good values stay; the collector tries again on its next poll."
+            }
             if await store.recordFailure(job.key, error: sentence, duration: elapsed()) {
                 logger.error(sentence, labels)
             }

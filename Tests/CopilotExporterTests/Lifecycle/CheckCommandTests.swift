@@ -137,13 +137,13 @@ import Testing
             status: 422,
             message: "Filtering by user is not supported for organizations owned by an enterprise."
         )
-        let sentence = CheckCommand.diagnose(error, collector: .premiumRequests, scope: .organization("acme"))
+        let sentence = CheckCommand.diagnose(error, scope: .organization("acme"))
         #expect(sentence.contains("read per-user usage at the enterprise (--github.enterprise) instead"))
         let policy = GitHubAPIError.rejected(
             endpoint: "GET /orgs/acme/copilot/metrics",
             status: 422,
             message: "Copilot Usage Metrics API setting is disabled"
         )
-        #expect(CheckCommand.diagnose(policy, collector: .usageMetrics, scope: .organization("acme")).contains("enable it"))
+        #expect(CheckCommand.diagnose(policy, scope: .organization("acme")).contains("enable it"))
     }
 }

@@ -11,14 +11,34 @@ import Synchronization
 /// window are final: each is downloaded once and folded into the `ReportCache`.
 public struct UsageMetricsCollector: Collector {
     public let name = CollectorName.usageMetrics
+    public let defaultInterval = 21_600.0
+    public let summary = "per-user AI credits and active users from the usage-metrics reports"
+    public let intervalReason = "reports appear once a day"
+    public let requestsPerPoll =
+        "2 to 4 link requests (newest day, revision window, active users); the first poll of a month also 1 per day so far; "
+        + "report downloads go to another host and do not count"
+    public let access = [
+        CollectorAccess(
+            scope: .organization,
+            role: "owner, or \"View Organization Copilot Metrics\"",
+            classicToken: "`read:org`",
+            fineGrainedToken: "\"Organization Copilot metrics\" (read)",
+            gitHubApp: "`organization_copilot_metrics` (read)"
+        ),
+        CollectorAccess(
+            scope: .enterprise,
+            role: "owner, billing manager, or \"View Enterprise Copilot Metrics\"",
+            classicToken: "`manage_billing:copilot` or `read:enterprise`",
+            fineGrainedToken: "refused by GitHub",
+            gitHubApp: "not supported by the exporter (no enterprise installations)"
+        ),
+    ]
     /// How many days back from yesterday to look for the newest published report.
     public var lookbackDays = 3
     /// Days before today that GitHub may still revise, and which are therefore fetched again.
     public var revisionWindowDays = 2
 
     public init() {}
-
-    public func supports(_ scope: Scope) -> Bool { true }
 
     /// `users-1-day`, and `organization-1-day` or `enterprise-1-day`.
     static func reports(_ scope: Scope) -> (base: String, users: String, aggregate: String) {
@@ -280,4 +300,39 @@ final class NDJSONReader<T: Sendable>: Sendable {
     }
 
     var skippedLines: Int { state.withLock { $0.skipped } }
+}
+
+extension CollectorName {
+    public static let usageMetrics = CollectorName(declaring: "usage_metrics")
+}
+
+extension UsageMetricsCollector {
+    /// Asks for the users report of the last three days until one answers: 404 on each day
+    /// means the reports cannot be read at all; 204 means readable but not yet published.
+    public func probe(_ scope: Scope, context: ProbeContext) async -> CollectorProbe {
+        var probe = CollectorProbe()
+        let base = Self.reports(scope).base + "/users-1-day"
+        let today = Int((context.now / 86_400).rounded(.down))
+        var last: Result<GitHubResponse, any Error> = .failure(GitHubAPIError.notFound(endpoint: "GET " + base))
+        for back in 1...3 {
+            last = await context.get(base, [("day", RFC3339.day(Double(today - back) * 86_400))])
+            if case .success(let response) = last, response.status == 200 { break }
+            if case .failure(let error) = last, (error as? GitHubAPIError)?.status != "404" { break }
+        }
+        if case .failure(GitHubAPIError.notFound) = last {
+            last = .failure(GitHubAPIError.reportsUnavailable(endpoint: "GET " + base, days: 3))
+        }
+        if case .success(let response) = last, response.status == 204 {
+            probe.endpoints.append(
+                (
+                    "GET " + base,
+                    .warning(status: "204", message: "readable, but no report was published for the last 3 days (no activity yet?)")
+                )
+            )
+        } else {
+            probe.record("GET " + base, last)
+        }
+        probe.cost = 3
+        return probe
+    }
 }
