@@ -14,99 +14,31 @@ enum CopilotExporterMain {
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
         var configuration: Configuration
+        let pseudonymizer: Pseudonymizer?
+        let webConfig: WebConfig
         do {
             configuration = try Configuration.parse(arguments, environment: environment)
+            if configuration.showHelp || configuration.showVersion {
+                print(configuration.showHelp ? Configuration.helpText : "copilot_exporter version \(ExporterApp.version)")
+                return 0
+            }
+            pseudonymizer = try Launch.pseudonymizer(configuration)
+            webConfig = try Launch.webConfig(configuration)
         } catch {
-            FileHandle.standardError.write(Data("copilot_exporter: \(error)\n".utf8))
-            return 2
-        }
-        if configuration.showHelp {
-            print(Configuration.helpText)
-            return 0
-        }
-        if configuration.showVersion {
-            print("copilot_exporter version \(ExporterApp.version)")
-            return 0
+            return usageError(error)
         }
         let logger = Logger(level: configuration.logLevel, format: configuration.logFormat)
-        var pseudonymizer: Pseudonymizer?
-        if let keyFile = configuration.pseudonymizeKeyFile {
-            do {
-                pseudonymizer = try Pseudonymizer(keyFile: keyFile)
-            } catch {
-                FileHandle.standardError.write(Data("copilot_exporter: \(error)\n".utf8))
-                return 2
-            }
-        }
-        var webConfig = WebConfig()
-        if let file = configuration.webConfigFile {
-            do {
-                webConfig = try WebConfig.load(path: file)
-                if let tls = webConfig.tls { _ = try TLSContext(tls) }
-            } catch {
-                FileHandle.standardError.write(Data("copilot_exporter: \(error)\n".utf8))
-                return 2
-            }
-        }
         var simulator: GitHubSimulator?
-        let credentials: any CredentialSource
-        let transport = URLSessionTransport(timeout: configuration.requestTimeout)
         if configuration.demo {
-            // The demo token expires in 45 days, so token-expiry panels and alerts have data.
-            let demo = GitHubSimulator(
-                scenario: .demo(seats: configuration.demoSeats, now: Date().timeIntervalSince1970),
-                tokenLifetime: 45 * 86_400
-            )
-            do {
-                try demo.start()
-            } catch {
-                logger.error("Cannot start the GitHub simulator for --demo: \(error).")
-                return 1
-            }
+            guard let demo = startDemo(&configuration, logger: logger) else { return 1 }
             simulator = demo
-            configuration.apiURL = demo.baseURL
-            configuration.organizations = ["acme-corp", "acme-labs"]
-            configuration.enterprises = ["acme"]
-            credentials = StaticToken(GitHubSimulator.demoToken)
-            logger.info(
-                "Demo mode: serving against the built-in GitHub simulator.",
-                [("simulator", demo.baseURL), ("seats", String(configuration.demoSeats))]
-            )
-        } else if configuration.usesApp, let clientID = configuration.appClientID, let keyFile = configuration.appPrivateKeyFile {
-            guard let pem = try? String(contentsOfFile: keyFile, encoding: .utf8) else {
-                FileHandle.standardError.write(
-                    Data("copilot_exporter: cannot read the GitHub App private key \(keyFile); check --github.app-private-key-file.\n".utf8)
-                )
-                return 2
-            }
-            do {
-                let key = try RSAKey(privateKeyPEM: pem)
-                credentials = GitHubAppCredentials(
-                    clientID: clientID,
-                    key: key,
-                    installationID: configuration.appInstallationID,
-                    baseURL: configuration.apiURL,
-                    transport: transport,
-                    userAgent: "copilot_exporter/\(ExporterApp.version)"
-                )
-            } catch {
-                FileHandle.standardError.write(
-                    Data(
-                        "copilot_exporter: the GitHub App private key \(keyFile) is \(error); download a new one from the App's settings.\n"
-                            .utf8
-                    )
-                )
-                return 2
-            }
-        } else if let file = configuration.tokenFile {
-            do {
-                credentials = try TokenFile(path: file)
-            } catch {
-                FileHandle.standardError.write(Data("copilot_exporter: \(error)\n".utf8))
-                return 2
-            }
-        } else {
-            credentials = StaticToken(configuration.token ?? "")
+        }
+        let transport = URLSessionTransport(timeout: configuration.requestTimeout)
+        let credentials: any CredentialSource
+        do {
+            credentials = try Launch.credentials(configuration, transport: transport)
+        } catch {
+            return usageError(error)
         }
         if configuration.check {
             let (lines, report, status) = await CheckCommand(configuration: configuration, credentials: credentials, transport: transport)
@@ -129,5 +61,38 @@ enum CopilotExporterMain {
             ? await app.runOnce(output: { FileHandle.standardOutput.write(Data($0)) }) : await app.serve(webConfig: webConfig)
         await simulator?.stop()
         return status
+    }
+
+    static func usageError(_ error: any Error) -> Int32 {
+        FileHandle.standardError.write(Data("copilot_exporter: \(error)\n".utf8))
+        return 2
+    }
+
+    /// Starts the built-in simulator and points the configuration at it. The demo token expires
+    /// in 45 days, so token-expiry panels and alerts have data.
+    static func startDemo(_ configuration: inout Configuration, logger: Logger) -> GitHubSimulator? {
+        let demo = GitHubSimulator(
+            scenario: .demo(seats: configuration.demoSeats, now: Date().timeIntervalSince1970),
+            tokenLifetime: 45 * 86_400
+        )
+        do {
+            try demo.start()
+        } catch {
+            logger.error("Cannot start the GitHub simulator for --demo: \(error).")
+            return nil
+        }
+        configuration.apiURL = demo.baseURL
+        configuration.organizations = ["acme-corp", "acme-labs"]
+        configuration.enterprises = ["acme"]
+        configuration.token = GitHubSimulator.demoToken
+        configuration.tokenFile = nil
+        configuration.appClientID = nil
+        configuration.appPrivateKeyFile = nil
+        configuration.appInstallationID = nil
+        logger.info(
+            "Demo mode: serving against the built-in GitHub simulator.",
+            [("simulator", demo.baseURL), ("seats", String(configuration.demoSeats))]
+        )
+        return demo
     }
 }

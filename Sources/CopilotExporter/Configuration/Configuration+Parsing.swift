@@ -11,6 +11,27 @@ extension Configuration {
             remaining = remaining.dropFirst()
         }
         while let argument = remaining.popFirst() {
+            var flag = try Flag(argument, rest: remaining)
+            var known = try config.applyWebFlag(&flag)
+            if !known { known = try config.applyGitHubFlag(&flag) }
+            if !known { known = try config.applyOutputFlag(&flag) }
+            if !known { known = try config.applyCollectorFlag(&flag) }
+            guard known else { throw ConfigurationError("unknown flag --\(flag.name); run copilot_exporter --help for the list.") }
+            remaining = flag.rest
+        }
+        if config.token == nil, let token = environment["GITHUB_TOKEN"], !token.isEmpty { config.token = token }
+        try config.validate()
+        return config
+    }
+
+    /// One flag being read: its name, its `=value` if any, and the arguments after it (from
+    /// which a separate value is taken).
+    struct Flag {
+        let name: String
+        let inlineValue: String?
+        var rest: ArraySlice<String>
+
+        init(_ argument: String, rest: ArraySlice<String>) throws(ConfigurationError) {
             guard argument.hasPrefix("-") else {
                 throw ConfigurationError("unexpected argument '\(argument)'; flags start with -- (see --help).")
             }
@@ -20,128 +41,150 @@ extension Configuration {
                 inlineValue = String(name[name.index(after: equals)...])
                 name = name[..<equals]
             }
-            let flag = String(name)
-            func value() throws(ConfigurationError) -> String {
-                if let inlineValue { return inlineValue }
-                guard let next = remaining.popFirst(), !next.hasPrefix("--") else {
-                    throw ConfigurationError("flag --\(flag) needs a value, as in --\(flag)=VALUE.")
-                }
-                return next
-            }
-            func noValue() throws(ConfigurationError) {
-                if inlineValue != nil { throw ConfigurationError("flag --\(flag) takes no value.") }
-            }
-            switch flag {
-            case "web.listen-address":
-                (config.listenHost, config.listenPort) = try parseListenAddress(try value())
-            case "web.telemetry-path":
-                let path = try value()
-                guard path.hasPrefix("/"), path.count > 1, !path.hasPrefix("/-/") else {
-                    throw ConfigurationError("--web.telemetry-path must start with / and not be / or under /-/, as in /metrics.")
-                }
-                config.telemetryPath = path
-            case "web.config.file": config.webConfigFile = try value()
-            case "github.api-url":
-                let url = try value()
-                guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.count > 8 else {
-                    throw ConfigurationError(
-                        "--github.api-url must be an http(s) URL such as https://api.github.com or https://HOST/api/v3."
-                    )
-                }
-                config.apiURL = url
-            case "github.org": config.organizations.append(try slug(try value(), flag: flag))
-            case "github.enterprise": config.enterprises.append(try slug(try value(), flag: flag))
-            case "github.token-file": config.tokenFile = try value()
-            case "github.app-client-id": config.appClientID = try value()
-            case "github.app-private-key-file": config.appPrivateKeyFile = try value()
-            case "github.app-installation-id": config.appInstallationID = try value()
-            case "github.request-timeout":
-                config.requestTimeout = try duration(try value(), flag: flag)
-                guard config.requestTimeout >= 1 else {
-                    throw ConfigurationError("--github.request-timeout must be at least 1s.")
-                }
-            case "github.requests-per-hour":
-                guard let budget = Double(try value()), budget >= 1 else {
-                    throw ConfigurationError("--github.requests-per-hour must be a positive number, such as 2400.")
-                }
-                config.requestsPerHour = budget
-            case "collector.seats.idle-days":
-                guard let days = Int(try value()), days >= 0, days <= 3650 else {
-                    throw ConfigurationError("--collector.seats.idle-days must be a whole number of days from 0 to 3650.")
-                }
-                config.idleDays = days
-            case "metrics.pseudonymize-users": config.pseudonymizeKeyFile = try value()
-            case "web.protect-health":
-                try noValue()
-                config.protectHealth = true
-            case "no-metrics.per-user":
-                try noValue()
-                config.perUser = false
-            case "metrics.per-user":
-                try noValue()
-                config.perUser = true
-            case "log.level":
-                let text = try value()
-                guard let level = Logger.Level(rawValue: text) else {
-                    throw ConfigurationError("--log.level must be one of debug, info, warn, error (got '\(text)').")
-                }
-                config.logLevel = level
-            case "log.format":
-                let text = try value()
-                guard let format = Logger.Format(rawValue: text) else {
-                    throw ConfigurationError("--log.format must be logfmt or json (got '\(text)').")
-                }
-                config.logFormat = format
-            case "demo":
-                try noValue()
-                config.demo = true
-            case "demo.seats":
-                guard let seats = Int(try value()), seats >= 1, seats <= 1_000_000 else {
-                    throw ConfigurationError("--demo.seats must be a whole number from 1 to 1000000.")
-                }
-                config.demoSeats = seats
-            case "once":
-                try noValue()
-                config.once = true
-            case "version":
-                try noValue()
-                config.showVersion = true
-            case "help", "h":
-                config.showHelp = true
-            default:
-                try config.parseCollectorFlag(flag, inlineValue: inlineValue, next: { () throws(ConfigurationError) in try value() })
-            }
+            self.name = String(name)
+            self.inlineValue = inlineValue
+            self.rest = rest
         }
-        if config.token == nil, let token = environment["GITHUB_TOKEN"], !token.isEmpty { config.token = token }
-        try config.validate()
-        return config
+
+        /// The flag's value: after `=`, or the next argument.
+        mutating func value() throws(ConfigurationError) -> String {
+            if let inlineValue { return inlineValue }
+            guard let next = rest.popFirst(), !next.hasPrefix("--") else {
+                throw ConfigurationError("flag --\(name) needs a value, as in --\(name)=VALUE.")
+            }
+            return next
+        }
+
+        func noValue() throws(ConfigurationError) {
+            if inlineValue != nil { throw ConfigurationError("flag --\(name) takes no value.") }
+        }
     }
 
-    private mutating func parseCollectorFlag(
-        _ flag: String,
-        inlineValue: String?,
-        next: () throws(ConfigurationError) -> String
-    ) throws(ConfigurationError) {
+    /// Applies a `--web.*` flag; false when `flag` is none of them.
+    mutating func applyWebFlag(_ flag: inout Flag) throws(ConfigurationError) -> Bool {
+        switch flag.name {
+        case "web.listen-address":
+            (listenHost, listenPort) = try Self.parseListenAddress(try flag.value())
+        case "web.telemetry-path":
+            let path = try flag.value()
+            guard path.hasPrefix("/"), path.count > 1, !path.hasPrefix("/-/") else {
+                throw ConfigurationError("--web.telemetry-path must start with / and not be / or under /-/, as in /metrics.")
+            }
+            telemetryPath = path
+        case "web.config.file": webConfigFile = try flag.value()
+        case "web.protect-health":
+            try flag.noValue()
+            protectHealth = true
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Applies a `--github.*` flag; false when `flag` is none of them.
+    mutating func applyGitHubFlag(_ flag: inout Flag) throws(ConfigurationError) -> Bool {
+        switch flag.name {
+        case "github.api-url":
+            let url = try flag.value()
+            guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.count > 8 else {
+                throw ConfigurationError(
+                    "--github.api-url must be an http(s) URL such as https://api.github.com or https://HOST/api/v3."
+                )
+            }
+            apiURL = url
+        case "github.org": organizations.append(try Self.slug(try flag.value(), flag: flag.name))
+        case "github.enterprise": enterprises.append(try Self.slug(try flag.value(), flag: flag.name))
+        case "github.token-file": tokenFile = try flag.value()
+        case "github.app-client-id": appClientID = try flag.value()
+        case "github.app-private-key-file": appPrivateKeyFile = try flag.value()
+        case "github.app-installation-id": appInstallationID = try flag.value()
+        case "github.request-timeout":
+            requestTimeout = try Self.duration(try flag.value(), flag: flag.name)
+            guard requestTimeout >= 1 else {
+                throw ConfigurationError("--github.request-timeout must be at least 1s.")
+            }
+        case "github.requests-per-hour":
+            guard let budget = Double(try flag.value()), budget >= 1 else {
+                throw ConfigurationError("--github.requests-per-hour must be a positive number, such as 2400.")
+            }
+            requestsPerHour = budget
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Applies a flag about what is exported, logged or run; false when `flag` is none of them.
+    mutating func applyOutputFlag(_ flag: inout Flag) throws(ConfigurationError) -> Bool {
+        switch flag.name {
+        case "collector.seats.idle-days":
+            guard let days = Int(try flag.value()), days >= 0, days <= 3650 else {
+                throw ConfigurationError("--collector.seats.idle-days must be a whole number of days from 0 to 3650.")
+            }
+            idleDays = days
+        case "metrics.pseudonymize-users": pseudonymizeKeyFile = try flag.value()
+        case "no-metrics.per-user":
+            try flag.noValue()
+            perUser = false
+        case "metrics.per-user":
+            try flag.noValue()
+            perUser = true
+        case "log.level":
+            let text = try flag.value()
+            guard let level = Logger.Level(rawValue: text) else {
+                throw ConfigurationError("--log.level must be one of debug, info, warn, error (got '\(text)').")
+            }
+            logLevel = level
+        case "log.format":
+            let text = try flag.value()
+            guard let format = Logger.Format(rawValue: text) else {
+                throw ConfigurationError("--log.format must be logfmt or json (got '\(text)').")
+            }
+            logFormat = format
+        case "demo":
+            try flag.noValue()
+            demo = true
+        case "demo.seats":
+            guard let seats = Int(try flag.value()), seats >= 1, seats <= 1_000_000 else {
+                throw ConfigurationError("--demo.seats must be a whole number from 1 to 1000000.")
+            }
+            demoSeats = seats
+        case "once":
+            try flag.noValue()
+            once = true
+        case "version":
+            try flag.noValue()
+            showVersion = true
+        case "help", "h":
+            showHelp = true
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Applies `--[no-]collector.NAME` or `--collector.NAME.interval`; false for other flags.
+    mutating func applyCollectorFlag(_ flag: inout Flag) throws(ConfigurationError) -> Bool {
         let names = CollectorName.allCases.map(\.rawValue).joined(separator: ", ")
-        for (prefix, enable) in [("collector.", true), ("no-collector.", false)] where flag.hasPrefix(prefix) {
-            let rest = String(flag.dropFirst(prefix.count))
+        for (prefix, enable) in [("collector.", true), ("no-collector.", false)] where flag.name.hasPrefix(prefix) {
+            let rest = String(flag.name.dropFirst(prefix.count))
             if enable, rest.hasSuffix(".interval") {
                 let collectorName = String(rest.dropLast(".interval".count))
                 guard let collector = CollectorName(rawValue: collectorName) else {
-                    throw ConfigurationError("unknown collector '\(collectorName)' in --\(flag); collectors are \(names).")
+                    throw ConfigurationError("unknown collector '\(collectorName)' in --\(flag.name); collectors are \(names).")
                 }
-                intervals[collector] = try Self.duration(try next(), flag: flag)
+                intervals[collector] = try Self.duration(try flag.value(), flag: flag.name)
                 explicitIntervals.insert(collector)
-                return
+                return true
             }
             guard let collector = CollectorName(rawValue: rest) else {
-                throw ConfigurationError("unknown flag --\(flag); collectors are \(names) (see --help).")
+                throw ConfigurationError("unknown flag --\(flag.name); collectors are \(names) (see --help).")
             }
-            if inlineValue != nil { throw ConfigurationError("flag --\(flag) takes no value.") }
+            try flag.noValue()
             if enable { enabledCollectors.insert(collector) } else { enabledCollectors.remove(collector) }
-            return
+            return true
         }
-        throw ConfigurationError("unknown flag --\(flag); run copilot_exporter --help for the list.")
+        return false
     }
 
     func validate() throws(ConfigurationError) {
