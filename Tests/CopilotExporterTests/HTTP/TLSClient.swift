@@ -46,9 +46,8 @@ final class TLSClient {
         self.ssl = ssl
         SSL_set_fd(ssl, raw.fd)
         guard SSL_connect(ssl) == 1 else {
+            // Every property is set, so deinit runs and frees the session and context.
             ERR_clear_error()
-            SSL_free(ssl)
-            SSL_CTX_free(context)
             return nil
         }
     }
