@@ -11,13 +11,18 @@ struct TemporaryCertificate {
     var keyFile: String { directory.appendingPathComponent("server.key").path }
     var tls: WebConfig.TLS { WebConfig.TLS(certFile: certFile, keyFile: keyFile, minVersion: 0x0303, maxVersion: nil) }
 
-    init() throws {
+    init(commonName: String = "localhost") throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cert-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try write(commonName: commonName, certFile: certFile, keyFile: keyFile)
+    }
+
+    /// Makes a certificate and key for `commonName` at the given paths (a rotation, when they
+    /// are this certificate's own).
+    func write(commonName: String, certFile: String, keyFile: String) throws {
         try TemporaryKey.openssl([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
-            "-days", "1", "-keyout", directory.appendingPathComponent("server.key").path, "-out",
-            directory.appendingPathComponent("server.crt").path,
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=\(commonName)", "-addext",
+            "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout", keyFile, "-out", certFile,
         ])
         chmod(keyFile, 0o600)
     }
@@ -59,6 +64,15 @@ final class TLSClient {
 
     /// The negotiated cipher suite's OpenSSL name.
     var cipher: String { String(cString: SSL_CIPHER_get_name(SSL_get_current_cipher(ssl))) }
+
+    /// The subject of the certificate the server presented, as OpenSSL prints it.
+    var peerSubject: String {
+        guard let certificate = SSL_get1_peer_certificate(ssl) else { return "" }
+        defer { X509_free(certificate) }
+        var buffer = [CChar](repeating: 0, count: 256)
+        X509_NAME_oneline(X509_get_subject_name(certificate), &buffer, Int32(buffer.count))
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 
     func send(_ text: String) {
         _ = Array(text.utf8).withUnsafeBytes { SSL_write(ssl, $0.baseAddress, Int32($0.count)) }
