@@ -116,7 +116,9 @@ final class ConcurrencyLimit: Sendable {
     func release() { running.withLock { $0 -= 1 } }
 }
 
-/// Credentials verified recently, bounded to 256 entries of 5 minutes each.
+/// Credentials verified recently, bounded to 256 entries, each kept until it goes unused for
+/// 5 minutes: a scraper that comes back sooner never needs bcrypt (nor a place among the limited
+/// verifications) again, until a reload or a restart.
 final class VerifiedCache: Sendable {
     private let secret: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }
     private let entries = Mutex<[[UInt8]: Double]>([:])
@@ -125,15 +127,18 @@ final class VerifiedCache: Sendable {
         HMACSHA256.mac(key: secret, message: Array(user.utf8) + [0] + Array(password.utf8))
     }
 
-    func contains(_ key: [UInt8]) -> Bool {
-        let now = Date().timeIntervalSince1970
-        return entries.withLock { ($0[key] ?? 0) > now }
+    /// True when `key` was verified and used within the last 5 minutes; a hit renews it.
+    func contains(_ key: [UInt8], now: Double = Date().timeIntervalSince1970) -> Bool {
+        entries.withLock { entries in
+            guard let expiry = entries[key], expiry > now else { return false }
+            entries[key] = now + 300
+            return true
+        }
     }
 
     func removeAll() { entries.withLock { $0.removeAll() } }
 
-    func insert(_ key: [UInt8]) {
-        let now = Date().timeIntervalSince1970
+    func insert(_ key: [UInt8], now: Double = Date().timeIntervalSince1970) {
         entries.withLock { entries in
             if entries.count >= 256 { entries = entries.filter { $0.value > now } }
             if entries.count >= 256, let oldest = entries.min(by: { $0.value < $1.value }) { entries.removeValue(forKey: oldest.key) }

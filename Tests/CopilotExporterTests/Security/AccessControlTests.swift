@@ -112,4 +112,15 @@ import Testing
         #expect(get("alice:wrong") == "HTTP/1.1 401")
         await server.shutdown(grace: 1)
     }
+
+    @Test func aRememberedCredentialStaysWhileItIsUsedAndLapsesAfterFiveIdleMinutes() {
+        let cache = VerifiedCache()
+        let key = cache.key(user: "alice", password: "right")
+        cache.insert(key, now: 0)
+        #expect(cache.contains(key, now: 250))
+        #expect(cache.contains(key, now: 500), "renewed at 250")
+        #expect(cache.contains(key, now: 790), "renewed at 500")
+        #expect(!cache.contains(key, now: 1_100))
+        #expect(!cache.contains(cache.key(user: "alice", password: "wrong"), now: 1))
+    }
 }
