@@ -81,7 +81,16 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     @discardableResult
     public func start(port: Int = 0) throws -> Int {
         let server = HTTPServer(
-            configuration: .init(host: "127.0.0.1", port: port, requestReadTimeout: 30, maxConnections: 1024, maxInFlight: 256),
+            configuration: .init(
+                host: "127.0.0.1",
+                port: port,
+                parser: .init(maxBodyBytes: 1 << 20),
+                requestReadTimeout: 30,
+                maxConnections: 1024,
+                maxInFlight: 256,
+                maxConnectionsPerAddress: 1024,
+                firstByteTimeout: 120
+            ),
             handler: self
         )
         let bound = try server.start()

@@ -1,53 +1,63 @@
 import COpenSSL
 import Glibc
+import Synchronization
 
 /// How a served connection reads and writes: plain TCP, or TLS over it.
+///
+/// The socket is non-blocking; every call waits at most until the absolute `deadline` it is
+/// given (seconds on `Socket.now()`'s clock), so a client that trickles bytes cannot stretch it.
 protocol ConnectionIO {
     /// The connected socket.
     var fd: Int32 { get }
-    func waitReadable(milliseconds: Int32) -> Bool
-    /// Bytes read into `buffer`; 0 when the peer closed, negative on error.
-    func receive(into buffer: inout [UInt8]) -> Int
-    func writeAll(head: [UInt8], body: [UInt8]) -> Bool
-    /// Writes all of `bytes` (a streamed body's chunk).
-    func write(_ bytes: UnsafeRawBufferPointer) -> Bool
+    /// Receives what has arrived into `buffer`, waiting for something until `deadline`.
+    func receive(into buffer: inout [UInt8], until deadline: Double) -> Received
+    /// Writes `head` then `body`; false when the peer is gone or `deadline` passed.
+    func writeAll(head: [UInt8], body: [UInt8], until deadline: Double) -> Bool
+    /// Writes all of `bytes` (a streamed body's chunk); false as `writeAll`.
+    func write(_ bytes: UnsafeRawBufferPointer, until deadline: Double) -> Bool
     func close()
 }
 
 struct PlainIO: ConnectionIO {
     let fd: Int32
-    func waitReadable(milliseconds: Int32) -> Bool { Socket.waitReadable(fd, milliseconds: milliseconds) }
-    func receive(into buffer: inout [UInt8]) -> Int { Socket.receive(fd, into: &buffer) }
-    func writeAll(head: [UInt8], body: [UInt8]) -> Bool { Socket.writeAll(fd, head: head, body: body) }
-    func write(_ bytes: UnsafeRawBufferPointer) -> Bool { Socket.write(fd, bytes) }
+    func receive(into buffer: inout [UInt8], until deadline: Double) -> Received {
+        Socket.receive(fd, into: &buffer, until: deadline)
+    }
+    func writeAll(head: [UInt8], body: [UInt8], until deadline: Double) -> Bool {
+        Socket.writeAll(fd, head: head, body: body, until: deadline)
+    }
+    func write(_ bytes: UnsafeRawBufferPointer, until deadline: Double) -> Bool { Socket.write(fd, bytes, until: deadline) }
     func close() {}
 }
 
-/// A TLS session on a blocking socket; the socket's send timeout bounds writes and `poll`
-/// bounds reads (after draining what OpenSSL already decrypted).
+/// A TLS session on a non-blocking socket: OpenSSL's "want read" and "want write" become
+/// `poll` waits bounded by the call's deadline.
 struct TLSIO: ConnectionIO {
     let fd: Int32
     let ssl: OpaquePointer
 
-    func waitReadable(milliseconds: Int32) -> Bool {
-        SSL_pending(ssl) > 0 || Socket.waitReadable(fd, milliseconds: milliseconds)
+    func receive(into buffer: inout [UInt8], until deadline: Double) -> Received {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+            if count > 0 { return .bytes(Int(count)) }
+            guard let ready = Self.awaitRetry(fd, SSL_get_error(ssl, count), until: deadline) else { return .closed }
+            guard ready else { return .timedOut }
+        }
     }
 
-    func receive(into buffer: inout [UInt8]) -> Int {
-        let count = buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
-        return count > 0 ? Int(count) : (SSL_get_error(ssl, count) == SSL_ERROR_ZERO_RETURN ? 0 : -1)
+    func writeAll(head: [UInt8], body: [UInt8], until deadline: Double) -> Bool {
+        head.withUnsafeBytes { write($0, until: deadline) } && body.withUnsafeBytes { write($0, until: deadline) }
     }
 
-    func writeAll(head: [UInt8], body: [UInt8]) -> Bool {
-        head.withUnsafeBytes { write($0) } && body.withUnsafeBytes { write($0) }
-    }
-
-    func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    func write(_ bytes: UnsafeRawBufferPointer, until deadline: Double) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let written = SSL_write(ssl, bytes.baseAddress! + offset, Int32(min(bytes.count - offset, 1 << 20)))
-            guard written > 0 else { return false }
-            offset += Int(written)
+            if written > 0 {
+                offset += Int(written)
+                continue
+            }
+            guard Self.awaitRetry(fd, SSL_get_error(ssl, written), until: deadline) == true else { return false }
         }
         return true
     }
@@ -56,14 +66,41 @@ struct TLSIO: ConnectionIO {
         SSL_shutdown(ssl)
         SSL_free(ssl)
     }
+
+    /// After an OpenSSL call returned `error`: true when the socket is ready to retry, false
+    /// when `deadline` passed first, nil when the session failed or ended.
+    static func awaitRetry(_ fd: Int32, _ error: Int32, until deadline: Double) -> Bool? {
+        switch error {
+        case SSL_ERROR_WANT_READ: return Socket.wait(fd, for: Int32(POLLIN), until: deadline)
+        case SSL_ERROR_WANT_WRITE: return Socket.wait(fd, for: Int32(POLLOUT), until: deadline)
+        default:
+            ERR_clear_error()
+            return nil
+        }
+    }
 }
 
-/// A TLS server context loaded from the web config's certificate and key.
-public final class TLSContext: @unchecked Sendable {
-    let context: OpaquePointer
+/// A TLS server context loaded from the web config's certificate and key; `reload` swaps in a
+/// new one for later handshakes (sessions hold a reference to the context they began with).
+public final class TLSContext: Sendable {
+    private let context: Mutex<UInt>
 
     /// Loads the certificate chain and key; the error says which file and why.
     public init(_ tls: WebConfig.TLS) throws(WebConfigError) {
+        context = Mutex(UInt(bitPattern: try Self.load(tls)))
+    }
+
+    /// Replaces the context with one loaded from `tls`; on error the current one stays.
+    public func reload(_ tls: WebConfig.TLS) throws(WebConfigError) {
+        let fresh = UInt(bitPattern: try Self.load(tls))
+        let old = context.withLock { current in
+            defer { current = fresh }
+            return current
+        }
+        SSL_CTX_free(OpaquePointer(bitPattern: old))
+    }
+
+    private static func load(_ tls: WebConfig.TLS) throws(WebConfigError) -> OpaquePointer {
         var error = [CChar](repeating: 0, count: 512)
         let context = error.withUnsafeMutableBufferPointer { buffer in
             cx_tls_server_context(tls.certFile, tls.keyFile, tls.minVersion, tls.maxVersion ?? 0, buffer.baseAddress, buffer.count)
@@ -72,18 +109,28 @@ public final class TLSContext: @unchecked Sendable {
             let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw WebConfigError("TLS cannot start: \(reason); check tls_server_config in --web.config.file.")
         }
-        self.context = context
+        return context
     }
 
-    deinit { SSL_CTX_free(context) }
+    deinit { context.withLock { SSL_CTX_free(OpaquePointer(bitPattern: $0)) } }
 
-    /// Performs the handshake on an accepted socket, within the socket's receive timeout.
-    func accept(_ fd: Int32, timeout: Double) -> TLSIO? {
-        var limit = timeval(tv_sec: Int(timeout), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        guard let ssl = cx_tls_accept(context, fd) else { return nil }
-        var none = timeval(tv_sec: 0, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, socklen_t(MemoryLayout<timeval>.size))
-        return TLSIO(fd: fd, ssl: ssl)
+    /// Performs the handshake on an accepted non-blocking socket; nil when it fails or is not
+    /// complete by `deadline` (the whole handshake, however the client paces its bytes).
+    func accept(_ fd: Int32, until deadline: Double) -> TLSIO? {
+        let session = context.withLock { SSL_new(OpaquePointer(bitPattern: $0)) }
+        guard let ssl = session else { return nil }
+        guard SSL_set_fd(ssl, fd) == 1 else {
+            SSL_free(ssl)
+            return nil
+        }
+        while true {
+            let result = SSL_accept(ssl)
+            if result == 1 { return TLSIO(fd: fd, ssl: ssl) }
+            guard TLSIO.awaitRetry(fd, SSL_get_error(ssl, result), until: deadline) == true else {
+                SSL_free(ssl)
+                ERR_clear_error()
+                return nil
+            }
+        }
     }
 }

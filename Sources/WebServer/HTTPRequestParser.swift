@@ -6,10 +6,12 @@ public struct HTTPRequestParser: Sendable {
         /// Request line and headers together (431 beyond, 414 if the request line alone is).
         public var maxHeaderBytes: Int
         public var maxHeaderCount: Int
-        /// Request body (413 beyond).
+        /// Request body (413 beyond). 0, the default, refuses every request with a body,
+        /// `Transfer-Encoding` included, as soon as its headers are complete: no endpoint of the
+        /// exporter takes one, so none is read (or held) before authentication.
         public var maxBodyBytes: Int
 
-        public init(maxHeaderBytes: Int = 16 * 1024, maxHeaderCount: Int = 100, maxBodyBytes: Int = 1 << 20) {
+        public init(maxHeaderBytes: Int = 16 * 1024, maxHeaderCount: Int = 100, maxBodyBytes: Int = 0) {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxHeaderCount = maxHeaderCount
             self.maxBodyBytes = maxBodyBytes
@@ -93,10 +95,14 @@ public struct HTTPRequestParser: Sendable {
             version: version,
             headers: headers
         )
-        if version == "HTTP/1.1", request.header("host") == nil {
+        let hosts = request.headers.count { $0.name.lowercased() == "host" }
+        if version == "HTTP/1.1", hosts == 0 {
             return .invalid(status: 400, reason: "missing Host header")
         }
+        // RFC 9112 §3.2: a request with more than one Host field line gets 400.
+        if hosts > 1 { return .invalid(status: 400, reason: "more than one Host header") }
         if request.header("transfer-encoding") != nil {
+            if limits.maxBodyBytes == 0 { return .invalid(status: 413, reason: "request bodies are not accepted") }
             return .invalid(status: 501, reason: "chunked request bodies are not supported")
         }
         let bodyStart = headerEnd

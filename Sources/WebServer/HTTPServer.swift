@@ -2,27 +2,35 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// A small HTTP/1.1 server on Glibc sockets: keep-alive, pipelining, GET/HEAD and small bodies,
-/// bounded in every dimension a client controls.
+/// A small HTTP/1.1 server on Glibc sockets: keep-alive, pipelining, GET/HEAD, bounded in
+/// every dimension a client controls.
 ///
-/// One thread accepts; each connection is served on a thread of its own with blocking I/O and
-/// `poll` deadlines, so a slow client can hold at most its own thread, and only until its
-/// deadline. Past `maxConnections` a new connection gets 503 at once; past `maxInFlight`
-/// concurrent requests, a request gets 503.
+/// One thread accepts; each connection is served on a thread of its own with non-blocking
+/// I/O and `poll`, every wait bounded by an absolute deadline (first byte, TLS handshake,
+/// request headers, whole response), so a slow client holds at most its own thread, and only
+/// until its deadline. Past `maxConnections` (or `maxConnectionsPerAddress` from one address)
+/// a new connection gets 503 at once; past `maxInFlight` concurrent requests, a request gets
+/// 503. A `GatedHTTPHandler`'s check runs before the in-flight limit.
 public final class HTTPServer: Sendable {
-    /// Limits and timeouts.
+    /// Limits and timeouts (seconds).
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
         public var parser: HTTPRequestParser.Limits
-        /// Seconds from a request's first byte to its last (slowloris bound); 408 after.
+        /// From a request's first byte to the end of its headers (slowloris bound); 408 after.
         public var requestReadTimeout: Double
-        /// Seconds a keep-alive connection may sit idle between requests.
+        /// How long a keep-alive connection may sit idle between requests.
         public var idleTimeout: Double
-        /// Seconds a blocked write may wait for the client to read.
+        /// How long writing one whole response may take, however the client paces its reads.
         public var writeTimeout: Double
         public var maxConnections: Int
         public var maxInFlight: Int
+        /// Open connections allowed from one client address (IPv4, or IPv6 address).
+        public var maxConnectionsPerAddress: Int
+        /// From accepting a connection (or completing its TLS handshake) to its first byte.
+        public var firstByteTimeout: Double
+        /// From accepting a connection to the end of its TLS handshake.
+        public var handshakeTimeout: Double
 
         public init(
             host: String = "",
@@ -30,9 +38,12 @@ public final class HTTPServer: Sendable {
             parser: HTTPRequestParser.Limits = .init(),
             requestReadTimeout: Double = 10,
             idleTimeout: Double = 120,
-            writeTimeout: Double = 30,
+            writeTimeout: Double = 60,
             maxConnections: Int = 512,
-            maxInFlight: Int = 64
+            maxInFlight: Int = 64,
+            maxConnectionsPerAddress: Int = 32,
+            firstByteTimeout: Double = 10,
+            handshakeTimeout: Double = 10
         ) {
             self.host = host
             self.port = port
@@ -42,6 +53,9 @@ public final class HTTPServer: Sendable {
             self.writeTimeout = writeTimeout
             self.maxConnections = maxConnections
             self.maxInFlight = maxInFlight
+            self.maxConnectionsPerAddress = maxConnectionsPerAddress
+            self.firstByteTimeout = firstByteTimeout
+            self.handshakeTimeout = handshakeTimeout
         }
     }
 
@@ -49,6 +63,8 @@ public final class HTTPServer: Sendable {
         var listenFD: Int32 = -1
         /// Open connections; true while a request is being handled or answered.
         var connections: [Int32: Bool] = [:]
+        /// Open connections per client address.
+        var perAddress: [[UInt8]: Int] = [:]
         var inFlight = 0
         var stopping = false
         var accepted = 0
@@ -71,6 +87,9 @@ public final class HTTPServer: Sendable {
     /// Binds, listens and starts accepting; returns the port bound (useful with port 0).
     @discardableResult
     public func start() throws(SocketError) -> Int {
+        // OpenSSL writes with write(2), which raises SIGPIPE when a client has reset the
+        // connection; its default action would end the process.
+        signal(SIGPIPE, SIG_IGN)
         let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port)
         state.withLock { $0.listenFD = fd }
         let thread = Thread { [self] in acceptLoop(fd) }
@@ -106,11 +125,10 @@ public final class HTTPServer: Sendable {
 
     private func acceptLoop(_ listenFD: Int32) {
         while true {
-            let fd = accept(listenFD, nil, nil)
-            if fd < 0 {
+            guard let (fd, peer) = Socket.accept(listenFD) else {
                 if state.withLock({ $0.stopping }) { return }
                 switch errno {
-                case EINTR, ECONNABORTED, EPROTO: continue
+                case EINTR, ECONNABORTED, EPROTO, EAGAIN: continue
                 case EMFILE, ENFILE, ENOBUFS, ENOMEM:
                     logger.warn("The server ran out of file descriptors or memory accepting a connection; retrying shortly.")
                     usleep(50_000)
@@ -120,30 +138,30 @@ public final class HTTPServer: Sendable {
                     return
                 }
             }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            Socket.configureConnection(fd, sendTimeout: configuration.writeTimeout)
-            let admitted = state.withLock { state -> Bool in
-                guard !state.stopping, state.connections.count < configuration.maxConnections else { return false }
-                state.connections[fd] = false
-                state.accepted += 1
-                return true
-            }
-            guard admitted else {
-                reject(fd, status: 503, message: "too many connections")
+            Socket.configureConnection(fd)
+            if let refusal = admit(fd, from: peer) {
+                reject(fd, status: 503, message: refusal)
                 continue
             }
             let thread = Thread { [self] in
+                let accepted = Socket.now()
+                var drain = false
                 if let tls {
-                    if let io = tls.accept(fd, timeout: configuration.requestReadTimeout) {
-                        serve(io)
+                    if let io = tls.accept(fd, until: accepted + configuration.handshakeTimeout) {
+                        drain = serve(io)
                         io.close()
                     } else {
                         logger.debug("A TLS handshake failed or timed out; the connection was closed.")
                     }
                 } else {
-                    serve(PlainIO(fd: fd))
+                    drain = serve(PlainIO(fd: fd))
                 }
-                state.withLock { _ = $0.connections.removeValue(forKey: fd) }
+                if drain { Socket.drain(fd, until: Socket.now() + 2) }
+                state.withLock { state in
+                    state.connections.removeValue(forKey: fd)
+                    state.perAddress[peer, default: 1] -= 1
+                    if state.perAddress[peer] == 0 { state.perAddress.removeValue(forKey: peer) }
+                }
                 close(fd)
             }
             thread.stackSize = 512 * 1024
@@ -151,65 +169,78 @@ public final class HTTPServer: Sendable {
         }
     }
 
+    /// Counts a new connection in, or says why it is refused.
+    private func admit(_ fd: Int32, from peer: [UInt8]) -> String? {
+        state.withLock { state -> String? in
+            guard !state.stopping, state.connections.count < configuration.maxConnections else { return "too many connections" }
+            guard state.perAddress[peer, default: 0] < configuration.maxConnectionsPerAddress else {
+                return "too many connections from your address"
+            }
+            state.connections[fd] = false
+            state.perAddress[peer, default: 0] += 1
+            state.accepted += 1
+            return nil
+        }
+    }
+
     private func reject(_ fd: Int32, status: Int, message: String) {
         let response = HTTPResponse.text(status, message, close: true)
-        _ = Socket.writeAll(fd, head: head(response, bodyLength: response.body.count, keepAlive: false), body: response.body)
+        // The socket is fresh and the answer small: it fits the send buffer, so no wait.
+        let head = head(response, bodyLength: response.body.count, keepAlive: false)
+        _ = Socket.writeAll(fd, head: head, body: response.body, until: Socket.now())
         close(fd)
     }
 
-    private func serve(_ io: any ConnectionIO) {
+    /// Serves requests until the connection ends; true when the client may still be sending
+    /// (a refused request), so the caller drains before closing.
+    private func serve(_ io: any ConnectionIO) -> Bool {
         let parser = HTTPRequestParser(limits: configuration.parser)
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         var requestStarted: Double?
+        // A new connection must start its first request sooner than a kept-alive one its next.
+        var idleDeadline = Socket.now() + configuration.firstByteTimeout
         while true {
             switch parser.parse(buffer[...]) {
             case .request(let request, let consumed):
                 buffer.removeFirst(consumed)
-                requestStarted = buffer.isEmpty ? nil : Self.now()
-                guard respond(io, to: request) else { return }
+                guard respond(io, to: request) else { return false }
+                requestStarted = buffer.isEmpty ? nil : Socket.now()
+                idleDeadline = Socket.now() + configuration.idleTimeout
                 continue
             case .invalid(let status, let reason):
                 logger.debug("Refused a malformed HTTP request.", [("status", String(status)), ("reason", reason)])
-                let response = HTTPResponse.text(status, reason, close: true)
-                _ = io.writeAll(head: head(response, bodyLength: response.body.count, keepAlive: false), body: response.body)
-                return
+                answer(io, HTTPResponse.text(status, reason, close: true))
+                return true
             case .incomplete:
                 break
             }
-            if state.withLock({ $0.stopping }) && buffer.isEmpty { return }
-            let deadline = requestStarted.map { $0 + configuration.requestReadTimeout } ?? (Self.now() + configuration.idleTimeout)
-            let remaining = deadline - Self.now()
-            guard remaining > 0, io.waitReadable(milliseconds: Int32(min(remaining * 1000, 3_600_000))) else {
-                if !buffer.isEmpty {
-                    let response = HTTPResponse.text(408, "request not received in time", close: true)
-                    _ = io.writeAll(head: head(response, bodyLength: response.body.count, keepAlive: false), body: response.body)
-                }
-                return
+            if state.withLock({ $0.stopping }) && buffer.isEmpty { return false }
+            let deadline = requestStarted.map { $0 + configuration.requestReadTimeout } ?? idleDeadline
+            switch io.receive(into: &chunk, until: deadline) {
+            case .bytes(let count):
+                if buffer.isEmpty { requestStarted = Socket.now() }
+                buffer.append(contentsOf: chunk[0..<count])
+            case .closed:
+                return false
+            case .timedOut:
+                if !buffer.isEmpty { answer(io, HTTPResponse.text(408, "request not received in time", close: true)) }
+                return false
             }
-            let count = io.receive(into: &chunk)
-            guard count > 0 else { return }
-            if buffer.isEmpty { requestStarted = Self.now() }
-            buffer.append(contentsOf: chunk[0..<count])
         }
+    }
+
+    /// Writes a small final answer (an error) within the write timeout.
+    private func answer(_ io: any ConnectionIO, _ response: HTTPResponse) {
+        let head = head(response, bodyLength: response.body.count, keepAlive: false)
+        _ = io.writeAll(head: head, body: response.body, until: Socket.now() + configuration.writeTimeout)
     }
 
     /// Handles one request and writes the answer; false when the connection must close.
     private func respond(_ io: any ConnectionIO, to request: HTTPRequest) -> Bool {
         let fd = io.fd
-        let admitted = state.withLock { state -> Bool in
-            guard state.inFlight < configuration.maxInFlight else { return false }
-            state.inFlight += 1
-            state.connections[fd] = true
-            return true
-        }
-        var response: HTTPResponse
-        if admitted {
-            response = handler.handle(request)
-            state.withLock { $0.inFlight -= 1 }
-        } else {
-            response = HTTPResponse.text(503, "too many requests in flight", headers: [("Retry-After", "1")])
-        }
+        state.withLock { $0.connections[fd] = true }
+        let response = handle(request)
         let stopping = state.withLock { state -> Bool in
             state.connections[fd] = false
             return state.stopping
@@ -217,17 +248,32 @@ public final class HTTPServer: Sendable {
         let keepAlive = request.keepAlive && !response.close && !stopping && response.declaredLength == nil
         let body = request.method == "HEAD" ? [] : response.body
         let length = response.declaredLength ?? response.stream?.length ?? response.body.count
-        var written = io.writeAll(head: head(response, bodyLength: length, keepAlive: keepAlive), body: body)
+        let deadline = Socket.now() + configuration.writeTimeout
+        var written = io.writeAll(head: head(response, bodyLength: length, keepAlive: keepAlive), body: body, until: deadline)
         if written, let stream = response.stream, request.method != "HEAD" {
             do {
                 try stream.write { chunk in
-                    guard io.write(chunk) else { throw BodyStream.Aborted() }
+                    guard io.write(chunk, until: deadline) else { throw BodyStream.Aborted() }
                 }
             } catch {
                 written = false
             }
         }
         return written && keepAlive
+    }
+
+    /// The handler's answer: a gate's refusal, 503 past the in-flight limit, or the response.
+    private func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let gate = handler as? any GatedHTTPHandler
+        if let refusal = gate?.admit(request) { return refusal }
+        let admitted = state.withLock { state -> Bool in
+            guard state.inFlight < configuration.maxInFlight else { return false }
+            state.inFlight += 1
+            return true
+        }
+        guard admitted else { return HTTPResponse.text(503, "too many requests in flight", headers: [("Retry-After", "1")]) }
+        defer { state.withLock { $0.inFlight -= 1 } }
+        return gate?.handleAdmitted(request) ?? handler.handle(request)
     }
 
     private func head(_ response: HTTPResponse, bodyLength: Int, keepAlive: Bool) -> [UInt8] {
@@ -238,11 +284,5 @@ public final class HTTPServer: Sendable {
         if response.status != 204 && response.status != 304 { text += "Content-Length: \(bodyLength)\r\n" }
         text += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
         return Array(text.utf8)
-    }
-
-    static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }

@@ -93,36 +93,75 @@ enum Socket {
         }
     }
 
-    /// Sets options every accepted connection gets: no Nagle delay, a send timeout.
-    static func configureConnection(_ fd: Int32, sendTimeout: Double) {
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        var timeout = timeval(tv_sec: Int(sendTimeout), tv_usec: Int((sendTimeout - Double(Int(sendTimeout))) * 1e6))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    /// Accepts a connection as a non-blocking, close-on-exec socket, with its peer's address
+    /// (an IPv4-mapped IPv6 address counts as the IPv4 address); nil with errno set on failure.
+    static func accept(_ listenFD: Int32) -> (fd: Int32, peer: [UInt8])? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let fd = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.accept(listenFD, $0, &length) }
+        }
+        guard fd >= 0 else { return nil }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        var peer: [UInt8] = []
+        switch Int32(storage.ss_family) {
+        case AF_INET:
+            peer = withUnsafeBytes(of: &storage) { Array($0[4..<8]) }
+        case AF_INET6:
+            peer = withUnsafeBytes(of: &storage) { Array($0[8..<24]) }
+            if peer.prefix(12).elementsEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]) { peer.removeFirst(12) }
+        default:
+            break
+        }
+        return (fd, peer)
     }
 
-    /// Waits until `fd` is readable or `milliseconds` pass; false on timeout.
-    static func waitReadable(_ fd: Int32, milliseconds: Int32) -> Bool {
-        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    /// Sets options every accepted connection gets: no Nagle delay.
+    static func configureConnection(_ fd: Int32) {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// Seconds on the monotonic clock: what every deadline here is measured in.
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    /// Waits until `fd` is ready for `events` (or has an error or hang-up to report); false once
+    /// `deadline` passes first.
+    static func wait(_ fd: Int32, for events: Int32, until deadline: Double) -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(events), revents: 0)
         while true {
-            let result = poll(&descriptor, 1, max(0, milliseconds))
+            let remaining = deadline - now()
+            guard remaining > 0 else { return false }
+            let result = poll(&descriptor, 1, Int32(min(remaining * 1000 + 1, 3_600_000)))
             if result < 0 && errno == EINTR { continue }
+            if result == 0 { continue }
             return result > 0
         }
     }
 
-    /// Receives up to `buffer.count` bytes; 0 means the peer closed, negative an error.
-    static func receive(_ fd: Int32, into buffer: inout [UInt8]) -> Int {
+    /// Receives what has arrived, waiting for something until `deadline`.
+    static func receive(_ fd: Int32, into buffer: inout [UInt8], until deadline: Double) -> Received {
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count < 0 && errno == EINTR { continue }
-            return count
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if count > 0 { return .bytes(count) }
+            if count == 0 { return .closed }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK:
+                guard wait(fd, for: Int32(POLLIN), until: deadline) else { return .timedOut }
+            default: return .closed
+            }
         }
     }
 
-    /// Writes `head` then `body` completely (gathered in one `writev` where possible); false
-    /// when the peer is gone or the send timeout passed.
-    static func writeAll(_ fd: Int32, head: [UInt8], body: [UInt8]) -> Bool {
+    /// Writes `head` then `body` completely (gathered in one `sendmsg` where possible); false
+    /// when the peer is gone or `deadline` passed. Never raises SIGPIPE.
+    static func writeAll(_ fd: Int32, head: [UInt8], body: [UInt8], until deadline: Double) -> Bool {
         var headOffset = 0
         var bodyOffset = 0
         while headOffset < head.count || bodyOffset < body.count {
@@ -142,13 +181,13 @@ enum Socket {
                     return vectors.withUnsafeMutableBufferPointer { pointer in
                         message.msg_iov = pointer.baseAddress
                         message.msg_iovlen = 2
-                        return sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
+                        return sendmsg(fd, &message, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
                     }
                 }
             }
             if written < 0 {
-                if errno == EINTR { continue }
-                return false
+                guard retryWrite(fd, until: deadline) else { return false }
+                continue
             }
             let fromHead = min(written, head.count - headOffset)
             headOffset += fromHead
@@ -157,17 +196,47 @@ enum Socket {
         return true
     }
 
-    /// Writes all of `bytes`; false when the peer is gone or the send timeout passed.
-    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// Writes all of `bytes`; false when the peer is gone or `deadline` passed.
+    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, until deadline: Double) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            let written = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
             if written < 0 {
-                if errno == EINTR { continue }
-                return false
+                guard retryWrite(fd, until: deadline) else { return false }
+                continue
             }
             offset += written
         }
         return true
     }
+
+    /// After a failed send: true when it is worth trying again (interrupted, or the socket
+    /// became writable before `deadline`).
+    private static func retryWrite(_ fd: Int32, until deadline: Double) -> Bool {
+        switch errno {
+        case EINTR: return true
+        case EAGAIN, EWOULDBLOCK: return wait(fd, for: Int32(POLLOUT), until: deadline)
+        default: return false
+        }
+    }
+
+    /// Stops sending and discards what the peer still sends, until it closes, `deadline`
+    /// passes or 1 MiB was discarded: closing with unread input would reset the connection and
+    /// could destroy the error response just written before the client reads it.
+    static func drain(_ fd: Int32, until deadline: Double) {
+        Glibc.shutdown(fd, Int32(SHUT_WR))
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        var discarded = 0
+        while discarded < 1 << 20, case .bytes(let count) = receive(fd, into: &buffer, until: deadline) { discarded += count }
+    }
+}
+
+/// What one receive got.
+enum Received: Equatable {
+    /// This many bytes.
+    case bytes(Int)
+    /// The peer closed the connection, or it failed.
+    case closed
+    /// Nothing arrived before the deadline.
+    case timedOut
 }

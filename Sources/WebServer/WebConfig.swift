@@ -42,16 +42,12 @@ public struct WebConfig: Sendable, Equatable {
         for (key, value) in document.entries {
             switch key {
             case "tls_server_config":
+                guard case .mapping = value, !value.entries.isEmpty else {
+                    throw WebConfigError("\(file): tls_server_config must be a mapping with cert_file and key_file.")
+                }
                 config.tls = try tls(value, directory: directory, file: file)
             case "basic_auth_users":
-                for (user, hash) in value.entries {
-                    guard case .scalar(let text) = hash, text.hasPrefix("$2"), text.count == 60 else {
-                        throw WebConfigError(
-                            "\(file): basic_auth_users.\(user) must be a bcrypt hash ($2y$..., 60 characters); make one with htpasswd -nBC 10 \"\" | tr -d ':\\n'."
-                        )
-                    }
-                    config.basicAuthUsers[user] = text
-                }
+                config.basicAuthUsers = try users(value, file: file)
             case "http_server_config":
                 throw WebConfigError("\(file): http_server_config is not supported by copilot_exporter; remove it.")
             default:
@@ -59,6 +55,30 @@ public struct WebConfig: Sendable, Equatable {
             }
         }
         return config
+    }
+
+    /// `basic_auth_users`: a mapping of user names to valid bcrypt hashes (empty: no users).
+    /// Anything else is an error, as in exporter-toolkit, rather than authentication silently off.
+    static func users(_ value: MiniYAML.Value, file: String) throws(WebConfigError) -> [String: String] {
+        let howTo = "make a hash with htpasswd -nBC 10 \"\" | tr -d ':\\n'"
+        if case .scalar(let text) = value {
+            guard text.isEmpty else {
+                throw WebConfigError(
+                    "\(file): basic_auth_users must be a mapping of user names to bcrypt hashes, one `user: hash` per line, not a single value; \(howTo)."
+                )
+            }
+            return [:]
+        }
+        var users: [String: String] = [:]
+        for (user, hash) in value.entries {
+            guard case .scalar(let text) = hash, BCrypt.isValid(text) else {
+                throw WebConfigError(
+                    "\(file): basic_auth_users.\(user) must be a bcrypt hash ($2y$, $2b$ or $2a$, a cost from 04 to 31, then 53 characters of bcrypt base64: 60 characters); \(howTo)."
+                )
+            }
+            users[user] = text
+        }
+        return users
     }
 
     static func tls(_ value: MiniYAML.Value, directory: String, file: String) throws(WebConfigError) -> TLS {

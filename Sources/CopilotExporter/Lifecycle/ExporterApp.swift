@@ -9,6 +9,9 @@ public struct ExporterApp: Sendable {
     /// The exporter's version, in `--version` and `github_copilot_exporter_build_info`.
     public static let version = "0.1.0"
 
+    /// How often the web config file and its certificate and key are checked for changes.
+    static let webConfigCheckInterval: UInt64 = 5_000_000_000
+
     public let configuration: Configuration
     public let credentials: any CredentialSource
     public let transport: any HTTPTransport
@@ -93,14 +96,13 @@ public struct ExporterApp: Sendable {
             publisher: poller.store.publisher,
             version: Self.version
         )
-        let handler: any HTTPHandler =
-            webConfig.basicAuthUsers.isEmpty
-            ? router
-            : AccessControl(
-                inner: router,
-                users: webConfig.basicAuthUsers,
-                openPaths: configuration.protectHealth ? [] : ["/-/healthy", "/-/ready"]
-            )
+        // With a web config file there is always an AccessControl, so a reload can add users.
+        let access = AccessControl(
+            inner: router,
+            users: webConfig.basicAuthUsers,
+            openPaths: configuration.protectHealth ? [] : ["/-/healthy", "/-/ready"]
+        )
+        let handler: any HTTPHandler = configuration.webConfigFile == nil && webConfig.basicAuthUsers.isEmpty ? router : access
         var tls: TLSContext?
         if let settings = webConfig.tls {
             do {
@@ -109,7 +111,12 @@ public struct ExporterApp: Sendable {
                 logger.error(error.description)
                 return 2
             }
+            if let warning = settings.keyFileWarning() { logger.warn(warning) }
         }
+        let reloader = configuration.webConfigFile.map {
+            WebConfigReloader(path: $0, config: webConfig, access: access, tls: tls, logger: logger.serverLog)
+        }
+        if let reloader { logger.info("Web configuration loaded.", webConfig.summary(path: reloader.path)) }
         let server = HTTPServer(
             configuration: .init(host: configuration.listenHost, port: configuration.listenPort),
             handler: handler,
@@ -131,7 +138,7 @@ public struct ExporterApp: Sendable {
             ]
         )
         onListening(port)
-        let signals = SignalStream.make([SIGTERM, SIGINT])
+        let signals = SignalStream.make([SIGTERM, SIGINT, SIGHUP])
         enum Outcome: Sendable {
             case signal(Int32)
             case startupFailure(String)
@@ -149,8 +156,18 @@ public struct ExporterApp: Sendable {
                 }
             }
             group.addTask {
-                for await number in signals { return .signal(number) }
+                for await number in signals {
+                    guard number == SIGHUP else { return .signal(number) }
+                    reloader?.check(force: true)
+                }
                 return .pollerEnded
+            }
+            if let reloader {
+                group.addTask {
+                    // Certificates are rotated in place (cert-manager, Kubernetes secrets): look.
+                    while (try? await Task.sleep(nanoseconds: Self.webConfigCheckInterval)) != nil { reloader.check() }
+                    return .pollerEnded
+                }
             }
             let first = await group.next() ?? .pollerEnded
             group.cancelAll()

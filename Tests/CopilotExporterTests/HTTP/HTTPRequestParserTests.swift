@@ -61,6 +61,8 @@ import Testing
         ("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 65\r\n\r\n", 413),
         ("GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n", 501),
         ("GET /\u{0} HTTP/1.1\r\nHost: h\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400), ("GET / HTTP/1.1\r\nHost: h\r\nhost: h\r\n\r\n", 400),
+        ("GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", 400),
     ])
     func refusesMalformedRequests(text: String, status: Int) {
         guard case .invalid(let got, _) = parse(text) else {
@@ -92,5 +94,23 @@ import Testing
             case .incomplete: #expect(bytes.count <= 1024 + 4)
             }
         }
+    }
+
+    @Test func byDefaultEveryRequestWithABodyGets413AsSoonAsItsHeadersEnd() {
+        let strict = HTTPRequestParser()
+        func status(_ text: String) -> Int? {
+            if case .invalid(let status, _) = strict.parse(Array(text.utf8)[...]) { return status }
+            return nil
+        }
+        #expect(status("POST /metrics HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\n\r\n") == 413, "the body is not awaited")
+        #expect(status("GET /metrics HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx") == 413)
+        #expect(status("POST /metrics HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n") == 413)
+        #expect(status("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n") == 400)
+        guard case .request(let request, _) = strict.parse(Array("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n".utf8)[...])
+        else {
+            Issue.record("an empty body is no body")
+            return
+        }
+        #expect(request.body.isEmpty)
     }
 }

@@ -96,7 +96,8 @@ import Testing
     }
 
     @Test func hostileClientsNeverStopANormalScrape() async throws {
-        let (server, port) = try Self.start()
+        // Every client here is on 127.0.0.1; the per-address cap has tests of its own.
+        let (server, port) = try Self.start(.init(host: "127.0.0.1", port: 0, maxConnectionsPerAddress: 1_000))
         let url = "http://127.0.0.1:\(port)/metrics"
         func scrapeWorks() async throws -> Bool { try await httpGet(url).status == 200 }
 

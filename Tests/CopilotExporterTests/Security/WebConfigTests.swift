@@ -40,6 +40,13 @@ import Testing
         ("tls_server_config:\n\tcert_file: a\n", "tabs are not allowed"),
         ("a: 1\na: 2\n", "duplicate key a"),
         ("tls_server_config: [a, b]\n", "flow collections"),
+        ("basic_auth_users: bob\n", "basic_auth_users must be a mapping"),
+        ("basic_auth_users: 'bob:\(Self.hash)'\n", "basic_auth_users must be a mapping"),
+        ("basic_auth_users:\n  bob:\n    nested: x\n", "basic_auth_users.bob must be a bcrypt hash"),
+        ("basic_auth_users:\n  bob: $2y$99$\(Self.hash.dropFirst(7))\n", "a cost from 04 to 31"),
+        ("basic_auth_users:\n  bob: $2y$10$\(Self.hash.dropFirst(7).dropLast())!\n", "53 characters of bcrypt base64"),
+        ("tls_server_config: server.crt\n", "tls_server_config must be a mapping"),
+        ("tls_server_config:\n  cert_file:\n    a: b\n  key_file: k\n", "must be a value"),
     ])
     func refusesWhatItDoesNotSupportByName(text: String, fragment: String) {
         do {
