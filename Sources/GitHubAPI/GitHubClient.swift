@@ -151,98 +151,75 @@ public struct GitHubClient: Sendable {
         }
     }
 
-    /// One logical GET of an absolute URL on the API host, with retries.
+    /// One logical GET of an absolute URL on the API host, with retries as
+    /// `RetryPolicy.decide` says.
     public func get(url: String, endpoint: String) async throws -> GitHubResponse {
         var attempt = 0
-        var lastError: GitHubAPIError = .transport(endpoint: endpoint, reason: "no attempt was made")
-        while attempt < retry.maxAttempts {
+        while true {
             attempt += 1
             if let block = await state.blocked("api", now: clock.now()) {
                 throw block.reason ?? GitHubAPIError.rateLimited(endpoint: endpoint, resource: "core", reset: block.until)
             }
             let cached = await state.cached(url)
-            let token: String
-            do {
-                token = try await credentials.token(for: scope)
-            } catch {
-                throw GitHubAPIError.credentials(error.description)
-            }
-            var headers = [
-                "Accept": "application/vnd.github+json",
-                "Authorization": "Bearer " + token,
-                "X-GitHub-Api-Version": apiVersion,
-                "User-Agent": userAgent,
-            ]
-            if let cached { headers["If-None-Match"] = cached.etag }
-            let response: TransportResponse
-            do {
-                response = try await transport.send(TransportRequest(url: url, headers: headers))
-            } catch {
-                await observe(APIObservation(code: "error"))
-                lastError = .transport(endpoint: endpoint, reason: Self.reason(error))
-                if attempt < retry.maxAttempts { try await clock.sleep(seconds: backoff(attempt)) }
-                continue
-            }
-            let rateLimit = RateLimit(headers: response)
-            await observe(
-                APIObservation(
-                    code: String(response.status),
-                    rateLimit: rateLimit,
-                    tokenExpiry: APIObservation.tokenExpiry(response.header("github-authentication-token-expiration"))
-                )
+            let outcome = try await attemptGet(url: url, etag: cached?.etag)
+            let decision = retry.decide(
+                outcome,
+                attempt: attempt,
+                now: clock.now(),
+                hasCachedBody: cached != nil,
+                backoff: backoff(attempt),
+                endpoint: endpoint
             )
-
-            switch response.status {
-            case 200..<300:
+            switch (decision, outcome) {
+            case (.accept, .response(let response)):
                 if let etag = response.header("etag"), !etag.isEmpty {
                     await state.store(url, etag: etag, body: response.body)
                 }
                 return GitHubResponse(status: response.status, headers: response.headers, body: response.body, fromCache: false)
-            case 304:
-                if let cached {
-                    return GitHubResponse(status: 200, headers: response.headers, body: cached.body, fromCache: true)
-                }
-                lastError = .rejected(endpoint: endpoint, status: 304, message: "Not Modified without a cached body")
-                await state.evict(url)
-                continue
-            case 403, 429:
-                if let limit = rateLimit, limit.remaining == 0, response.header("retry-after") == nil {
-                    let reset = max(limit.reset, clock.now() + 1)
-                    let error = GitHubAPIError.rateLimited(endpoint: endpoint, resource: limit.resource, reset: reset)
-                    await state.block("api", until: reset, reason: error)
-                    throw error
-                }
-                if let wait = Self.secondaryLimitWait(response) {
-                    lastError = .secondaryRateLimited(endpoint: endpoint, retryAfter: wait)
-                    guard wait <= retry.maxInlineWait, attempt < retry.maxAttempts else {
-                        await state.block("api", until: clock.now() + wait, reason: lastError)
-                        throw lastError
-                    }
-                    try await clock.sleep(seconds: wait)
-                    continue
-                }
-                if response.status == 429 {
-                    lastError = .secondaryRateLimited(endpoint: endpoint, retryAfter: 60)
-                    await state.block("api", until: clock.now() + 60, reason: lastError)
-                    throw lastError
-                }
-                throw GitHubAPIError.classify(response, endpoint: endpoint)
-            case 500...599:
-                lastError = .server(endpoint: endpoint, status: response.status)
-                if attempt < retry.maxAttempts {
-                    let asked = response.header("retry-after").flatMap(Double.init)
-                    if let asked, asked > retry.maxInlineWait {
-                        await state.block("api", until: clock.now() + asked, reason: lastError)
-                        throw lastError
-                    }
-                    try await clock.sleep(seconds: max(asked ?? 0, backoff(attempt)))
-                }
-                continue
-            default:
-                throw GitHubAPIError.classify(response, endpoint: endpoint)
+            case (.acceptCached, .response(let response)):
+                return GitHubResponse(status: 200, headers: response.headers, body: cached?.body ?? [], fromCache: true)
+            case (.retry(let wait, _, let evictCache), _):
+                if evictCache { await state.evict(url) }
+                if wait > 0 { try await clock.sleep(seconds: wait) }
+            case (.fail(let error, let blockUntil), _):
+                if let blockUntil { await state.block("api", until: blockUntil, reason: error) }
+                throw error
+            case (.accept, .noResponse), (.acceptCached, .noResponse):
+                preconditionFailure("a request without a response cannot be accepted")
             }
         }
-        throw lastError
+    }
+
+    /// Sends one attempt with the token and, when a body is cached, its ETag; reports the
+    /// exchange to `observe`.
+    func attemptGet(url: String, etag: String?) async throws -> AttemptOutcome {
+        let token: String
+        do {
+            token = try await credentials.token(for: scope)
+        } catch {
+            throw GitHubAPIError.credentials(error.description)
+        }
+        var headers = [
+            "Accept": "application/vnd.github+json",
+            "Authorization": "Bearer " + token,
+            "X-GitHub-Api-Version": apiVersion,
+            "User-Agent": userAgent,
+        ]
+        if let etag { headers["If-None-Match"] = etag }
+        do {
+            let response = try await transport.send(TransportRequest(url: url, headers: headers))
+            await observe(
+                APIObservation(
+                    code: String(response.status),
+                    rateLimit: RateLimit(headers: response),
+                    tokenExpiry: APIObservation.tokenExpiry(response.header("github-authentication-token-expiration"))
+                )
+            )
+            return .response(response)
+        } catch {
+            await observe(APIObservation(code: "error"))
+            return .noResponse(reason: Self.reason(error))
+        }
     }
 
     /// The wait a secondary rate limit asks for: `Retry-After` seconds, or at least one minute
