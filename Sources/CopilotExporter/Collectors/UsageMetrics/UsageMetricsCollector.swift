@@ -52,63 +52,84 @@ public struct UsageMetricsCollector: Collector {
 
     public func collect(_ scope: Scope, context: CollectionContext) async throws -> [MetricFamily] {
         let now = context.clock.now()
-        let today = Int((now / 86_400).rounded(.down))
         let (_, usersReport, aggregateReport) = Self.reports(scope)
+        guard let newest = try await newestUsersReport(scope, today: Int((now / 86_400).rounded(.down)), context: context) else {
+            return []
+        }
+        let (newestCredits, monthToDate) = try await credits(scope, newest: newest, now: now, context: context)
+        let activeUsers = try await activeUsers(scope, day: newest.day, context: context)
+        return Self.families(
+            scope: scope,
+            newestDay: Double(newest.day) * 86_400,
+            newestCredits: newestCredits,
+            monthToDate: monthToDate,
+            activeUsers: activeUsers,
+            usersReport: usersReport,
+            aggregateReport: aggregateReport
+        )
+    }
 
-        var newest: (day: Int, links: ReportLinks)?
+    /// The newest day (days since the epoch) with a published users report, and its links;
+    /// nil, with a notice, when none of the last `lookbackDays` is published yet. Throws when
+    /// every one of them answers 404 (the reports cannot be read at all).
+    func newestUsersReport(_ scope: Scope, today: Int, context: CollectionContext) async throws -> (day: Int, links: ReportLinks)? {
+        let usersReport = Self.reports(scope).users
         var notFound = 0
         for back in 1...max(1, lookbackDays) {
             switch try await links(scope, report: usersReport, day: today - back, context: context) {
             case .published(let links):
-                newest = (today - back, links)
+                if back != 1 {
+                    context.notice(
+                        "The Copilot users report for \(RFC3339.day(Double(today - 1) * 86_400)) is not published yet for \(scope); "
+                            + "showing \(RFC3339.day(Double(today - back) * 86_400))."
+                    )
+                }
+                return (today - back, links)
             case .notPublished(let status):
                 if status == 404 { notFound += 1 }
-                continue
             }
-            break
         }
-        guard let newest else {
-            if notFound == lookbackDays {
-                throw GitHubAPIError.reportsUnavailable(endpoint: "GET \(Self.reports(scope).base)/\(usersReport)", days: lookbackDays)
-            }
-            context.notice("No Copilot users report is published for the last \(lookbackDays) days for \(scope); nothing to show yet.")
-            return []
+        if notFound == lookbackDays {
+            throw GitHubAPIError.reportsUnavailable(endpoint: "GET \(Self.reports(scope).base)/\(usersReport)", days: lookbackDays)
         }
-        if newest.day != today - 1 {
-            context.notice(
-                "The Copilot users report for \(RFC3339.day(Double(today - 1) * 86_400)) is not published yet for \(scope); "
-                    + "showing \(RFC3339.day(Double(newest.day) * 86_400))."
-            )
-        }
+        context.notice("No Copilot users report is published for the last \(lookbackDays) days for \(scope); nothing to show yet.")
+        return nil
+    }
 
+    /// Per-user AI credits of the newest day and of the month to date. Days older than the
+    /// revision window are final: read once and folded into the report cache; newer days are
+    /// read on every poll.
+    func credits(
+        _ scope: Scope,
+        newest: (day: Int, links: ReportLinks),
+        now: Double,
+        context: CollectionContext
+    ) async throws -> (newest: [String: Double], monthToDate: [String: Double]) {
+        let usersReport = Self.reports(scope).users
         let period = BillingPeriod(containing: now)
         let month = String(RFC3339.day(period.start).prefix(7))
         let monthStart = Int(period.start / 86_400)
-        let finalBefore = today - revisionWindowDays
+        let finalBefore = Int((now / 86_400).rounded(.down)) - revisionWindowDays
         var newestCredits: [String: Double]?
         var recentSums: [String: Double] = [:]
-        if newest.day >= monthStart {
-            let known = await context.reports.finalDays(scope, month: month)
-            for day in monthStart...newest.day {
-                let dayText = RFC3339.day(Double(day) * 86_400)
-                let isFinal = day < finalBefore
-                if isFinal && known.contains(dayText) { continue }
-                var credits: [String: Double] = [:]
-                let dayLinks: ReportLinks?
-                if day == newest.day {
-                    dayLinks = newest.links
-                } else if case .published(let links) = try await links(scope, report: usersReport, day: day, context: context) {
-                    dayLinks = links
-                } else {
-                    dayLinks = nil
-                }
-                if let dayLinks { credits = try await userCredits(dayLinks, scope: scope, report: usersReport, context: context) }
-                if day == newest.day { newestCredits = credits }
-                if isFinal {
-                    await context.reports.fold(scope, month: month, day: dayText, credits: credits)
-                } else {
-                    for (user, value) in credits { recentSums[user, default: 0] += value }
-                }
+        // The newest day may still lie in the previous month, in the first days of a month.
+        let days = newest.day >= monthStart ? Array(monthStart...newest.day) : []
+        let known = days.isEmpty ? [] : await context.reports.finalDays(scope, month: month)
+        for day in days {
+            let dayText = RFC3339.day(Double(day) * 86_400)
+            let isFinal = day < finalBefore
+            if isFinal && known.contains(dayText) { continue }
+            var dayLinks: ReportLinks? = day == newest.day ? newest.links : nil
+            if dayLinks == nil, case .published(let links) = try await links(scope, report: usersReport, day: day, context: context) {
+                dayLinks = links
+            }
+            var credits: [String: Double] = [:]
+            if let dayLinks { credits = try await userCredits(dayLinks, scope: scope, report: usersReport, context: context) }
+            if day == newest.day { newestCredits = credits }
+            if isFinal {
+                await context.reports.fold(scope, month: month, day: dayText, credits: credits)
+            } else {
+                for (user, value) in credits { recentSums[user, default: 0] += value }
             }
         }
         if newestCredits == nil {
@@ -118,31 +139,23 @@ public struct UsageMetricsCollector: Collector {
             newestCredits = try await userCredits(newest.links, scope: scope, report: usersReport, context: context)
         }
         let monthToDate = await context.reports.sums(scope, month: month).merging(recentSums, uniquingKeysWith: +)
+        return (newestCredits ?? [:], monthToDate)
+    }
 
-        var activeUsers: AggregateRecord.DayTotals?
-        switch try await links(scope, report: aggregateReport, day: newest.day, context: context) {
+    /// Active users on `day` from the organization or enterprise report; nil, with a notice,
+    /// when that report is not published.
+    func activeUsers(_ scope: Scope, day: Int, context: CollectionContext) async throws -> AggregateRecord.DayTotals? {
+        let aggregateReport = Self.reports(scope).aggregate
+        let dayText = RFC3339.day(Double(day) * 86_400)
+        switch try await links(scope, report: aggregateReport, day: day, context: context) {
         case .published(let links):
-            activeUsers = try await aggregate(
-                links,
-                day: RFC3339.day(Double(newest.day) * 86_400),
-                scope: scope,
-                report: aggregateReport,
-                context: context
-            )
+            return try await aggregate(links, day: dayText, scope: scope, report: aggregateReport, context: context)
         case .notPublished:
             context.notice(
-                "The Copilot \(aggregateReport) report for \(RFC3339.day(Double(newest.day) * 86_400)) is not published for \(scope); active users are not shown."
+                "The Copilot \(aggregateReport) report for \(dayText) is not published for \(scope); active users are not shown."
             )
+            return nil
         }
-        return Self.families(
-            scope: scope,
-            newestDay: Double(newest.day) * 86_400,
-            newestCredits: newestCredits ?? [:],
-            monthToDate: monthToDate,
-            activeUsers: activeUsers,
-            usersReport: usersReport,
-            aggregateReport: aggregateReport
-        )
     }
 
     enum Availability {
