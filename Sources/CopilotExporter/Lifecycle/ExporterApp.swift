@@ -87,41 +87,16 @@ public struct ExporterApp: Sendable {
         return await poller.store.failures().isEmpty ? 0 : 1
     }
 
-    /// Serves until SIGTERM or SIGINT (exit 0), or until a credential problem shows on the first
-    /// poll (exit 2). `onListening` receives the port bound.
+    /// Serves until SIGTERM or SIGINT (0), or until the first poll finds a credential problem
+    /// (2), reloading the web config on SIGHUP and when its files change.
     public func serve(webConfig: WebConfig = WebConfig(), onListening: @Sendable (Int) -> Void = { _ in }) async -> Int32 {
         let poller = makePoller()
-        let router = ExporterRouter(
-            telemetryPath: configuration.telemetryPath,
-            publisher: poller.store.publisher,
-            version: Self.version
-        )
-        // With a web config file there is always an AccessControl, so a reload can add users.
-        let access = AccessControl(
-            inner: router,
-            users: webConfig.basicAuthUsers,
-            openPaths: configuration.protectHealth ? [] : ["/-/healthy", "/-/ready"]
-        )
-        let handler: any HTTPHandler = configuration.webConfigFile == nil && webConfig.basicAuthUsers.isEmpty ? router : access
-        var tls: TLSContext?
-        if let settings = webConfig.tls {
-            do {
-                tls = try TLSContext(settings)
-            } catch {
-                logger.error(error.description)
-                return 2
-            }
-            if let warning = settings.keyFileWarning() { logger.warn(warning) }
-        }
-        let reloader = configuration.webConfigFile.map {
-            WebConfigReloader(path: $0, config: webConfig, access: access, tls: tls, logger: logger.serverLog)
-        }
-        if let reloader { logger.info("Web configuration loaded.", webConfig.summary(path: reloader.path)) }
+        guard let front = frontEnd(webConfig, publisher: poller.store.publisher) else { return 2 }
         let server = HTTPServer(
             configuration: .init(host: configuration.listenHost, port: configuration.listenPort),
-            handler: handler,
+            handler: front.handler,
             logger: logger.serverLog,
-            tls: tls
+            tls: front.tls
         )
         let port: Int
         do {
@@ -138,16 +113,67 @@ public struct ExporterApp: Sendable {
             ]
         )
         onListening(port)
-        let signals = SignalStream.make([SIGTERM, SIGINT, SIGHUP])
-        enum Outcome: Sendable {
-            case signal(Int32)
-            case startupFailure(String)
-            case pollerEnded
+        switch await run(poller, reloader: front.reloader) {
+        case .signal(let number):
+            logger.info("Shutting down: finishing in-flight requests.", [("signal", number == SIGTERM ? "SIGTERM" : "SIGINT")])
+            await server.shutdown(grace: 10)
+            return 0
+        case .startupFailure(let sentence):
+            logger.error(sentence)
+            await server.shutdown(grace: 2)
+            return 2
+        case .pollerEnded:
+            await server.shutdown(grace: 10)
+            return 0
         }
-        let outcome = await withTaskGroup(of: Outcome.self) { group -> Outcome in
+    }
+
+    /// The router behind access control, the TLS context and the web-config reloader; nil
+    /// (logged) when the certificate or key cannot be loaded.
+    func frontEnd(
+        _ webConfig: WebConfig,
+        publisher: SnapshotPublisher
+    ) -> (handler: any HTTPHandler, tls: TLSContext?, reloader: WebConfigReloader?)? {
+        let router = ExporterRouter(telemetryPath: configuration.telemetryPath, publisher: publisher, version: Self.version)
+        // With a web config file there is always an AccessControl, so a reload can add users.
+        let access = AccessControl(
+            inner: router,
+            users: webConfig.basicAuthUsers,
+            openPaths: configuration.protectHealth ? [] : ["/-/healthy", "/-/ready"]
+        )
+        let handler: any HTTPHandler = configuration.webConfigFile == nil && webConfig.basicAuthUsers.isEmpty ? router : access
+        var tls: TLSContext?
+        if let settings = webConfig.tls {
+            do {
+                tls = try TLSContext(settings)
+            } catch {
+                logger.error(error.description)
+                return nil
+            }
+            if let warning = settings.keyFileWarning() { logger.warn(warning) }
+        }
+        let reloader = configuration.webConfigFile.map {
+            WebConfigReloader(path: $0, config: webConfig, access: access, tls: tls, logger: logger.serverLog)
+        }
+        if let reloader { logger.info("Web configuration loaded.", webConfig.summary(path: reloader.path)) }
+        return (handler, tls, reloader)
+    }
+
+    /// Why serving ends.
+    enum Outcome: Sendable {
+        case signal(Int32)
+        case startupFailure(String)
+        case pollerEnded
+    }
+
+    /// Polls, and handles signals and web-config changes, until the first of them ends serving.
+    func run(_ poller: Poller, reloader: WebConfigReloader?) async -> Outcome {
+        let signals = SignalStream.make([SIGTERM, SIGINT, SIGHUP])
+        let failOnCredentialProblem = !configuration.demo
+        return await withTaskGroup(of: Outcome.self) { group -> Outcome in
             group.addTask {
                 do {
-                    try await poller.run(failOnCredentialProblem: !configuration.demo)
+                    try await poller.run(failOnCredentialProblem: failOnCredentialProblem)
                     return .pollerEnded
                 } catch let failure as StartupFailure {
                     return .startupFailure(failure.description)
@@ -172,19 +198,6 @@ public struct ExporterApp: Sendable {
             let first = await group.next() ?? .pollerEnded
             group.cancelAll()
             return first
-        }
-        switch outcome {
-        case .signal(let number):
-            logger.info("Shutting down: finishing in-flight requests.", [("signal", number == SIGTERM ? "SIGTERM" : "SIGINT")])
-            await server.shutdown(grace: 10)
-            return 0
-        case .startupFailure(let sentence):
-            logger.error(sentence)
-            await server.shutdown(grace: 2)
-            return 2
-        case .pollerEnded:
-            await server.shutdown(grace: 10)
-            return 0
         }
     }
 }
