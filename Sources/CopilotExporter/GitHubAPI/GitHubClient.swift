@@ -179,6 +179,7 @@ public struct GitHubClient: Sendable {
                 response = try await transport.send(TransportRequest(url: url, headers: headers))
             } catch {
                 await observe(APIObservation(code: "error"))
+                if case .tooLarge(_, let limit) = error { throw GitHubAPIError.tooLarge(endpoint: endpoint, limit: limit) }
                 lastError = .transport(endpoint: endpoint, reason: Self.reason(error))
                 if attempt < retry.maxAttempts { try await clock.sleep(seconds: backoff(attempt)) }
                 continue
@@ -227,6 +228,12 @@ public struct GitHubClient: Sendable {
                     throw lastError
                 }
                 throw GitHubAPIError.classify(response, endpoint: endpoint)
+            case 301, 302, 303, 307, 308:
+                throw GitHubAPIError.redirected(
+                    endpoint: endpoint,
+                    status: response.status,
+                    location: response.header("location") ?? "nowhere"
+                )
             case 500...599:
                 lastError = .server(endpoint: endpoint, status: response.status)
                 if attempt < retry.maxAttempts {
@@ -265,7 +272,17 @@ public struct GitHubClient: Sendable {
                 onChunk: onChunk
             )
         } catch {
+            if case .tooLarge(_, let limit) = error {
+                throw GitHubAPIError.tooLarge(endpoint: endpoint + " (report download)", limit: limit)
+            }
             throw GitHubAPIError.transport(endpoint: endpoint + " (report download)", reason: Self.reason(error))
+        }
+        if [301, 302, 303, 307, 308].contains(response.status) {
+            throw GitHubAPIError.redirected(
+                endpoint: endpoint + " (report download)",
+                status: response.status,
+                location: response.header("location") ?? "nowhere"
+            )
         }
         guard (200..<300).contains(response.status) else {
             throw GitHubAPIError.rejected(
@@ -326,6 +343,7 @@ public struct GitHubClient: Sendable {
         case .timedOut: "timed out"
         case .connection(_, let reason): reason
         case .invalidURL(let url): "invalid URL \(url)"
+        case .tooLarge(_, let limit): "the answer grew past \(ResponseLimits.describe(limit)) once decompressed"
         }
     }
 
