@@ -7,7 +7,8 @@ import GitHubSimulator
 enum CopilotExporterMain {
     static func main() async {
         Memory.limitArenas()
-        exit(await run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
+        ProcessHardening.forbidCoreDumps()
+        exit(await run(Array(CommandLine.arguments.dropFirst()), environment: Configuration.takeProcessEnvironment()))
     }
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
@@ -48,7 +49,14 @@ enum CopilotExporterMain {
         }
         var simulator: GitHubSimulator?
         let credentials: any CredentialSource
-        let transport = URLSessionTransport(timeout: configuration.requestTimeout)
+        let downloads = DownloadDirectory.standard
+        do {
+            try downloads.prepare()
+        } catch {
+            FileHandle.standardError.write(Data("copilot_exporter: \(error)\n".utf8))
+            return 2
+        }
+        let transport = URLSessionTransport(timeout: configuration.requestTimeout, downloadDirectory: downloads)
         if configuration.demo {
             // The demo token expires in 45 days, so token-expiry panels and alerts have data.
             let demo = GitHubSimulator(
