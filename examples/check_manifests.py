@@ -6,6 +6,9 @@
   match a Service's labels and its endpoint port must be one of that Service's port names. Every
   container must run as non-root with a read-only root filesystem, all capabilities dropped,
   probes on /-/healthy and /-/ready (exporter) and resource requests and limits.
+- The exporter serves per-user data: beside Prometheus in one pod (a sidecar) it must listen on
+  127.0.0.1 only (and so has no kubelet HTTP probes, which could not reach it); listening on the
+  pod network, a NetworkPolicy must select its pods and admit only selected pods to its port.
 - docker compose cannot run without a Docker engine: every path the compose file mounts or
   builds from must exist, and every image must carry a pinned tag.
 """
@@ -47,9 +50,30 @@ for name, doc in docs:
             if not c.get("resources", {}).get("requests") or not c.get("resources", {}).get("limits"):
                 problems.append("%s: container %s lacks resource requests or limits" % (name, c["name"]))
             if "copilot" in c["image"]:
+                listen = ([a.split("=", 1)[1] for a in c.get("args", []) if a.startswith("--web.listen-address=")] or [":9185"])[-1]
+                host, port = listen.rsplit(":", 1)
+                loopback = host in ("127.0.0.1", "localhost", "[::1]")
+                sidecar = any("prometheus" in other["image"] for other in pod["containers"])
                 paths = (c.get("readinessProbe", {}).get("httpGet", {}).get("path"), c.get("livenessProbe", {}).get("httpGet", {}).get("path"))
-                if paths != ("/-/ready", "/-/healthy"):
+                if sidecar and not loopback:
+                    problems.append("%s: the sidecar exporter listens on %s, not 127.0.0.1: other pods could read it" % (name, listen))
+                if loopback and paths != (None, None):
+                    problems.append("%s: the exporter listens on loopback, which the kubelet's HTTP probes cannot reach" % name)
+                if not loopback and paths != ("/-/ready", "/-/healthy"):
                     problems.append("%s: exporter container probes are %s, not /-/ready and /-/healthy" % (name, paths))
+                if not loopback:
+                    labels = doc["spec"]["template"]["metadata"]["labels"]
+                    guarded = [p for _, p in docs if p["kind"] == "NetworkPolicy"
+                               and p["metadata"].get("namespace") == doc["metadata"].get("namespace")
+                               and all(labels.get(k) == v for k, v in p["spec"]["podSelector"].get("matchLabels", {}).items())
+                               and p["spec"]["podSelector"].get("matchLabels")
+                               and "Ingress" in p["spec"].get("policyTypes", [])
+                               and p["spec"].get("ingress")
+                               and all(rule.get("from") and all(peer.get("podSelector", {}).get("matchLabels") for peer in rule["from"])
+                                       and int(port) in [q.get("port") for q in rule.get("ports", [])]
+                                       for rule in p["spec"]["ingress"])]
+                    if not guarded:
+                        problems.append("%s: no NetworkPolicy limits who may reach exporter %s on port %s" % (name, doc["metadata"]["name"], port))
                 mounts = {m["mountPath"] for m in c.get("volumeMounts", [])}
                 if "/tmp" not in mounts:
                     problems.append("%s: exporter container has no writable /tmp for report downloads" % name)
@@ -84,5 +108,6 @@ for service, spec in compose["services"].items():
 if problems:
     print("\n".join(problems))
     sys.exit(1)
-print("ok: %d Kubernetes objects cross-checked (ServiceMonitor, Service, Deployment security and probes); "
+print("ok: %d Kubernetes objects cross-checked (ServiceMonitor, Service, Deployment security and probes, exporter "
+      "reachable only from loopback or through a NetworkPolicy); "
       "docker-compose.yml paths, build context and image tags checked" % len(docs))

@@ -28,6 +28,10 @@ public enum GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     case decoding(endpoint: String, detail: String)
     /// A pagination link pointed somewhere the token must not be sent.
     case foreignLink(endpoint: String, link: String)
+    /// A redirect to another origin (or from https to http), which was not followed.
+    case redirected(endpoint: String, status: Int, location: String)
+    /// The answer grew past `limit` bytes once decompressed and was dropped.
+    case tooLarge(endpoint: String, limit: Int)
     /// No credential could be had (unreadable token file, App token minting refused).
     case credentials(String)
     /// Every recent day of a usage-metrics report answered 404.
@@ -78,6 +82,12 @@ public enum GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         case .foreignLink(let endpoint, let link):
             return "GitHub's pagination link for \(endpoint) points to another host (\(link)), so the token was not "
                 + "sent there; check --github.api-url."
+        case .redirected(let endpoint, let status, let location):
+            return "GitHub answered \(endpoint) with a \(status) redirect to \(location), another origin or plain http, so the "
+                + "exporter did not follow it and sent nothing there; set --github.api-url to the API's own https URL."
+        case .tooLarge(let endpoint, let limit):
+            return "GitHub's answer to \(endpoint) grew past \(ResponseLimits.describe(limit)) once decompressed, more than the exporter "
+                + "accepts, so it was dropped; the last good values stay; check that --github.api-url points at GitHub."
         }
     }
 
@@ -87,9 +97,9 @@ public enum GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unauthorized: "401"
         case .ssoRequired, .missingScope, .forbidden, .rateLimited, .secondaryRateLimited: "403"
         case .notFound, .reportsUnavailable: "404"
-        case .rejected(_, let status, _), .server(_, let status): String(status)
+        case .rejected(_, let status, _), .server(_, let status), .redirected(_, let status, _): String(status)
         case .decoding: "200"
-        case .transport, .foreignLink, .credentials: "-"
+        case .transport, .foreignLink, .credentials, .tooLarge: "-"
         }
     }
 

@@ -218,7 +218,7 @@ public struct GitHubClient: Sendable {
             return .response(response)
         } catch {
             await observe(APIObservation(code: "error"))
-            return .noResponse(reason: Self.reason(error))
+            return .noResponse(reason: Self.reason(error), tooLarge: error.limitExceeded)
         }
     }
 
@@ -242,7 +242,17 @@ public struct GitHubClient: Sendable {
                 onChunk: onChunk
             )
         } catch {
+            if case .tooLarge(_, let limit) = error {
+                throw GitHubAPIError.tooLarge(endpoint: endpoint + " (report download)", limit: limit)
+            }
             throw GitHubAPIError.transport(endpoint: endpoint + " (report download)", reason: Self.reason(error))
+        }
+        if [301, 302, 303, 307, 308].contains(response.status) {
+            throw GitHubAPIError.redirected(
+                endpoint: endpoint + " (report download)",
+                status: response.status,
+                location: response.header("location") ?? "nowhere"
+            )
         }
         guard (200..<300).contains(response.status) else {
             throw GitHubAPIError.rejected(
@@ -303,6 +313,7 @@ public struct GitHubClient: Sendable {
         case .timedOut: "timed out"
         case .connection(_, let reason): reason
         case .invalidURL(let url): "invalid URL \(url)"
+        case .tooLarge(_, let limit): "the answer grew past \(ResponseLimits.describe(limit)) once decompressed"
         }
     }
 

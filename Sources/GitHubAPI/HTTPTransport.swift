@@ -39,6 +39,9 @@ public enum TransportError: Error, Sendable, Equatable {
     case connection(url: String, reason: String)
     /// The URL could not be used.
     case invalidURL(String)
+    /// The body, counted after any decompression, grew past `limit` bytes; the exchange was
+    /// cancelled there.
+    case tooLarge(url: String, limit: Int)
 }
 
 /// The seam between the GitHub client and the network.
@@ -46,7 +49,8 @@ public enum TransportError: Error, Sendable, Equatable {
 /// Contract: `send` performs exactly one HTTP exchange (no retries, no caching, no cookie
 /// store), returns any HTTP status as a response (errors included), and throws
 /// `TransportError` only when no complete response arrived. It never adds credentials:
-/// what is in `request.headers` is what is sent.
+/// what is in `request.headers` is what is sent. It follows a redirect only when
+/// `RedirectPolicy` allows it; a refused redirect is returned as the 3xx response.
 public protocol HTTPTransport: Sendable {
     func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse
 
@@ -74,5 +78,13 @@ extension HTTPTransport {
             response.body = []
         }
         return response
+    }
+}
+
+extension TransportError {
+    /// The limit, when the exchange was cut off for growing past it.
+    public var limitExceeded: Int? {
+        if case .tooLarge(_, let limit) = self { return limit }
+        return nil
     }
 }

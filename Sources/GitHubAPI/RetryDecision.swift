@@ -15,7 +15,8 @@ public enum RetryDecision: Sendable, Equatable {
 /// How one attempt ended: a response, or no response at all.
 public enum AttemptOutcome: Sendable {
     case response(TransportResponse)
-    case noResponse(reason: String)
+    /// `tooLarge` is the limit, in decoded bytes, when the answer was cut off for growing past it.
+    case noResponse(reason: String, tooLarge: Int? = nil)
 }
 
 extension RetryPolicy {
@@ -36,7 +37,9 @@ extension RetryPolicy {
         let more = attempt < maxAttempts
         let response: TransportResponse
         switch outcome {
-        case .noResponse(let reason):
+        case .noResponse(_, let limit?):
+            return .fail(.tooLarge(endpoint: endpoint, limit: limit))
+        case .noResponse(let reason, nil):
             let error = GitHubAPIError.transport(endpoint: endpoint, reason: reason)
             return more ? .retry(wait: backoff, error: error) : .fail(error)
         case .response(let answer):
@@ -51,6 +54,9 @@ extension RetryPolicy {
             return more ? .retry(wait: 0, error: error, evictCache: true) : .fail(error)
         case 403, 429:
             return decideLimited(response, more: more, now: now, endpoint: endpoint)
+        case 301, 302, 303, 307, 308:
+            // The transport follows only same-origin redirects; this one led elsewhere.
+            return .fail(.redirected(endpoint: endpoint, status: response.status, location: response.header("location") ?? "nowhere"))
         case 500...599:
             let error = GitHubAPIError.server(endpoint: endpoint, status: response.status)
             guard more else { return .fail(error) }

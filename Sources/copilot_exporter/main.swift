@@ -9,7 +9,8 @@ import WebServer
 enum CopilotExporterMain {
     static func main() async {
         Memory.limitArenas()
-        exit(await run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
+        ProcessHardening.forbidCoreDumps()
+        exit(await run(Array(CommandLine.arguments.dropFirst()), environment: Configuration.takeProcessEnvironment()))
     }
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
@@ -33,9 +34,11 @@ enum CopilotExporterMain {
             guard let demo = startDemo(&configuration, logger: logger) else { return 1 }
             simulator = demo
         }
-        let transport = URLSessionTransport(timeout: configuration.requestTimeout)
+        let downloads = DownloadDirectory.standard
+        let transport = URLSessionTransport(timeout: configuration.requestTimeout, downloadDirectory: downloads)
         let credentials: any CredentialSource
         do {
+            try downloads.prepare()
             credentials = try Launch.credentials(configuration, transport: transport)
         } catch {
             return usageError(error)

@@ -29,7 +29,8 @@ extension Configuration {
           --web.config.file=FILE           TLS and basic auth (exporter-toolkit format)
           --web.protect-health             require basic auth on /-/healthy and /-/ready too
           --github.api-url=URL             REST base URL (default https://api.github.com;
-                                           https://api.SUBDOMAIN.ghe.com; https://HOST/api/v3)
+                                           https://api.SUBDOMAIN.ghe.com; https://HOST/api/v3;
+                                           http:// only on 127.0.0.1, localhost or [::1])
           --github.org=LOGIN               an organization to watch (repeatable)
           --github.enterprise=SLUG         an enterprise to watch (repeatable)
           --github.token-file=FILE         file holding the token, re-read when it changes

@@ -91,6 +91,12 @@ extension Configuration {
                     "--github.api-url must be an http(s) URL such as https://api.github.com or https://HOST/api/v3."
                 )
             }
+            guard url.hasPrefix("https://") || Self.isLoopback(url) else {
+                throw ConfigurationError(
+                    "--github.api-url must be an https URL (got \(url)): over plain http the token would cross the network "
+                        + "readable, so http is accepted only for 127.0.0.1, localhost or [::1]."
+                )
+            }
             apiURL = url
         case "github.org": organizations.append(try Self.slug(try flag.value(), flag: flag.name))
         case "github.enterprise": enterprises.append(try Self.slug(try flag.value(), flag: flag.name))
@@ -226,6 +232,18 @@ extension Configuration {
                 "--collector.\(collector.rawValue).interval must be at least 10s so the exporter does not spend GitHub's rate limit."
             )
         }
+    }
+
+    /// True when `url`'s host is a loopback address: 127.0.0.1, localhost or ::1.
+    static func isLoopback(_ url: String) -> Bool {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return false }
+        var authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        let host =
+            authority.hasPrefix("[")
+            ? authority.prefix { $0 != "]" } + "]"
+            : authority.prefix { $0 != ":" }
+        return ["127.0.0.1", "localhost", "[::1]"].contains(host.lowercased())
     }
 
     /// `:9185`, `0.0.0.0:9185`, `127.0.0.1:0`, `[::1]:9185`.

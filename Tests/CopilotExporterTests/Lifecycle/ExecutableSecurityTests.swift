@@ -1,0 +1,78 @@
+import CopilotExporter
+import Foundation
+import GitHubSimulator
+import Glibc
+import Testing
+
+@testable import GitHubAPI
+@testable import WebServer
+
+/// What the running binary leaves behind and exposes: no report files, no token in its
+/// environment, no core dumps.
+@Suite(.serialized) struct ExecutableSecurityTests {
+    static func mode(_ path: String) -> mode_t {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info.st_mode & 0o777 : 0
+    }
+
+    @Test func reportsLeaveNoFileInTheTemporaryDirectoryAndStaleFilesAreSwept() throws {
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tmpdir-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        let downloads = temporary + "/copilot_exporter-\(geteuid())"
+        try FileManager.default.createDirectory(atPath: downloads, withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: downloads + "/left-by-kill-9.ndjson", contents: Data("report".utf8)))
+        chmod(downloads, 0o755)
+        let result = try ExecutableTests.run(["--demo", "--once"], environment: ["TMPDIR": temporary])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("github_copilot_user_ai_credits_used{"), "usage reports were downloaded")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary) == ["copilot_exporter-\(geteuid())"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: downloads) == [])
+        #expect(Self.mode(downloads) == 0o700)
+    }
+
+    @Test func aPlainHTTPAPIURLOffLoopbackExits2WithOneSentence() throws {
+        let result = try ExecutableTests.run(
+            ["--github.org=acme", "--github.api-url=http://api.github.example"],
+            environment: ["GITHUB_TOKEN": "ghp_x"]
+        )
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("copilot_exporter: --github.api-url must be an https URL (got http://api.github.example)"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func theTokenLeavesTheEnvironmentAndCoreDumpsAreOff() async throws {
+        let simulator = GitHubSimulator(scenario: smallScenario(seats: 2))
+        try simulator.start()
+        let process = Process()
+        process.executableURL = ExecutableTests.binary
+        process.arguments = ["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--web.listen-address=127.0.0.1:0"]
+        process.environment = ["PATH": "/usr/bin:/bin", "GITHUB_TOKEN": GitHubSimulator.demoToken]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var log = ""
+        while !log.contains("address=127.0.0.1:") {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            log += String(decoding: chunk, as: UTF8.self)
+        }
+        let pid = process.processIdentifier
+        let environ = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
+        let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+        kill(pid, SIGTERM)
+        process.waitUntilExit()
+        await simulator.stop()
+
+        #expect(log.contains("address=127.0.0.1:"), "the exporter was serving: \(log)")
+        let variables = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        #expect(variables.contains("PATH=/usr/bin:/bin"), "the environment was read")
+        #expect(!variables.contains { $0.hasPrefix("GITHUB_TOKEN") })
+        #expect(!String(decoding: environ, as: UTF8.self).contains(GitHubSimulator.demoToken))
+        let core = limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") }
+        #expect(
+            core.map { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2) == ["0", "0"] } == true,
+            "\(core ?? "")"
+        )
+    }
+}
