@@ -60,7 +60,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CopilotExporterTests",
-            dependencies: ["CopilotExporter", "GitHubAPI", "WebServer", "GitHubSimulator", "PrometheusExposition"],
+            dependencies: ["CopilotExporter", "GitHubAPI", "WebServer", "GitHubSimulator", "PrometheusExposition", "CZlib"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

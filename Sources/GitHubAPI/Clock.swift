@@ -22,29 +22,3 @@ public struct SystemClock: WallClock {
         try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
     }
 }
-
-/// A clock frozen at a chosen time whose sleeps return at once after advancing it: for tests
-/// of retry and backoff logic that must not wait in real time.
-public final class ManualClock: WallClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Double
-    private var slept: [Double] = []
-
-    public init(now: Double) { current = now }
-
-    public func now() -> Double { lock.withLock { current } }
-
-    public func sleep(seconds: Double) async throws {
-        try Task.checkCancellation()
-        lock.withLock {
-            slept.append(seconds)
-            current += max(0, seconds)
-        }
-    }
-
-    /// Moves the clock forward.
-    public func advance(by seconds: Double) { lock.withLock { current += seconds } }
-
-    /// Every sleep requested so far, in order.
-    public var sleeps: [Double] { lock.withLock { slept } }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Supplies the token sent as `Authorization: Bearer ...` on every GitHub API request.
 ///
@@ -25,10 +26,9 @@ public struct StaticToken: CredentialSource {
 
 /// A token read from a file, re-read whenever the file's modification time or size changes,
 /// so that a rotated Kubernetes Secret takes effect without a restart.
-public final class TokenFile: CredentialSource, @unchecked Sendable {
+public final class TokenFile: CredentialSource, Sendable {
     public let path: String
-    private let lock = NSLock()
-    private var cached: (stamp: String, token: String)?
+    private let cached = Mutex<(stamp: String, token: String)?>(nil)
 
     /// Reads the file once, so a missing or empty file is reported at start-up.
     public init(path: String) throws(CredentialError) {
@@ -48,14 +48,14 @@ public final class TokenFile: CredentialSource, @unchecked Sendable {
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         // A rotated Kubernetes Secret swaps a symlink: the inode changes even when size and time do not.
         let stamp = "\(modified)/\(attributes[.size] ?? 0)/\(attributes[.systemFileNumber] ?? 0)"
-        if let cached = lock.withLock({ cached }), cached.stamp == stamp { return cached.token }
+        if let cached = cached.withLock({ $0 }), cached.stamp == stamp { return cached.token }
         guard let data = FileManager.default.contents(atPath: path),
             let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
             !text.isEmpty
         else {
             throw CredentialError("the token file \(path) is empty or not text; put the token in it, alone on one line.")
         }
-        lock.withLock { cached = (stamp, text) }
+        cached.withLock { $0 = (stamp, text) }
         return text
     }
 }

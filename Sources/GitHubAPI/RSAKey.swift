@@ -1,8 +1,7 @@
 import COpenSSL
 import Foundation
 
-/// An RSA key held by OpenSSL's libcrypto, for signing GitHub App JWTs (RS256) and, in the
-/// simulator, verifying them.
+/// An RSA private key held by OpenSSL's libcrypto, for signing GitHub App JWTs (RS256).
 ///
 /// Immutable once loaded: OpenSSL 3 allows concurrent signing with one key, which is what makes
 /// the unchecked Sendable sound. The key material is never printed.
@@ -22,14 +21,6 @@ public final class RSAKey: @unchecked Sendable {
         self.key = key
     }
 
-    /// Loads a public key from PEM (`PUBLIC KEY`).
-    public init(publicKeyPEM pem: String) throws(Failure) {
-        guard let key = pem.withCString({ cx_public_key_from_pem($0, Int32(strlen($0))) }) else {
-            throw Failure(description: "not a PEM public key")
-        }
-        self.key = key
-    }
-
     deinit { EVP_PKEY_free(key) }
 
     /// The RS256 signature of `message`.
@@ -43,14 +34,5 @@ public final class RSAKey: @unchecked Sendable {
         }
         guard ok == 1 else { throw Failure(description: "RS256 signing failed (is it an RSA key?)") }
         return Array(signature.prefix(length))
-    }
-
-    /// True when `signature` is a valid RS256 signature of `message` by this key.
-    public func verifyRS256(_ message: [UInt8], signature: [UInt8]) -> Bool {
-        message.withUnsafeBufferPointer { messageBytes in
-            signature.withUnsafeBufferPointer {
-                cx_verify_rs256(key, messageBytes.baseAddress, messageBytes.count, $0.baseAddress, $0.count) == 1
-            }
-        }
     }
 }

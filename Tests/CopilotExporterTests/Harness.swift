@@ -1,6 +1,6 @@
 import CopilotExporter
 import Foundation
-public import GitHubSimulator
+import GitHubSimulator
 import Synchronization
 
 @testable import GitHubAPI

@@ -52,14 +52,14 @@ struct TemporaryKey {
         let message = key.directory.appendingPathComponent("message")
         let signature = key.directory.appendingPathComponent("signature")
         try Data((pieces[0] + "." + pieces[1]).utf8).write(to: message)
-        try Data(try #require(JWT.decodeBase64URL(pieces[2]))).write(to: signature)
+        try Data(try #require(base64URL(pieces[2]))).write(to: signature)
         let verdict = try TemporaryKey.openssl([
             "dgst", "-sha256", "-verify", key.directory.appendingPathComponent("public.pem").path, "-signature", signature.path,
             message.path,
         ])
         #expect(verdict.contains("Verified OK"))
-        let header = String(decoding: try #require(JWT.decodeBase64URL(pieces[0])), as: UTF8.self)
-        let claims = try JSONSerialization.jsonObject(with: Data(try #require(JWT.decodeBase64URL(pieces[1])))) as? [String: Any]
+        let header = String(decoding: try #require(base64URL(pieces[0])), as: UTF8.self)
+        let claims = try JSONSerialization.jsonObject(with: Data(try #require(base64URL(pieces[1])))) as? [String: Any]
         #expect(header == #"{"alg":"RS256","typ":"JWT"}"#)
         #expect(claims?["iss"] as? String == "Iv23liTestClient")
         #expect(claims?["iat"] as? Int == Int(now) - 60)
@@ -67,15 +67,30 @@ struct TemporaryKey {
         #expect(expires > Int(now) && expires <= Int(now) + 600)
     }
 
-    @Test func aTamperedJWTDoesNotVerify() throws {
+    @Test func aTamperedMessageDoesNotVerify() throws {
         let key = try TemporaryKey()
         defer { key.remove() }
         let rsa = try RSAKey(privateKeyPEM: key.privatePEM)
-        let signature = try rsa.signRS256(Array("payload".utf8))
-        let publicKey = try RSAKey(publicKeyPEM: key.publicPEM)
-        #expect(publicKey.verifyRS256(Array("payload".utf8), signature: signature))
-        #expect(!publicKey.verifyRS256(Array("payloaD".utf8), signature: signature))
+        let signature = key.directory.appendingPathComponent("signature")
+        try Data(try rsa.signRS256(Array("payload".utf8))).write(to: signature)
+        let message = key.directory.appendingPathComponent("message")
+        func verdict(_ text: String) throws -> String {
+            try Data(text.utf8).write(to: message)
+            return try TemporaryKey.openssl([
+                "dgst", "-sha256", "-verify", key.directory.appendingPathComponent("public.pem").path, "-signature", signature.path,
+                message.path,
+            ])
+        }
+        #expect(try verdict("payload").contains("Verified OK"))
+        #expect((try? verdict("payloaD")) == nil, "openssl exits non-zero when the signature does not match")
         #expect(throws: RSAKey.Failure.self) { try RSAKey(privateKeyPEM: "not a key") }
+    }
+
+    /// Base64url without padding (RFC 7515 §2), decoded with Foundation, not the client's code.
+    func base64URL(_ text: Substring) -> Data? {
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
+        return Data(base64Encoded: standard)
     }
 }
 

@@ -1,3 +1,5 @@
+import PrometheusExposition
+
 /// Encodes metric families in the Prometheus text format 0.0.4 or OpenMetrics 1.0.0, byte for
 /// byte as prometheus/common's `expfmt` writes them.
 ///
@@ -5,9 +7,9 @@
 /// so the same families always give the same bytes: what makes golden files and caching work.
 /// It goes through the same path as the exporter's snapshots (`EncodedFamily`, `Exposition`),
 /// so the golden files check that path.
-public enum ExpositionEncoder {
+enum ExpositionEncoder {
     /// The exposition of `families` in `format`, as UTF-8 bytes.
-    public static func encode(_ families: [MetricFamily], format: ExpositionFormat) -> [UInt8] {
+    static func encode(_ families: [MetricFamily], format: ExpositionFormat) -> [UInt8] {
         Exposition([EncodedFamily.encode(families)]).bytes(format)
     }
 }
