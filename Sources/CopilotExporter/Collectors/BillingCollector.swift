@@ -75,7 +75,7 @@ public struct BillingCollector: Collector {
         do {
             let summary = try await context.client.getJSON(UsageSummaryResponse.self, base + "/summary", query: query)
             return Self.totals(summary.usageItems)
-        } catch GitHubAPIError.notFound where scope.labelName == "org" {
+        } catch GitHubAPIError.notFound where scope.kind == .organization {
             // The organization summary is in public preview; the daily report is GA.
             let report = try await context.client.getJSON(UsageReportResponse.self, base, query: query)
             return Self.totals(report.usageItems)

@@ -59,7 +59,6 @@ public struct ModelUsageResponse: Decodable, Sendable, Equatable {
         public var grossQuantity: Double?
         public var grossAmount: Double?
         public var discountAmount: Double?
-        public var netQuantity: Double?
         public var netAmount: Double?
     }
 

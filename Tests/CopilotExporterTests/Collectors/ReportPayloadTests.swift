@@ -8,9 +8,9 @@ import Testing
     @Test func linkExamplesDecode() throws {
         let one = try JSONDecoder().decode(ReportLinks.self, from: Data(try fixture("copilot-metrics-report-links-1-day.json")))
         #expect(one.downloadLinks.count == 2)
-        #expect(one.reportDay == "2025-07-01")
+        #expect(one.downloadLinks.allSatisfy { $0.hasPrefix("https://") })
         let many = try JSONDecoder().decode(ReportLinks.self, from: Data(try fixture("copilot-metrics-report-links-28-day.json")))
-        #expect(many.reportStartDay == "2025-07-01" && many.reportEndDay == "2025-07-28")
+        #expect(!many.downloadLinks.isEmpty)
     }
 
     @Test func usersRecordExampleGivesLoginDayAndCredits() throws {

@@ -3,15 +3,9 @@ import GitHubAPI
 /// The answer of a `.../copilot/metrics/reports/...` endpoint: signed links to NDJSON files.
 public struct ReportLinks: Decodable, Sendable, Equatable {
     public var downloadLinks: [String]
-    public var reportDay: String?
-    public var reportStartDay: String?
-    public var reportEndDay: String?
 
     enum CodingKeys: String, CodingKey {
         case downloadLinks = "download_links"
-        case reportDay = "report_day"
-        case reportStartDay = "report_start_day"
-        case reportEndDay = "report_end_day"
     }
 }
 

@@ -270,9 +270,9 @@ public struct UsageMetricsCollector: Collector {
     }
 }
 
-/// Decodes NDJSON records of type `T` from chunks as they arrive. Chunks come one at a time
-/// from the download's serial delegate queue; the lock only makes that explicit. A line that
-/// does not parse is skipped and counted.
+/// Decodes NDJSON records of type `T` from chunks as they arrive. The transport hands chunks
+/// over one at a time; the lock makes the reader safe to share, not faster. A line that does
+/// not parse is skipped and counted.
 final class NDJSONReader<T: Sendable>: Sendable {
     private struct State {
         var splitter = LineSplitter()
