@@ -193,7 +193,7 @@ public final class HTTPServer: Sendable {
 
     /// Serves requests until the connection ends; true when the client may still be sending
     /// (a refused request), so the caller drains before closing.
-    private func serve(_ io: any ConnectionIO) -> Bool {
+    func serve(_ io: any ConnectionIO) -> Bool {
         let parser = HTTPRequestParser(limits: configuration.parser)
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
