@@ -77,3 +77,29 @@ func parseExposition(_ text: String) -> [String: Double] {
 func httpGet(_ url: String, headers: [String: String] = [:]) async throws -> TransportResponse {
     try await URLSessionTransport(timeout: 10).send(TransportRequest(url: url, headers: headers))
 }
+
+/// Something a test starts and must have stopped, awaited, before the test ends.
+protocol StoppableService: Sendable {
+    func stop() async
+}
+
+extension SimulatorHarness: StoppableService {}
+extension GitHubSimulator: StoppableService {}
+extension HTTPServer: StoppableService {
+    func stop() async { await shutdown(grace: 1) }
+}
+
+/// Runs `body`, then awaits `service.stop()` whether `body` returned or threw, so a test never
+/// leaves a server or simulator running behind it (a `defer { Task { … } }` is never awaited).
+@discardableResult
+func withStopping<T>(_ service: some StoppableService, _ body: () async throws -> T) async throws -> T {
+    let result: T
+    do {
+        result = try await body()
+    } catch {
+        await service.stop()
+        throw error
+    }
+    await service.stop()
+    return result
+}

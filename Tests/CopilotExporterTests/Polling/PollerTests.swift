@@ -12,55 +12,57 @@ import Testing
 
     @Test func aRepeatedFailureIsLoggedOnceAndItsRecoveryOnce() async throws {
         let harness = try SimulatorHarness(scenario: smallScenario(seats: 2))
-        defer { Task { await harness.stop() } }
-        let sink = Lines()
-        let logger = Logger(level: .info, clock: harness.clock, sink: { line in sink.lines.withLock { $0.append(line) } })
-        let job = PollJob(collector: SeatsCollector(), scope: .organization("acme"), interval: 300)
-        let store = SnapshotStore(jobs: [job.key], version: "t")
-        let poller = Poller(
-            jobs: [job],
-            context: CollectionContext(client: harness.client, clock: harness.clock),
-            store: store,
-            logger: logger
-        )
-        harness.simulator.inject(FaultRule(.status(404), count: 2))
-        await poller.runOnce()
-        await poller.runOnce()
-        #expect(await store.isReady)
-        #expect(await store.failures().count == 1)
-        await poller.runOnce()
-        #expect(await store.failures().isEmpty)
-        let lines = sink.lines.withLock { $0 }
-        #expect(lines.count == 2, "\(lines)")
-        #expect(lines.first?.contains("level=error msg=\"GitHub answered 404 for GET /orgs/acme/copilot/billing") == true)
-        #expect(lines.last?.contains("msg=\"Collection recovered.\" collector=seats org=acme") == true)
+        try await withStopping(harness) {
+            let sink = Lines()
+            let logger = Logger(level: .info, clock: harness.clock, sink: { line in sink.lines.withLock { $0.append(line) } })
+            let job = PollJob(collector: SeatsCollector(), scope: .organization("acme"), interval: 300)
+            let store = SnapshotStore(jobs: [job.key], version: "t")
+            let poller = Poller(
+                jobs: [job],
+                context: CollectionContext(client: harness.client, clock: harness.clock),
+                store: store,
+                logger: logger
+            )
+            harness.simulator.inject(FaultRule(.status(404), count: 2))
+            await poller.runOnce()
+            await poller.runOnce()
+            #expect(await store.isReady)
+            #expect(await store.failures().count == 1)
+            await poller.runOnce()
+            #expect(await store.failures().isEmpty)
+            let lines = sink.lines.withLock { $0 }
+            #expect(lines.count == 2, "\(lines)")
+            #expect(lines.first?.contains("level=error msg=\"GitHub answered 404 for GET /orgs/acme/copilot/billing") == true)
+            #expect(lines.last?.contains("msg=\"Collection recovered.\" collector=seats org=acme") == true)
+        }
     }
 
     @Test func readinessWaitsForEveryJob() async throws {
         let harness = try SimulatorHarness(scenario: smallScenario(seats: 2))
-        defer { Task { await harness.stop() } }
-        let jobs = [
-            PollJob(collector: SeatsCollector(), scope: .organization("acme"), interval: 300),
-            PollJob(collector: SeatsCollector(), scope: .enterprise("ent"), interval: 300),
-        ]
-        let store = SnapshotStore(jobs: jobs.map(\.key), version: "t")
-        #expect(!store.publisher.snapshot.ready)
-        let first = Poller(
-            jobs: [jobs[0]],
-            context: CollectionContext(client: harness.client, clock: harness.clock),
-            store: store,
-            logger: .silent
-        )
-        await first.runOnce()
-        #expect(!store.publisher.snapshot.ready)
-        let both = Poller(
-            jobs: jobs,
-            context: CollectionContext(client: harness.client, clock: harness.clock),
-            store: store,
-            logger: .silent
-        )
-        await both.runOnce()
-        #expect(store.publisher.snapshot.ready)
+        try await withStopping(harness) {
+            let jobs = [
+                PollJob(collector: SeatsCollector(), scope: .organization("acme"), interval: 300),
+                PollJob(collector: SeatsCollector(), scope: .enterprise("ent"), interval: 300),
+            ]
+            let store = SnapshotStore(jobs: jobs.map(\.key), version: "t")
+            #expect(!store.publisher.snapshot.ready)
+            let first = Poller(
+                jobs: [jobs[0]],
+                context: CollectionContext(client: harness.client, clock: harness.clock),
+                store: store,
+                logger: .silent
+            )
+            await first.runOnce()
+            #expect(!store.publisher.snapshot.ready)
+            let both = Poller(
+                jobs: jobs,
+                context: CollectionContext(client: harness.client, clock: harness.clock),
+                store: store,
+                logger: .silent
+            )
+            await both.runOnce()
+            #expect(store.publisher.snapshot.ready)
+        }
     }
 }
 
