@@ -188,7 +188,7 @@ import Testing
         #expect(result.stdout.contains("Token: expires at "))
     }
 
-    @Test func anAppKeyItHasNeverSeenMintsATokenAndCollects() async throws {
+    @Test(.requiresOpenSSL) func anAppKeyItHasNeverSeenMintsATokenAndCollects() async throws {
         let key = try TemporaryKey()
         defer { key.remove() }
         let simulator = GitHubSimulator(scenario: smallScenario(seats: 4), tokens: [:])
@@ -215,7 +215,7 @@ import Testing
         }
     }
 
-    @Test func tlsAndBasicAuthWorkWithCurlAndRefuseWhatTheyShould() async throws {
+    @Test(.requiresOpenSSL, .requiresCurl) func tlsAndBasicAuthWorkWithCurlAndRefuseWhatTheyShould() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -251,7 +251,7 @@ import Testing
         let ca = directory.appendingPathComponent("server.crt").path
         func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
             let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.executableURL = URL(fileURLWithPath: ExternalTool.curl)
             curl.arguments = ["-sS", "--max-time", "10"] + arguments
             let pipe = Pipe()
             curl.standardOutput = pipe
