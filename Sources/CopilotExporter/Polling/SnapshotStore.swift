@@ -45,6 +45,8 @@ public actor SnapshotStore {
     var expiryWarnedDay: Int?
     var stale = false
     var publishScheduled = false
+    /// Snapshots rendered so far (each costs a render and a gzip of the whole exposition).
+    var renders = 0
     /// Clash sentences already logged, newest last; capped like `noticesSeen`.
     var clashesLogged: [String] = []
     public nonisolated let publisher: SnapshotPublisher
@@ -188,6 +190,7 @@ public actor SnapshotStore {
     /// Re-renders and publishes the snapshot.
     public func publish() {
         stale = false
+        renders += 1
         var clashes: [ExpositionClash] = []
         publisher.publish(RenderedSnapshot.render(sources(), ready: isReady) { clashes.append($0) })
         report(clashes, job: nil)
