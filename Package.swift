@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(
             name: "CopilotExporterTests",
             dependencies: ["CopilotExporter", "GitHubSimulator", "PrometheusExposition"],
-            resources: [.copy("Fixtures")]
+            resources: [.copy("Fixtures"), .copy("Golden")]
         ),
         .testTarget(
             name: "GitHubSimulatorTests",
