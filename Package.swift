@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(
             name: "CopilotExporterTests",
             dependencies: ["CopilotExporter", "GitHubAPI", "WebServer", "GitHubSimulator", "PrometheusExposition", "CZlib"],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures", "Golden"]
         ),
         .testTarget(
             name: "GitHubSimulatorTests",

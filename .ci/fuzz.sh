@@ -18,15 +18,17 @@ done
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name FuzzHTTP "$work"/src/*.swift \
   -o "$work/fuzz" 2>&1 | grep -v "warning:" || true
 [ -x "$work/fuzz" ] || { echo "the fuzz target did not build"; exit 1; }
-mkdir -p "$work/corpus"
-printf 'GET /metrics HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n' >"$work/corpus/get"
-printf 'POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.0\r\n\r\n' >"$work/corpus/pipelined"
-printf 'tls_server_config:\n  cert_file: a\n  key_file: "b"\nbasic_auth_users:\n  alice: x # c\n' >"$work/corpus/yaml"
-printf '{"total_seats":1,"seats":[{"created_at":"2021-08-03T18:00:00-06:00","assignee":{"login":"a\\u00e9","id":1},"x":[1.5e3,true,null]}]}' >"$work/corpus/seats"
-printf '{"user_login":"u","day":"2026-11-22","ai_credits_used":2.5,"totals_by_ide":[{"ide":"vscode"}]}' >"$work/corpus/record"
-printf ' 1E6666666666666666666666666666666' >"$work/corpus/big-number"  # found by this fuzzer once
-printf '["\\ud83d\\ude00","\\u00e9"]' >"$work/corpus/surrogates"
-"$work/fuzz" "$work/corpus" -max_total_time="$seconds" -max_len=4096 -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
-  >"$work/log" 2>&1 || { tail -n 40 "$work/log"; exit 1; }
+# The seeds live in fuzz/corpus/FuzzHTTP/ (one file an input; add what the fuzzer finds there).
+# libFuzzer adds the inputs it finds to its first corpus directory and writes crash-*, leak-*,
+# timeout-* and oom-* files to its artifact prefix: both point outside the tree.
+cp -R fuzz/corpus/FuzzHTTP "$work/corpus"
+artifacts=$(mktemp -d "${TMPDIR:-/tmp}/copilot-exporter-fuzz.XXXXXX")
+"$work/fuzz" "$work/corpus" -artifact_prefix="$artifacts/" -max_total_time="$seconds" -max_len=4096 -timeout=5 \
+  -rss_limit_mb=2048 -print_final_stats=1 >"$work/log" 2>&1 || {
+  tail -n 40 "$work/log"
+  echo "the input that failed is in $artifacts; keep it as a seed in fuzz/corpus/FuzzHTTP/ once fixed"
+  exit 1
+}
+rmdir "$artifacts" 2>/dev/null || true
 runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | grep -o '[0-9]*$' || echo "?")
 echo "ok: libFuzzer ran the request parser, YAML reader and JSON reader $runs times in ${seconds}s without a crash, hang or sanitizer error"

@@ -414,7 +414,7 @@ def expected():
         for r in month_rows(org_list, center["id"], filter_cc=True):
             groups[(r["product"], r["sku"])] = groups.get((r["product"], r["sku"]), 0.0) + (r["quantity"] - r["discount"]) * r["price"]
         for (product, sku), net in groups.items():
-            out['github_billing_cost_center_net_amount_usd{cost_center="%s",enterprise="%s",product="%s",sku="%s"}' % (center["name"], ENTERPRISE, product, sku)] = net
+            out['github_billing_cost_center_net_amount_usd{cost_center="%s",cost_center_id="%s",enterprise="%s",product="%s",sku="%s"}' % (center["name"], center["id"] or "none", ENTERPRISE, product, sku)] = net
     for b in BUDGETS:
         out['github_billing_budget_amount_usd{budget_entity="%s",budget_id="%s",budget_scope="%s",budget_type="%s",enterprise="%s",product_sku="%s"}'
             % (b["budget_entity_name"], b["id"], b["budget_scope"], b["budget_type"], ENTERPRISE, b["budget_product_sku"])] = b["budget_amount"]

@@ -10,11 +10,11 @@ public struct EncodedFamily: Sendable {
     public let lines: FrontCodedLines
 
     /// Normalizes `families` (merged by name, sorted, samples in the Go client's order, empty
-    /// families dropped) and renders each.
-    public static func encode(_ families: [MetricFamily]) -> [EncodedFamily] {
+    /// families dropped, clashes dropped and reported to `onClash`) and renders each.
+    public static func encode(_ families: [MetricFamily], onClash: (ExpositionClash) -> Void = { _ in }) -> [EncodedFamily] {
         var line: [UInt8] = []
         line.reserveCapacity(256)
-        return families.normalized().map { family in
+        return families.normalized(onClash: onClash).map { family in
             var builder = FrontCodedLines.Builder()
             for sample in family.samples {
                 line.removeAll(keepingCapacity: true)
@@ -33,6 +33,11 @@ public struct EncodedFamily: Sendable {
 /// Within a source, samples are in the order of Prometheus' Go client; when several sources
 /// share a family their samples follow one another rather than being merged into one order
 /// (the Go client would interleave them; Prometheus requires only that a family is contiguous).
+///
+/// A source's family whose help or type differs from the first source's family of that name is
+/// left out and reported (`ExpositionClash.conflictingFamily`). Samples are checked for repeated
+/// label sets within a source (`EncodedFamily.encode`), not across sources: the exporter's
+/// sources are its polling jobs, and every sample of a job carries the job's scope label.
 public struct Exposition: Sendable {
     struct Group: Sendable {
         let name: String
@@ -43,9 +48,21 @@ public struct Exposition: Sendable {
 
     let groups: [Group]
 
-    public init(_ sources: [[EncodedFamily]]) {
+    public init(_ sources: [[EncodedFamily]], onClash: (ExpositionClash) -> Void = { _ in }) {
         var byName: [String: Group] = [:]
         for family in sources.joined() where family.lines.count > 0 {
+            if let kept = byName[family.name], kept.help != family.help || kept.type != family.type {
+                onClash(
+                    .conflictingFamily(
+                        name: family.name,
+                        keptHelp: kept.help,
+                        keptType: kept.type,
+                        droppedHelp: family.help,
+                        droppedType: family.type
+                    )
+                )
+                continue
+            }
             if byName[family.name] == nil {
                 byName[family.name] = Group(name: family.name, help: family.help, type: family.type, parts: [])
             }

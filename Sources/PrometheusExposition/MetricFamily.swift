@@ -156,12 +156,26 @@ extension Array where Element == MetricFamily {
     /// Merges families of the same name (samples concatenated), then sorts families by name
     /// and samples by labels, so that the output is deterministic.
     ///
-    /// The first family of a name supplies the help text and type.
-    public func normalized() -> [MetricFamily] {
+    /// The first family of a name supplies the help text and type; a later one with other help
+    /// or type is dropped, and a sample whose label set an earlier one of its family has is
+    /// dropped; each is reported to `onClash` (see `ExpositionClash`).
+    public func normalized(onClash: (ExpositionClash) -> Void = { _ in }) -> [MetricFamily] {
         var order: [String] = []
         var byName: [String: MetricFamily] = [:]
         for family in self {
             if var existing = byName[family.name] {
+                guard existing.help == family.help, existing.type == family.type else {
+                    onClash(
+                        .conflictingFamily(
+                            name: family.name,
+                            keptHelp: existing.help,
+                            keptType: existing.type,
+                            droppedHelp: family.help,
+                            droppedType: family.type
+                        )
+                    )
+                    continue
+                }
                 existing.samples.append(contentsOf: family.samples)
                 byName[family.name] = existing
             } else {
@@ -171,7 +185,7 @@ extension Array where Element == MetricFamily {
         }
         return order.sorted { Sample.byteOrder($0, $1) < 0 }.compactMap { name in
             guard var family = byName[name], !family.samples.isEmpty else { return nil }
-            family.samples = Sample.sorted(family.samples)
+            family.samples = Sample.droppingRepeatedSeries(Sample.sorted(family.samples), family: name, onClash: onClash)
             return family
         }
     }

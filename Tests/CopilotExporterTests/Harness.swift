@@ -4,6 +4,7 @@ import GitHubSimulator
 import Synchronization
 
 @testable import GitHubAPI
+@testable import WebServer
 
 /// Collects the API observations a client reports.
 final class ObservationLog: Sendable {
@@ -81,3 +82,37 @@ func httpGet(_ url: String, headers: [String: String] = [:]) async throws -> Tra
 }
 
 extension ManualClock: SimulatorClock {}
+
+/// Something a test starts and must have stopped, awaited, before the test ends.
+protocol StoppableService: Sendable {
+    func stop() async
+}
+
+extension SimulatorHarness: StoppableService {}
+extension GitHubSimulator: StoppableService {}
+extension HTTPServer: StoppableService {
+    func stop() async { await shutdown(grace: 1) }
+}
+
+/// Runs `body`, then awaits `service.stop()` whether `body` returned or threw, so a test never
+/// leaves a server or simulator running behind it (a `defer { Task { … } }` is never awaited).
+@discardableResult
+func withStopping<T>(_ service: some StoppableService, _ body: () async throws -> T) async throws -> T {
+    let result: T
+    do {
+        result = try await body()
+    } catch {
+        await service.stop()
+        throw error
+    }
+    await service.stop()
+    return result
+}
+
+/// Runs blocking work (socket reads, sleeps) on a thread of its own, so a test that waits on a
+/// socket does not hold one of the few threads that every async test shares.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: work()) }.start()
+    }
+}

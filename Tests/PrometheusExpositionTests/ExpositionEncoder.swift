@@ -5,6 +5,8 @@ import PrometheusExposition
 ///
 /// The input is normalized first (families merged by name and sorted, samples sorted by labels),
 /// so the same families always give the same bytes: what makes golden files and caching work.
+/// What the formats cannot express (a name with two HELP texts or TYPEs, a repeated series) is
+/// dropped, never written; `[MetricFamily].clashes()` tells what that is.
 /// It goes through the same path as the exporter's snapshots (`EncodedFamily`, `Exposition`),
 /// so the golden files check that path.
 enum ExpositionEncoder {

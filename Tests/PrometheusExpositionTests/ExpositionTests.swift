@@ -63,15 +63,14 @@ import Testing
         }
     }
 
-    /// Sources sharing a family: one header (the first source's), each source's samples in
-    /// its own order, sources in the order given; families sorted by name; empty ones dropped.
+    /// Sources sharing a family: one header, each source's samples in its own order, sources in the order given; families sorted by name; empty ones dropped.
     @Test func sourcesComposeFamilyByFamily() {
         let org = EncodedFamily.encode([
-            MetricFamily(name: "seats", help: "first help", samples: [Sample(["org": "b"], 2), Sample(["org": "a"], 1)]),
+            MetricFamily(name: "seats", help: "seats help", samples: [Sample(["org": "b"], 2), Sample(["org": "a"], 1)]),
             MetricFamily(name: "zeta", help: "z", samples: [Sample(value: 9)]),
         ])
         let enterprise = EncodedFamily.encode([
-            MetricFamily(name: "seats", help: "second help", samples: [Sample(["enterprise": "e"], 3)]),
+            MetricFamily(name: "seats", help: "seats help", samples: [Sample(["enterprise": "e"], 3)]),
             MetricFamily(name: "alpha", help: "a", samples: [Sample(value: 0.5)]),
             MetricFamily(name: "nothing", help: "n", samples: []),
         ])
@@ -81,7 +80,7 @@ import Testing
                 # HELP alpha a
                 # TYPE alpha gauge
                 alpha 0.5
-                # HELP seats first help
+                # HELP seats seats help
                 # TYPE seats gauge
                 seats{org="a"} 1
                 seats{org="b"} 2

@@ -144,7 +144,8 @@ public struct BillingCollector: Collector {
     }
 
     /// Net amount by cost center, product and SKU, with `cost_center="none"` for usage that
-    /// has no cost center, so the family sums to the enterprise total.
+    /// has no cost center, so the family sums to the enterprise total. `cost_center_id` keeps
+    /// apart two cost centers GitHub lets share a name.
     func costCenters(_ enterprise: String, period: BillingPeriod, context: CollectionContext) async throws -> MetricFamily {
         let scope = Scope.enterprise(enterprise)
         let list = try await context.client.getJSON(
@@ -160,8 +161,8 @@ public struct BillingCollector: Collector {
                 samples.append(
                     Sample(
                         labels: [
-                            Label("enterprise", enterprise), Label("cost_center", name), Label("product", key.product),
-                            Label("sku", key.sku),
+                            Label("enterprise", enterprise), Label("cost_center", name), Label("cost_center_id", id),
+                            Label("product", key.product), Label("sku", key.sku),
                         ],
                         value: value.net
                     )

@@ -58,7 +58,8 @@ public struct ExporterApp: Sendable {
             jobs: jobs.map(\.key),
             version: Self.version,
             perUser: configuration.perUser,
-            pseudonymizer: pseudonymizer
+            pseudonymizer: pseudonymizer,
+            logger: logger
         )
         let client = GitHubClient(
             baseURL: configuration.apiURL,

@@ -37,9 +37,10 @@ public struct RenderedSnapshot: Sendable {
     public static func render(
         _ sources: [[EncodedFamily]],
         ready: Bool,
-        heldPlainLimit: Int = heldPlainLimit
+        heldPlainLimit: Int = heldPlainLimit,
+        onClash: (ExpositionClash) -> Void = { _ in }
     ) -> RenderedSnapshot {
-        let exposition = Exposition(sources)
+        let exposition = Exposition(sources, onClash: onClash)
         var bodies: [ExpositionFormat: Body] = [:]
         for format in ExpositionFormat.allCases {
             let length = exposition.byteCount(format)

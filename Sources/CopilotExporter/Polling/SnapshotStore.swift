@@ -46,26 +46,35 @@ public actor SnapshotStore {
     var expiryWarnedDay: Int?
     var stale = false
     var publishScheduled = false
+    /// Snapshots rendered so far (each costs a render and a gzip of the whole exposition).
+    var renders = 0
+    /// Clash sentences already logged, newest last; capped like `noticesSeen`.
+    var clashesLogged: [String] = []
     public nonisolated let publisher: SnapshotPublisher
     public nonisolated let version: String
     public nonisolated let perUser: Bool
     public nonisolated let pseudonymizer: Pseudonymizer?
+    public nonisolated let logger: Logger
 
     /// - Parameters:
     ///   - jobs: every enabled job; the exporter is ready when each has been attempted.
     ///   - perUser: false drops every series carrying a `user` label.
+    ///   - logger: where families or samples the exposition cannot carry are reported (see
+    ///     `ExpositionClash`: the later one is dropped), once per distinct sentence.
     public init(
         jobs: [JobKey],
         version: String,
         perUser: Bool = true,
         pseudonymizer: Pseudonymizer? = nil,
-        publisher: SnapshotPublisher = SnapshotPublisher()
+        publisher: SnapshotPublisher = SnapshotPublisher(),
+        logger: Logger = .silent
     ) {
         self.jobs = Dictionary(uniqueKeysWithValues: jobs.map { ($0, JobState()) })
         self.version = version
         self.perUser = perUser
         self.pseudonymizer = pseudonymizer
         self.publisher = publisher
+        self.logger = logger
         publisher.publish(RenderedSnapshot.render([[EncodedFamily]](), ready: jobs.isEmpty))
     }
 
@@ -75,7 +84,9 @@ public actor SnapshotStore {
         var state = jobs[key] ?? JobState()
         let recovered = state.attempted && !state.success
         let visible = perUser ? families : families.compactMap(Self.withoutUsers)
-        state.families = EncodedFamily.encode(pseudonymizer?.apply(visible) ?? visible)
+        var clashes: [ExpositionClash] = []
+        state.families = EncodedFamily.encode(pseudonymizer?.apply(visible) ?? visible) { clashes.append($0) }
+        report(clashes, job: key)
         state.attempted = true
         state.success = true
         state.duration = duration
@@ -180,8 +191,20 @@ public actor SnapshotStore {
     /// Re-renders and publishes the snapshot.
     public func publish() {
         stale = false
-        publisher.publish(RenderedSnapshot.render(sources(), ready: isReady))
+        renders += 1
+        var clashes: [ExpositionClash] = []
+        publisher.publish(RenderedSnapshot.render(sources(), ready: isReady) { clashes.append($0) })
+        report(clashes, job: nil)
         Memory.trim()
+    }
+
+    /// Logs each clash the first time it is seen: a collector produced what the exposition
+    /// cannot carry (a bug), and the exporter serves everything else.
+    func report(_ clashes: [ExpositionClash], job: JobKey?) {
+        for clash in clashes where !clashesLogged.contains(clash.description) {
+            clashesLogged = Array((clashesLogged + [clash.description]).suffix(Self.noticesKept))
+            logger.warn(clash.description, job.map { [("job", $0.description)] } ?? [])
+        }
     }
 
     static func withoutUsers(_ family: MetricFamily) -> MetricFamily? {

@@ -26,7 +26,7 @@ struct TemporaryKey {
     @discardableResult
     static func openssl(_ arguments: [String]) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.executableURL = URL(fileURLWithPath: ExternalTool.openssl)
         process.arguments = arguments
         let out = Pipe()
         process.standardOutput = out
@@ -42,7 +42,7 @@ struct TemporaryKey {
 }
 
 @Suite struct JWTTests {
-    @Test func theJWTVerifiesWithTheOpenSSLCommandAndCarriesGitHubsClaims() throws {
+    @Test(.requiresOpenSSL) func theJWTVerifiesWithTheOpenSSLCommandAndCarriesGitHubsClaims() throws {
         let key = try TemporaryKey()
         defer { key.remove() }
         let now = 1_795_176_000.0
@@ -67,7 +67,7 @@ struct TemporaryKey {
         #expect(expires > Int(now) && expires <= Int(now) + 600)
     }
 
-    @Test func aTamperedMessageDoesNotVerify() throws {
+    @Test(.requiresOpenSSL) func aTamperedMessageDoesNotVerify() throws {
         let key = try TemporaryKey()
         defer { key.remove() }
         let rsa = try RSAKey(privateKeyPEM: key.privatePEM)
@@ -95,45 +95,49 @@ struct TemporaryKey {
 }
 
 @Suite struct AppAuthenticationEndToEndTests {
-    @Test func mintsAnInstallationTokenThroughAVerifiedJWTCollectsWithItAndRenewsIt() async throws {
+    @Test(.requiresOpenSSL) func mintsAnInstallationTokenThroughAVerifiedJWTCollectsWithItAndRenewsIt() async throws {
         let key = try TemporaryKey()
         defer { key.remove() }
         let clock = ManualClock(now: Date().timeIntervalSince1970)
         let simulator = GitHubSimulator(scenario: smallScenario(seats: 3), tokens: [:], clock: clock)
         simulator.registerApp(clientID: "Iv23liSim", publicKeyPEM: key.publicPEM, installations: ["acme": 4242])
         try simulator.start()
-        defer { Task { await simulator.stop() } }
-        let credentials = GitHubAppCredentials(
-            clientID: "Iv23liSim",
-            key: try RSAKey(privateKeyPEM: key.privatePEM),
-            baseURL: simulator.baseURL,
-            transport: URLSessionTransport(timeout: 5),
-            clock: clock
-        )
-        let client = GitHubClient(
-            baseURL: simulator.baseURL,
-            transport: URLSessionTransport(timeout: 5),
-            credentials: credentials,
-            clock: clock
-        )
-        .scoped(.organization("acme"))
-        let families = try await SeatsCollector().collect(.organization("acme"), context: CollectionContext(client: client, clock: clock))
-        #expect(families.first { $0.name == "github_copilot_seats" }?.samples.first?.value == 3)
-        #expect(credentials.mintedCount == 1)
-        let log = simulator.requests.map { "\($0.method) \($0.target) \($0.status)" }
-        #expect(log.prefix(2) == ["GET /orgs/acme/installation 200", "POST /app/installations/4242/access_tokens 201"])
-        #expect(simulator.requests.dropFirst(2).allSatisfy { $0.authorization?.hasPrefix("Bearer ghs_") == true })
+        try await withStopping(simulator) {
+            let credentials = GitHubAppCredentials(
+                clientID: "Iv23liSim",
+                key: try RSAKey(privateKeyPEM: key.privatePEM),
+                baseURL: simulator.baseURL,
+                transport: URLSessionTransport(timeout: 5),
+                clock: clock
+            )
+            let client = GitHubClient(
+                baseURL: simulator.baseURL,
+                transport: URLSessionTransport(timeout: 5),
+                credentials: credentials,
+                clock: clock
+            )
+            .scoped(.organization("acme"))
+            let families = try await SeatsCollector().collect(
+                .organization("acme"),
+                context: CollectionContext(client: client, clock: clock)
+            )
+            #expect(families.first { $0.name == "github_copilot_seats" }?.samples.first?.value == 3)
+            #expect(credentials.mintedCount == 1)
+            let log = simulator.requests.map { "\($0.method) \($0.target) \($0.status)" }
+            #expect(log.prefix(2) == ["GET /orgs/acme/installation 200", "POST /app/installations/4242/access_tokens 201"])
+            #expect(simulator.requests.dropFirst(2).allSatisfy { $0.authorization?.hasPrefix("Bearer ghs_") == true })
 
-        // Within the hour the token is reused; 56 minutes later it is renewed before it expires.
-        _ = try await client.get("/orgs/acme/copilot/billing")
-        #expect(credentials.mintedCount == 1)
-        clock.advance(by: 56 * 60)
-        _ = try await client.get("/orgs/acme/copilot/billing")
-        #expect(credentials.mintedCount == 2)
-        #expect(simulator.requests.filter { $0.method == "POST" }.count == 2)
+            // Within the hour the token is reused; 56 minutes later it is renewed before it expires.
+            _ = try await client.get("/orgs/acme/copilot/billing")
+            #expect(credentials.mintedCount == 1)
+            clock.advance(by: 56 * 60)
+            _ = try await client.get("/orgs/acme/copilot/billing")
+            #expect(credentials.mintedCount == 2)
+            #expect(simulator.requests.filter { $0.method == "POST" }.count == 2)
+        }
     }
 
-    @Test func aWrongKeyOrClientIDIsRefusedWithASentence() async throws {
+    @Test(.requiresOpenSSL) func aWrongKeyOrClientIDIsRefusedWithASentence() async throws {
         let key = try TemporaryKey()
         let other = try TemporaryKey()
         defer {
@@ -143,33 +147,34 @@ struct TemporaryKey {
         let simulator = GitHubSimulator(scenario: smallScenario(seats: 1), tokens: [:])
         simulator.registerApp(clientID: "Iv23liSim", publicKeyPEM: key.publicPEM, installations: ["acme": 1])
         try simulator.start()
-        defer { Task { await simulator.stop() } }
-        for (clientID, pem) in [("Iv23liSim", other.privatePEM), ("Iv23liOther", key.privatePEM)] {
-            let credentials = GitHubAppCredentials(
-                clientID: clientID,
-                key: try RSAKey(privateKeyPEM: pem),
+        try await withStopping(simulator) {
+            for (clientID, pem) in [("Iv23liSim", other.privatePEM), ("Iv23liOther", key.privatePEM)] {
+                let credentials = GitHubAppCredentials(
+                    clientID: clientID,
+                    key: try RSAKey(privateKeyPEM: pem),
+                    baseURL: simulator.baseURL,
+                    transport: URLSessionTransport(timeout: 5)
+                )
+                do {
+                    _ = try await credentials.token(for: .organization("acme"))
+                    Issue.record("a wrong key or client ID was accepted")
+                } catch {
+                    #expect(String(describing: error).contains("GitHub rejected the App's JWT"))
+                    #expect(String(describing: error).contains("--github.app-client-id"))
+                }
+            }
+            let right = GitHubAppCredentials(
+                clientID: "Iv23liSim",
+                key: try RSAKey(privateKeyPEM: key.privatePEM),
                 baseURL: simulator.baseURL,
                 transport: URLSessionTransport(timeout: 5)
             )
             do {
-                _ = try await credentials.token(for: .organization("acme"))
-                Issue.record("a wrong key or client ID was accepted")
+                _ = try await right.token(for: .organization("elsewhere"))
+                Issue.record("an organization without the App was accepted")
             } catch {
-                #expect(error.description.contains("GitHub rejected the App's JWT"))
-                #expect(error.description.contains("--github.app-client-id"))
+                #expect(String(describing: error).contains("the App is not installed on that organization"))
             }
-        }
-        let right = GitHubAppCredentials(
-            clientID: "Iv23liSim",
-            key: try RSAKey(privateKeyPEM: key.privatePEM),
-            baseURL: simulator.baseURL,
-            transport: URLSessionTransport(timeout: 5)
-        )
-        do {
-            _ = try await right.token(for: .organization("elsewhere"))
-            Issue.record("an organization without the App was accepted")
-        } catch {
-            #expect(error.description.contains("the App is not installed on that organization"))
         }
     }
 }
@@ -178,28 +183,29 @@ struct TemporaryKey {
     @Test func rotatingTheTokenFileMidRunRecoversWithoutARestart() async throws {
         let simulator = GitHubSimulator(scenario: smallScenario(seats: 2))
         try simulator.start()
-        defer { Task { await simulator.stop() } }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rotate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("token")
-        try Data("ghp_revokedToken\n".utf8).write(to: file)
-        let configuration = try Configuration.parse(
-            ["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--github.token-file=\(file.path)"] + onlySeatsFlags,
-            environment: [:]
-        )
-        let app = ExporterApp(configuration: configuration, credentials: try TokenFile(path: file.path), logger: .silent)
-        let poller = app.makePoller()
-        await poller.runOnce()
-        #expect(await poller.store.failures().first?.1.contains("401 Bad credentials") == true)
-        // Kubernetes rotates a Secret by swapping a symlink; a rename gives a new inode the same way.
-        let next = directory.appendingPathComponent("token.new")
-        try Data("\(GitHubSimulator.demoToken)\n".utf8).write(to: next)
-        #expect(rename(next.path, file.path) == 0)
-        await poller.runOnce()
-        #expect(await poller.store.failures().isEmpty)
-        let seats = String(decoding: poller.store.publisher.snapshot.plain(.text), as: UTF8.self)
-        #expect(seats.contains("github_copilot_seats{org=\"acme\"} 2\n"))
+        try await withStopping(simulator) {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rotate-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("token")
+            try Data("ghp_revokedToken\n".utf8).write(to: file)
+            let configuration = try Configuration.parse(
+                ["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--github.token-file=\(file.path)"] + onlySeatsFlags,
+                environment: [:]
+            )
+            let app = ExporterApp(configuration: configuration, credentials: try TokenFile(path: file.path), logger: .silent)
+            let poller = app.makePoller()
+            await poller.runOnce()
+            #expect(await poller.store.failures().first?.1.contains("401 Bad credentials") == true)
+            // Kubernetes rotates a Secret by swapping a symlink; a rename gives a new inode the same way.
+            let next = directory.appendingPathComponent("token.new")
+            try Data("\(GitHubSimulator.demoToken)\n".utf8).write(to: next)
+            #expect(rename(next.path, file.path) == 0)
+            await poller.runOnce()
+            #expect(await poller.store.failures().isEmpty)
+            let seats = String(decoding: poller.store.publisher.snapshot.plain(.text), as: UTF8.self)
+            #expect(seats.contains("github_copilot_seats{org=\"acme\"} 2\n"))
+        }
     }
 }
 

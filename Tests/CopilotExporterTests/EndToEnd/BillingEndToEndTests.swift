@@ -153,10 +153,14 @@ import Testing
     static var expected: [String: Double] {
         var lines = money("org=\"north\"").merging(money("org=\"south\"")) { $1 }.merging(money("enterprise=\"globex\"")) { $1 }
         let cc = "github_billing_cost_center_net_amount_usd"
-        lines["\(cc){cost_center=\"Team A\",enterprise=\"globex\",product=\"Copilot\",sku=\"Copilot AI Credits\"}"] = 55
-        lines["\(cc){cost_center=\"none\",enterprise=\"globex\",product=\"Copilot\",sku=\"Copilot Premium Request\"}"] = 5
-        lines["\(cc){cost_center=\"none\",enterprise=\"globex\",product=\"Actions\",sku=\"actions_linux\"}"] = 100
-        lines["\(cc){cost_center=\"none\",enterprise=\"globex\",product=\"Copilot\",sku=\"Copilot Business\"}"] = 8
+        lines[
+            "\(cc){cost_center=\"Team A\",cost_center_id=\"cc-a\",enterprise=\"globex\",product=\"Copilot\",sku=\"Copilot AI Credits\"}"
+        ] = 55
+        lines[
+            "\(cc){cost_center=\"none\",cost_center_id=\"none\",enterprise=\"globex\",product=\"Copilot\",sku=\"Copilot Premium Request\"}"
+        ] = 5
+        lines["\(cc){cost_center=\"none\",cost_center_id=\"none\",enterprise=\"globex\",product=\"Actions\",sku=\"actions_linux\"}"] = 100
+        lines["\(cc){cost_center=\"none\",cost_center_id=\"none\",enterprise=\"globex\",product=\"Copilot\",sku=\"Copilot Business\"}"] = 8
         for scope in ["org=\"north\"", "enterprise=\"globex\""] {
             lines["github_copilot_premium_requests{\(sortedLabels(scope + ",model=\"o3\""))}"] = 10
             lines["github_copilot_premium_requests_net_amount_usd{\(sortedLabels(scope + ",model=\"o3\""))}"] = 5
@@ -252,5 +256,25 @@ import Testing
                 "/enterprises/globex/settings/billing/usage/summary?year=2026&month=12&cost_center_id=none",
             ]
         )
+    }
+
+    @Test func twoCostCentersWithOneNameAreTwoSeriesToldApartByTheirID() async throws {
+        var scenario = Self.scenario()
+        scenario.billing.costCenters["globex"]?.append(SimulatedCostCenter(id: "cc-b", name: "Team A"))
+        for index in scenario.billing.usage.indices where scenario.billing.usage[index].product == "Actions" {
+            scenario.billing.usage[index].costCenter = "cc-b"
+        }
+        let (values, log, _) = try await run(scenario)
+        let cc = "github_billing_cost_center_net_amount_usd"
+        let teamA = values.filter { $0.key.hasPrefix(cc) && $0.key.contains("cost_center=\"Team A\"") }
+        #expect(
+            teamA == [
+                "\(cc){cost_center=\"Team A\",cost_center_id=\"cc-a\",enterprise=\"globex\",product=\"Copilot\",sku=\"Copilot AI Credits\"}":
+                    55,
+                "\(cc){cost_center=\"Team A\",cost_center_id=\"cc-b\",enterprise=\"globex\",product=\"Actions\",sku=\"actions_linux\"}":
+                    100,
+            ]
+        )
+        #expect(!log.contains { $0.contains("Dropped") }, "\(log)")
     }
 }

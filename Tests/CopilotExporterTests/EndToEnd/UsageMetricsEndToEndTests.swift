@@ -47,7 +47,9 @@ import Testing
         var reportsPerPoll: [[LoggedRequest]]
     }
 
-    func run(_ scenario: SimulatorScenario, now: Double, polls: Int = 1) async throws -> Outcome {
+    /// Polls `polls` times with one poller (so one report cache), moving the clock on by
+    /// `advance` seconds between polls.
+    func run(_ scenario: SimulatorScenario, now: Double, polls: Int = 1, advance: Double = 0) async throws -> Outcome {
         let clock = ManualClock(now: now)
         let simulator = GitHubSimulator(scenario: scenario, clock: clock)
         try simulator.start()
@@ -68,7 +70,8 @@ import Testing
         )
         .makePoller()
         var perPoll: [[LoggedRequest]] = []
-        for _ in 0..<polls {
+        for poll in 0..<polls {
+            if poll > 0 { clock.advance(by: advance) }
             simulator.clearLog()
             await poller.runOnce()
             perPoll.append(simulator.requests)
@@ -169,6 +172,27 @@ import Testing
         #expect(outcome.values["github_copilot_usage_report_day_timestamp_seconds{org=\"north\",report=\"users-1-day\"}"] == 1_795_996_800)
         #expect(!outcome.values.keys.contains { $0.hasPrefix("github_copilot_user_ai_credits_used_month_to_date") })
         #expect(outcome.values["github_copilot_collector_success{collector=\"usage_metrics\",org=\"north\"}"] == 1)
+    }
+
+    @Test func acrossTheMonthBoundaryTheCacheKeepsNothingOfTheOldMonth() async throws {
+        var scenario = Self.scenario()
+        scenario.reports.source = .rows(
+            Self.rows + [SimulatedUserDay(day: "2026-12-01", organization: "north", login: "alice", credits: 5)]
+        )
+        // November 30th at noon (newest day the 29th, November's final days cached), then
+        // December 2nd at noon (newest day the 1st; November's last day published only now).
+        let outcome = try await run(scenario, now: 1_796_040_000, polls: 2, advance: 2 * 86_400)
+        let credits = outcome.values.filter { $0.key.hasPrefix("github_copilot_user_ai_credits_used") }
+        Self.compare(
+            credits,
+            [
+                "github_copilot_user_ai_credits_used{org=\"north\",user=\"alice\"}": 5,
+                "github_copilot_user_ai_credits_used{enterprise=\"globex\",user=\"alice\"}": 5,
+                "github_copilot_user_ai_credits_used_month_to_date{org=\"north\",user=\"alice\"}": 5,
+                "github_copilot_user_ai_credits_used_month_to_date{enterprise=\"globex\",user=\"alice\"}": 5,
+            ]
+        )
+        #expect(outcome.values["github_copilot_usage_report_day_timestamp_seconds{org=\"north\",report=\"users-1-day\"}"] == 1_796_083_200)
     }
 
     @Test func finalDaysAreDownloadedOnceAndOnlyTheRevisionWindowAgain() async throws {

@@ -56,10 +56,14 @@ import Testing
         #expect(get("/metrics", method: "HEAD").status == 200)
     }
 
-    @Test(arguments: ["", "github_copilot_seats 1"])
-    func acceptsGzipParsing(_ unused: String) {
-        #expect(ExporterRouter.acceptsGzip("identity, gzip;q=0.5"))
-        #expect(!ExporterRouter.acceptsGzip(nil))
-        #expect(!ExporterRouter.acceptsGzip("*;q=0"))
+    @Test(
+        arguments: [
+            ("identity, gzip;q=0.5", true), (nil, false), ("*;q=0", false), ("gzip", true), ("GZIP", true), ("x-gzip", true),
+            ("gzip;q=0", false), ("br, *", true), ("*;q=0.1, gzip;q=0", false), ("deflate, br", false), ("", false),
+            ("gzip ; q=1.0", true),
+        ] as [(String?, Bool)]
+    )
+    func acceptEncodingAllowsGzipOnlyWithANonZeroQuality(header: String?, gzip: Bool) {
+        #expect(ExporterRouter.acceptsGzip(header) == gzip, "Accept-Encoding: \(header ?? "(absent)")")
     }
 }

@@ -32,17 +32,18 @@ import Testing
         let simulator = GitHubSimulator(scenario: scenario, tokenLifetime: 10 * 86_400)
         setup(simulator)
         try simulator.start()
-        defer { Task { await simulator.stop() } }
-        let configuration = try Configuration.parse(
-            ["check", "--github.api-url=\(simulator.baseURL)"] + arguments,
-            environment: ["GITHUB_TOKEN": token]
-        )
-        let (lines, report, status) = await CheckCommand(
-            configuration: configuration,
-            credentials: StaticToken(token),
-            transport: URLSessionTransport(timeout: 5)
-        ).run()
-        return Outcome(lines: lines, report: report, status: status)
+        return try await withStopping(simulator) {
+            let configuration = try Configuration.parse(
+                ["check", "--github.api-url=\(simulator.baseURL)"] + arguments,
+                environment: ["GITHUB_TOKEN": token]
+            )
+            let (lines, report, status) = await CheckCommand(
+                configuration: configuration,
+                credentials: StaticToken(token),
+                transport: URLSessionTransport(timeout: 5)
+            ).run()
+            return Outcome(lines: lines, report: report, status: status)
+        }
     }
 
     @Test func everythingWorksWithTheRightToken() async throws {

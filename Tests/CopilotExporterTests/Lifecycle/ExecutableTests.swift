@@ -47,6 +47,32 @@ import Testing
         )
     }
 
+    /// Reads the process's standard error until its "Listening." line names the port, the pipe
+    /// closes, or `timeout` seconds pass. Each read waits in poll(2) for at most what is left of
+    /// the deadline, so a process that stays silent cannot hold the test past it (a read of
+    /// `availableData` blocks until data arrives).
+    static func listeningPort(_ pipe: Pipe, timeout: Double) -> (port: Int?, log: String) {
+        let fd = pipe.fileHandleForReading.fileDescriptor
+        let deadline = Date().addingTimeInterval(timeout)
+        var log: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let text = String(decoding: log, as: UTF8.self)
+            if let range = text.range(of: "address=127.0.0.1:") {
+                let digits = text[range.upperBound...].prefix { $0.isNumber }
+                // A number at the very end of what arrived may still be growing.
+                if digits.endIndex < text.endIndex, let port = Int(digits) { return (port, text) }
+            }
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { return (nil, text) }
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, Int32(min(left, 1) * 1000) + 1) > 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { return (nil, text) }
+            log += buffer[0..<count]
+        }
+    }
+
     @Test func aBadFlagExits2WithOneSentence() throws {
         let result = try Self.run(["--web.listen-adress=:1"])
         #expect(result.status == 2)
@@ -92,16 +118,14 @@ import Testing
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        var log = ""
-        var port: Int?
-        let deadline = Date().addingTimeInterval(20)
-        while port == nil && Date() < deadline {
-            let chunk = err.fileHandleForReading.availableData
-            log += String(decoding: chunk, as: UTF8.self)
-            if let range = log.range(of: "address=127.0.0.1:") {
-                port = Int(log[range.upperBound...].prefix { $0.isNumber })
+        defer {
+            // Only when an expectation stopped the test early; the test itself sends SIGTERM.
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
             }
         }
+        let (port, log) = Self.listeningPort(err, timeout: 20)
         let listening = try #require(port, "no Listening line: \(log)")
         var ready = 0
         for _ in 0..<100 {
@@ -120,41 +144,43 @@ import Testing
     @Test func aRejectedTokenExits2AndTheTokenIsNeverPrinted() async throws {
         let simulator = GitHubSimulator(scenario: smallScenario(seats: 3))
         try simulator.start()
-        defer { Task { await simulator.stop() } }
-        let secret = "ghp_THISISTHESECRETTOKENVALUE0000000000"
-        let result = try Self.run(
-            ["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--web.listen-address=127.0.0.1:0", "--log.level=debug"],
-            environment: ["GITHUB_TOKEN": secret]
-        )
-        #expect(result.status == 2)
-        #expect(result.stderr.contains("GitHub rejected the token for GET /orgs/acme/copilot/billing (401 Bad credentials)"))
-        #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret))
-        #expect(simulator.requests.allSatisfy { $0.authorization == "Bearer \(secret)" })
+        try await withStopping(simulator) {
+            let secret = "ghp_THISISTHESECRETTOKENVALUE0000000000"
+            let result = try Self.run(
+                ["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--web.listen-address=127.0.0.1:0", "--log.level=debug"],
+                environment: ["GITHUB_TOKEN": secret]
+            )
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("GitHub rejected the token for GET /orgs/acme/copilot/billing (401 Bad credentials)"))
+            #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret))
+            #expect(simulator.requests.allSatisfy { $0.authorization == "Bearer \(secret)" })
 
-        let once = try Self.run(
-            ["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--once"],
-            environment: ["GITHUB_TOKEN": secret]
-        )
-        #expect(once.status == 1)
-        #expect(once.stdout.contains("github_copilot_collector_success{collector=\"seats\",org=\"acme\"} 0"))
-        #expect(!once.stderr.contains(secret) && !once.stdout.contains(secret))
+            let once = try Self.run(
+                ["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--once"],
+                environment: ["GITHUB_TOKEN": secret]
+            )
+            #expect(once.status == 1)
+            #expect(once.stdout.contains("github_copilot_collector_success{collector=\"seats\",org=\"acme\"} 0"))
+            #expect(!once.stderr.contains(secret) && !once.stdout.contains(secret))
+        }
     }
 
-    @Test func aTokenFileIsReadAndItsContentNeverPrinted() throws {
+    @Test func aTokenFileIsReadAndItsContentNeverPrinted() async throws {
         let simulator = GitHubSimulator(scenario: smallScenario(seats: 3))
         try simulator.start()
-        defer { Task { await simulator.stop() } }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
-        try Data("\(GitHubSimulator.demoToken)\n".utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let result = try Self.run([
-            "--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--github.token-file=\(file.path)", "--once",
-        ])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(parseExposition(result.stdout)["github_copilot_seats{org=\"acme\"}"] == 3)
-        let missing = try Self.run(["--github.org=acme", "--github.token-file=/nonexistent/token"])
-        #expect(missing.status == 2)
-        #expect(missing.stderr.contains("cannot read the token file /nonexistent/token"))
+        try await withStopping(simulator) {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
+            try Data("\(GitHubSimulator.demoToken)\n".utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let result = try Self.run([
+                "--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--github.token-file=\(file.path)", "--once",
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(parseExposition(result.stdout)["github_copilot_seats{org=\"acme\"}"] == 3)
+            let missing = try Self.run(["--github.org=acme", "--github.token-file=/nonexistent/token"])
+            #expect(missing.status == 2)
+            #expect(missing.stderr.contains("cannot read the token file /nonexistent/token"))
+        }
     }
 
     @Test func checkInDemoModeSaysEverythingWorks() throws {
@@ -164,31 +190,34 @@ import Testing
         #expect(result.stdout.contains("Token: expires at "))
     }
 
-    @Test func anAppKeyItHasNeverSeenMintsATokenAndCollects() async throws {
+    @Test(.requiresOpenSSL) func anAppKeyItHasNeverSeenMintsATokenAndCollects() async throws {
         let key = try TemporaryKey()
         defer { key.remove() }
         let simulator = GitHubSimulator(scenario: smallScenario(seats: 4), tokens: [:])
         simulator.registerApp(clientID: "Iv23liExecutable", publicKeyPEM: key.publicPEM, installations: ["acme": 77])
         try simulator.start()
-        defer { Task { await simulator.stop() } }
-        let keyFile = key.directory.appendingPathComponent("key.pem").path
-        let result = try Self.run(
-            [
-                "--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--github.app-client-id=Iv23liExecutable",
-                "--github.app-private-key-file=\(keyFile)", "--once",
-            ] + onlySeatsFlags
-        )
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(parseExposition(result.stdout)["github_copilot_seats{org=\"acme\"}"] == 4)
-        #expect(
-            simulator.requests.contains { $0.method == "POST" && $0.target == "/app/installations/77/access_tokens" && $0.status == 201 }
-        )
-        let bad = try Self.run(["--github.org=acme", "--github.app-client-id=X", "--github.app-private-key-file=/nonexistent.pem"])
-        #expect(bad.status == 2)
-        #expect(bad.stderr.contains("cannot read the GitHub App private key /nonexistent.pem"))
+        try await withStopping(simulator) {
+            let keyFile = key.directory.appendingPathComponent("key.pem").path
+            let result = try Self.run(
+                [
+                    "--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--github.app-client-id=Iv23liExecutable",
+                    "--github.app-private-key-file=\(keyFile)", "--once",
+                ] + onlySeatsFlags
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(parseExposition(result.stdout)["github_copilot_seats{org=\"acme\"}"] == 4)
+            #expect(
+                simulator.requests.contains {
+                    $0.method == "POST" && $0.target == "/app/installations/77/access_tokens" && $0.status == 201
+                }
+            )
+            let bad = try Self.run(["--github.org=acme", "--github.app-client-id=X", "--github.app-private-key-file=/nonexistent.pem"])
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("cannot read the GitHub App private key /nonexistent.pem"))
+        }
     }
 
-    @Test func tlsAndBasicAuthWorkWithCurlAndRefuseWhatTheyShould() async throws {
+    @Test(.requiresOpenSSL, .requiresCurl) func tlsAndBasicAuthWorkWithCurlAndRefuseWhatTheyShould() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -218,19 +247,13 @@ import Testing
             process.terminate()
             process.waitUntilExit()
         }
-        var log = ""
-        var port: Int?
-        let deadline = Date().addingTimeInterval(20)
-        while port == nil && Date() < deadline {
-            log += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
-            if let range = log.range(of: "address=127.0.0.1:") { port = Int(log[range.upperBound...].prefix { $0.isNumber }) }
-        }
+        let (port, log) = Self.listeningPort(err, timeout: 20)
         let listening = try #require(port, "\(log)")
         let base = "https://127.0.0.1:\(listening)"
         let ca = directory.appendingPathComponent("server.crt").path
         func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
             let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.executableURL = URL(fileURLWithPath: ExternalTool.curl)
             curl.arguments = ["-sS", "--max-time", "10"] + arguments
             let pipe = Pipe()
             curl.standardOutput = pipe
