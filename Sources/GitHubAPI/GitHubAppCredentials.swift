@@ -82,6 +82,13 @@ public final class GitHubAppCredentials: CredentialSource {
         return body.token
     }
 
+    /// GitHub refused an installation token before its hour was up (the installation was
+    /// suspended or its permissions changed): forget it, so the next request mints a new one.
+    public func rejected(_ credential: Credential, for scope: Scope?) async -> Bool {
+        guard case .organization(let org) = scope else { return false }
+        return tokens.withLock { $0.removeValue(forKey: org) } != nil
+    }
+
     private func installationID(org: String, jwt: String) async throws(CredentialError) -> String {
         if let installationID { return installationID }
         if let known = installations.withLock({ $0[org] }) { return known }

@@ -152,16 +152,27 @@ public struct GitHubClient: Sendable {
     }
 
     /// One logical GET of an absolute URL on the API host, with retries as
-    /// `RetryPolicy.decide` says.
+    /// `RetryPolicy.decide` says. After a 401 the credential source is told, and when it then
+    /// has another token (a rotated token file, a re-minted installation token) the request is
+    /// sent once more with it.
     public func get(url: String, endpoint: String) async throws -> GitHubResponse {
         var attempt = 0
+        var retriedAfterRejection = false
         while true {
             attempt += 1
+            let credential = try await currentCredential()
             if let block = await state.blocked("api", now: clock.now()) {
                 throw block.reason ?? GitHubAPIError.rateLimited(endpoint: endpoint, resource: "core", reset: block.until)
             }
             let cached = await state.cached(url)
-            let outcome = try await attemptGet(url: url, etag: cached?.etag)
+            let outcome = await attemptGet(url: url, etag: cached?.etag, credential: credential)
+            if case .response(let response) = outcome, response.status == 401, !retriedAfterRejection {
+                retriedAfterRejection = true
+                if await credentials.rejected(credential, for: scope) {
+                    attempt -= 1
+                    continue
+                }
+            }
             let decision = retry.decide(
                 outcome,
                 attempt: attempt,
@@ -190,18 +201,21 @@ public struct GitHubClient: Sendable {
         }
     }
 
-    /// Sends one attempt with the token and, when a body is cached, its ETag; reports the
-    /// exchange to `observe`.
-    func attemptGet(url: String, etag: String?) async throws -> AttemptOutcome {
-        let token: String
+    /// The credential for this client's scope, its failure as a `GitHubAPIError`.
+    func currentCredential() async throws(GitHubAPIError) -> Credential {
         do {
-            token = try await credentials.token(for: scope)
+            return try await credentials.credential(for: scope)
         } catch {
             throw GitHubAPIError.credentials(error.description)
         }
+    }
+
+    /// Sends one attempt with `credential` and, when a body is cached, its ETag; reports the
+    /// exchange to `observe`.
+    func attemptGet(url: String, etag: String?, credential: Credential) async -> AttemptOutcome {
         var headers = [
             "Accept": "application/vnd.github+json",
-            "Authorization": "Bearer " + token,
+            "Authorization": "Bearer " + credential.token,
             "X-GitHub-Api-Version": apiVersion,
             "User-Agent": userAgent,
         ]

@@ -13,6 +13,11 @@ extension GitHubSimulator {
         state.withLock { $0.tokens[token] = credential }
     }
 
+    /// Makes GitHub answer 401 to `token` from now on (a revoked or rotated-out token).
+    public func revokeToken(_ token: String) {
+        state.withLock { _ = $0.tokens.removeValue(forKey: token) }
+    }
+
     /// Installation tokens minted so far.
     public var mintedTokens: [String] { state.withLock { $0.tokens.filter { $0.value.kind == .app }.map(\.key) } }
 
