@@ -161,7 +161,8 @@ public struct GitHubClient: Sendable {
         while true {
             attempt += 1
             let credential = try await currentCredential()
-            if let block = await state.blocked("api", now: clock.now()) {
+            // Each credential has its own budget: one installation's spent limit blocks only it.
+            if let block = await state.blocked(credential.label, now: clock.now()) {
                 throw block.reason ?? GitHubAPIError.rateLimited(endpoint: endpoint, resource: "core", reset: block.until)
             }
             let cached = await state.cached(url)
@@ -193,7 +194,7 @@ public struct GitHubClient: Sendable {
                 if evictCache { await state.evict(url) }
                 if wait > 0 { try await clock.sleep(seconds: wait) }
             case (.fail(let error, let blockUntil), _):
-                if let blockUntil { await state.block("api", until: blockUntil, reason: error) }
+                if let blockUntil { await state.block(credential.label, until: blockUntil, reason: error) }
                 throw error
             case (.accept, .noResponse), (.acceptCached, .noResponse):
                 preconditionFailure("a request without a response cannot be accepted")
@@ -226,12 +227,13 @@ public struct GitHubClient: Sendable {
                 APIObservation(
                     code: String(response.status),
                     rateLimit: RateLimit(headers: response),
-                    tokenExpiry: APIObservation.tokenExpiry(response.header("github-authentication-token-expiration"))
+                    tokenExpiry: APIObservation.tokenExpiry(response.header("github-authentication-token-expiration")),
+                    credential: credential.label
                 )
             )
             return .response(response)
         } catch {
-            await observe(APIObservation(code: "error"))
+            await observe(APIObservation(code: "error", credential: credential.label))
             return .noResponse(reason: Self.reason(error), tooLarge: error.limitExceeded)
         }
     }

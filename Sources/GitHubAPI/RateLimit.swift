@@ -29,11 +29,15 @@ public struct APIObservation: Sendable, Hashable {
     public var rateLimit: RateLimit?
     /// Unix time from `github-authentication-token-expiration`, when present.
     public var tokenExpiry: Double?
+    /// The label of the credential the request was sent with (`Credential.label`); each has its
+    /// own rate-limit budget.
+    public var credential: String
 
-    public init(code: String, rateLimit: RateLimit? = nil, tokenExpiry: Double? = nil) {
+    public init(code: String, rateLimit: RateLimit? = nil, tokenExpiry: Double? = nil, credential: String = Credential.tokenLabel) {
         self.code = code
         self.rateLimit = rateLimit
         self.tokenExpiry = tokenExpiry
+        self.credential = credential
     }
 }
 

@@ -20,11 +20,18 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         var enterpriseRows: [String: (rows: [SimulatedSeat], billed: Int)] = [:]
         var faults: [FaultRule] = []
         var log: [LoggedRequest] = []
-        var remaining: Int
-        var resetAt: Double
+        /// Primary rate-limit windows by who owns the budget (`SimulatedToken.budget`): GitHub
+        /// counts a personal access token's requests against its user, and each App
+        /// installation's against that installation.
+        var budgets: [String: Budget] = [:]
         var baseURL = "http://127.0.0.1"
         var tokens: [String: SimulatedToken] = [:]
         var apps: [String: SimulatedApp] = [:]
+    }
+
+    struct Budget {
+        var remaining: Int
+        var resetAt: Double
     }
 
     let state: Mutex<State>
@@ -69,7 +76,8 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         self.started = clock.now()
         self.maxLogEntries = maxLogEntries
         let now = clock.now()
-        var initial = State(scenario: scenario, remaining: rateLimit, resetAt: (now + 3600).rounded(.down))
+        var initial = State(scenario: scenario)
+        initial.budgets[SimulatedToken.userBudget] = Budget(remaining: rateLimit, resetAt: (now + 3600).rounded(.down))
         for (token, scopes) in tokens { initial.tokens[token] = SimulatedToken(kind: .classic, scopes: scopes) }
         state = Mutex(initial)
     }
@@ -125,12 +133,10 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         arrivals.store(0, ordering: .relaxed)
     }
 
-    /// Spends or restores the hourly budget (for rate-limit tests).
-    public func setRateLimit(remaining: Int, resetIn: Double) {
-        state.withLock {
-            $0.remaining = remaining
-            $0.resetAt = (clock.now() + resetIn).rounded(.down)
-        }
+    /// Spends or restores an hourly budget (for rate-limit tests): by default the one every
+    /// personal access token shares (one simulated user).
+    public func setRateLimit(remaining: Int, resetIn: Double, budget: String = SimulatedToken.userBudget) {
+        state.withLock { $0.budgets[budget] = Budget(remaining: remaining, resetAt: (clock.now() + resetIn).rounded(.down)) }
     }
 
     /// Requests received, counted on arrival (the log records each when it is answered).

@@ -58,7 +58,8 @@ public struct ExporterApp: Sendable {
             jobs: jobs.map(\.key),
             version: Self.version,
             perUser: configuration.perUser,
-            pseudonymizer: pseudonymizer
+            pseudonymizer: pseudonymizer,
+            clock: clock
         )
         let client = GitHubClient(
             baseURL: configuration.apiURL,

@@ -1,6 +1,16 @@
 public import GitHubAPI
 public import PrometheusExposition
 
+/// One credential's rate-limit resource: installations and tokens each have their own budget.
+struct RateLimitKey: Hashable, Comparable {
+    var credential: String
+    var resource: String
+
+    static func < (lhs: RateLimitKey, rhs: RateLimitKey) -> Bool {
+        (lhs.credential, lhs.resource) < (rhs.credential, rhs.resource)
+    }
+}
+
 /// Identifies one polling job: a collector for a scope.
 public struct JobKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var collector: CollectorName
@@ -38,7 +48,8 @@ public actor SnapshotStore {
 
     var jobs: [JobKey: JobState]
     var apiResponses: [String: Double] = [:]
-    var rateLimits: [String: RateLimit] = [:]
+    /// The newest rate limit per credential label and resource.
+    var rateLimits: [RateLimitKey: RateLimit] = [:]
     var tokenExpiry: Double?
     /// Notices already logged, per job, newest last; capped so varying notices cannot grow it.
     var noticesSeen: [JobKey: [String]] = [:]
@@ -50,6 +61,7 @@ public actor SnapshotStore {
     public nonisolated let version: String
     public nonisolated let perUser: Bool
     public nonisolated let pseudonymizer: Pseudonymizer?
+    public nonisolated let clock: any WallClock
 
     /// - Parameters:
     ///   - jobs: every enabled job; the exporter is ready when each has been attempted.
@@ -59,8 +71,10 @@ public actor SnapshotStore {
         version: String,
         perUser: Bool = true,
         pseudonymizer: Pseudonymizer? = nil,
-        publisher: SnapshotPublisher = SnapshotPublisher()
+        publisher: SnapshotPublisher = SnapshotPublisher(),
+        clock: any WallClock = SystemClock()
     ) {
+        self.clock = clock
         self.jobs = Dictionary(uniqueKeysWithValues: jobs.map { ($0, JobState()) })
         self.version = version
         self.perUser = perUser
@@ -134,7 +148,9 @@ public actor SnapshotStore {
     /// Counts one API exchange; shown at the next publish.
     public func observe(_ observation: APIObservation) {
         apiResponses[observation.code, default: 0] += 1
-        if let limit = observation.rateLimit { rateLimits[limit.resource] = limit }
+        if let limit = observation.rateLimit {
+            rateLimits[RateLimitKey(credential: observation.credential, resource: limit.resource)] = limit
+        }
         if let expiry = observation.tokenExpiry { tokenExpiry = expiry }
     }
 
