@@ -166,7 +166,7 @@ public struct GitHubClient: Sendable {
                 throw block.reason ?? GitHubAPIError.rateLimited(endpoint: endpoint, resource: "core", reset: block.until)
             }
             let cached = await state.cached(url)
-            let outcome = await attemptGet(url: url, etag: cached?.etag, credential: credential)
+            let outcome = await attemptGet(url: url, etag: cached?.etag, credential: credential, endpoint: endpoint)
             if case .response(let response) = outcome, response.status == 401, !retriedAfterRejection {
                 retriedAfterRejection = true
                 if await credentials.rejected(credential, for: scope) {
@@ -213,7 +213,7 @@ public struct GitHubClient: Sendable {
 
     /// Sends one attempt with `credential` and, when a body is cached, its ETag; reports the
     /// exchange to `observe`.
-    func attemptGet(url: String, etag: String?, credential: Credential) async -> AttemptOutcome {
+    func attemptGet(url: String, etag: String?, credential: Credential, endpoint: String) async -> AttemptOutcome {
         var headers = [
             "Accept": "application/vnd.github+json",
             "Authorization": "Bearer " + credential.token,
@@ -228,7 +228,8 @@ public struct GitHubClient: Sendable {
                     code: String(response.status),
                     rateLimit: RateLimit(headers: response),
                     tokenExpiry: APIObservation.tokenExpiry(response.header("github-authentication-token-expiration")),
-                    credential: credential.label
+                    credential: credential.label,
+                    retirement: Retirement(endpoint: endpoint, response: response)
                 )
             )
             return .response(response)

@@ -27,6 +27,8 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         var baseURL = "http://127.0.0.1"
         var tokens: [String: SimulatedToken] = [:]
         var apps: [String: SimulatedApp] = [:]
+        /// Paths announced for retirement: `Deprecation` and `Sunset` on every answer to them.
+        var retiring: [(pathContains: String, deprecation: Double, sunset: Double)] = []
     }
 
     struct Budget {
@@ -118,6 +120,13 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     /// Adds fault rules, applied in order; the first matching rule with uses left wins.
     public func inject(_ rules: FaultRule...) { state.withLock { $0.faults += rules } }
 
+    /// Announces the retirement of every path containing `pathContains`, as GitHub does while
+    /// closing an API down: `Deprecation: @UNIX-SECONDS` (RFC 9745) and `Sunset: HTTP-date`
+    /// (RFC 8594) on each answer.
+    public func retire(pathContains: String, deprecation: Double, sunset: Double) {
+        state.withLock { $0.retiring.append((pathContains, deprecation, sunset)) }
+    }
+
     /// Removes every fault rule.
     public func clearFaults() { state.withLock { $0.faults = [] } }
 
@@ -156,6 +165,12 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         }
         arrivals.add(1, ordering: .relaxed)
         var response = route(request)
+        if let notice = state.withLock({ $0.retiring.first { request.path.contains($0.pathContains) } }) {
+            response.headers += [
+                (name: "Deprecation", value: "@\(Int(notice.deprecation))"),
+                (name: "Sunset", value: SimulatedCalendar.httpDate(notice.sunset)),
+            ]
+        }
         served.add(response.body.count, ordering: .relaxed)
         let at = clock.now() - started
         var headers: [String: String] = [:]

@@ -52,6 +52,24 @@ extension SnapshotStore {
             ),
         ]
         families += rateLimitFamilies(now: clock.now())
+        let announced = retirements.values.sorted { $0.endpoint < $1.endpoint }
+        func byEndpoint(_ time: (Retirement) -> Double?) -> [Sample] {
+            announced.compactMap { retirement in
+                time(retirement).map { Sample(labels: [Label("endpoint", retirement.endpoint)], value: $0) }
+            }
+        }
+        families += [
+            MetricFamily(
+                name: "github_copilot_api_sunset_timestamp_seconds",
+                help: "Unix time GitHub's Sunset header gives for the endpoint: when it stops answering.",
+                samples: byEndpoint(\.sunset)
+            ),
+            MetricFamily(
+                name: "github_copilot_api_deprecation_timestamp_seconds",
+                help: "Unix time GitHub's Deprecation header gives for the endpoint (absent when it gives no date).",
+                samples: byEndpoint(\.deprecation)
+            ),
+        ]
         if let expiry = tokenExpiry {
             families.append(
                 MetricFamily(

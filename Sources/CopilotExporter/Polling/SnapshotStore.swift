@@ -51,6 +51,9 @@ public actor SnapshotStore {
     /// The newest rate limit per credential label and resource.
     var rateLimits: [RateLimitKey: RateLimit] = [:]
     var tokenExpiry: Double?
+    /// What GitHub announced about retiring each endpoint, and which of those were logged.
+    var retirements: [String: Retirement] = [:]
+    var retirementsLogged: Set<Retirement> = []
     /// Notices already logged, per job, newest last; capped so varying notices cannot grow it.
     var noticesSeen: [JobKey: [String]] = [:]
     static let noticesKept = 64
@@ -152,6 +155,23 @@ public actor SnapshotStore {
             rateLimits[RateLimitKey(credential: observation.credential, resource: limit.resource)] = limit
         }
         if let expiry = observation.tokenExpiry { tokenExpiry = expiry }
+        if let retirement = observation.retirement, retirements[retirement.endpoint] != retirement {
+            retirements[retirement.endpoint] = retirement
+            publishSoon()
+        }
+    }
+
+    /// Warning sentences for retirement announcements not logged before: one per endpoint, and
+    /// again only if GitHub changes the dates.
+    public func retirementWarnings() -> [String] {
+        let fresh = retirements.values.filter { !retirementsLogged.contains($0) }.sorted { $0.endpoint < $1.endpoint }
+        retirementsLogged.formUnion(fresh)
+        return fresh.map { retirement in
+            var sentence = "GitHub marks \(retirement.endpoint) as deprecated"
+            if let deprecation = retirement.deprecation { sentence += " since \(RFC3339.timestamp(deprecation))" }
+            if let sunset = retirement.sunset { sentence += "; it stops answering at \(RFC3339.timestamp(sunset))" }
+            return sentence + ". Upgrade the exporter before then (see github_copilot_api_sunset_timestamp_seconds)."
+        }
     }
 
     /// True once every job has finished at least one attempt.
