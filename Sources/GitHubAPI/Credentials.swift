@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// Supplies the token sent as `Authorization: Bearer ...` on every GitHub API request.
@@ -9,6 +10,40 @@ import Synchronization
 /// contain the token.
 public protocol CredentialSource: Sendable {
     func token(for scope: Scope?) async throws(CredentialError) -> String
+
+    /// The token to use now for `scope`, with the label that names it in metrics (never the
+    /// token itself). Default: `token(for:)`, labelled `token`.
+    func credential(for scope: Scope?) async throws(CredentialError) -> Credential
+
+    /// GitHub answered 401 to `credential`: drop whatever is cached for it. Returns true when
+    /// the next `credential(for:)` may hold another token, so one retry is worth it. Default:
+    /// false (a fixed token cannot change).
+    func rejected(_ credential: Credential, for scope: Scope?) async -> Bool
+}
+
+extension CredentialSource {
+    public func credential(for scope: Scope?) async throws(CredentialError) -> Credential {
+        Credential(token: try await token(for: scope), label: Credential.tokenLabel)
+    }
+
+    public func rejected(_ credential: Credential, for scope: Scope?) async -> Bool { false }
+}
+
+/// A token and the label that stands for it in metrics and logs.
+public struct Credential: Sendable, Hashable {
+    /// Secret; never printed or exported.
+    public var token: String
+    /// `token` for a personal access token, `app-installation-<id>` for an installation token.
+    public var label: String
+
+    public init(token: String, label: String) {
+        self.token = token
+        self.label = label
+    }
+
+    public static let tokenLabel = "token"
+
+    public static func installationLabel(_ id: String) -> String { "app-installation-" + id }
 }
 
 /// Why no token could be had.
@@ -24,8 +59,12 @@ public struct StaticToken: CredentialSource {
     public func token(for scope: Scope?) async throws(CredentialError) -> String { value }
 }
 
-/// A token read from a file, re-read whenever the file's modification time or size changes,
-/// so that a rotated Kubernetes Secret takes effect without a restart.
+/// A token read from a file, re-read whenever the file it resolves to changes, so that a
+/// rotated Kubernetes Secret takes effect without a restart, and re-read after GitHub rejects it.
+///
+/// The kubelet mounts a Secret key as `token -> ..data/token`, with `..data` a symlink it swaps
+/// atomically to a new timestamped directory. The change stamp therefore comes from stat(2),
+/// which follows every link to the file itself (device, inode, size, modification time).
 public final class TokenFile: CredentialSource, Sendable {
     public let path: String
     private let cached = Mutex<(stamp: String, token: String)?>(nil)
@@ -38,16 +77,18 @@ public final class TokenFile: CredentialSource, Sendable {
 
     public func token(for scope: Scope?) async throws(CredentialError) -> String { try read() }
 
+    /// Forgets the cached token and reads the file again; true when it now holds another token.
+    public func rejected(_ credential: Credential, for scope: Scope?) async -> Bool {
+        cached.withLock { $0 = nil }
+        return (try? read()).map { $0 != credential.token } ?? false
+    }
+
     private func read() throws(CredentialError) -> String {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        guard let attributes else {
+        guard let stamp = Self.stamp(path) else {
             throw CredentialError(
                 "cannot read the token file \(path): it does not exist or is not readable; check --github.token-file and the Secret mount."
             )
         }
-        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        // A rotated Kubernetes Secret swaps a symlink: the inode changes even when size and time do not.
-        let stamp = "\(modified)/\(attributes[.size] ?? 0)/\(attributes[.systemFileNumber] ?? 0)"
         if let cached = cached.withLock({ $0 }), cached.stamp == stamp { return cached.token }
         guard let data = FileManager.default.contents(atPath: path),
             let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
@@ -57,5 +98,13 @@ public final class TokenFile: CredentialSource, Sendable {
         }
         cached.withLock { $0 = (stamp, text) }
         return text
+    }
+
+    /// The identity and version of the file `path` resolves to through all its symlinks, or nil
+    /// when it cannot be resolved.
+    static func stamp(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return "\(info.st_dev)/\(info.st_ino)/\(info.st_size)/\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }
 }

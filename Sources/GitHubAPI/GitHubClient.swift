@@ -152,16 +152,28 @@ public struct GitHubClient: Sendable {
     }
 
     /// One logical GET of an absolute URL on the API host, with retries as
-    /// `RetryPolicy.decide` says.
+    /// `RetryPolicy.decide` says. After a 401 the credential source is told, and when it then
+    /// has another token (a rotated token file, a re-minted installation token) the request is
+    /// sent once more with it.
     public func get(url: String, endpoint: String) async throws -> GitHubResponse {
         var attempt = 0
+        var retriedAfterRejection = false
         while true {
             attempt += 1
-            if let block = await state.blocked("api", now: clock.now()) {
+            let credential = try await currentCredential()
+            // Each credential has its own budget: one installation's spent limit blocks only it.
+            if let block = await state.blocked(credential.label, now: clock.now()) {
                 throw block.reason ?? GitHubAPIError.rateLimited(endpoint: endpoint, resource: "core", reset: block.until)
             }
             let cached = await state.cached(url)
-            let outcome = try await attemptGet(url: url, etag: cached?.etag)
+            let outcome = await attemptGet(url: url, etag: cached?.etag, credential: credential, endpoint: endpoint)
+            if case .response(let response) = outcome, response.status == 401, !retriedAfterRejection {
+                retriedAfterRejection = true
+                if await credentials.rejected(credential, for: scope) {
+                    attempt -= 1
+                    continue
+                }
+            }
             let decision = retry.decide(
                 outcome,
                 attempt: attempt,
@@ -182,7 +194,7 @@ public struct GitHubClient: Sendable {
                 if evictCache { await state.evict(url) }
                 if wait > 0 { try await clock.sleep(seconds: wait) }
             case (.fail(let error, let blockUntil), _):
-                if let blockUntil { await state.block("api", until: blockUntil, reason: error) }
+                if let blockUntil { await state.block(credential.label, until: blockUntil, reason: error) }
                 throw error
             case (.accept, .noResponse), (.acceptCached, .noResponse):
                 preconditionFailure("a request without a response cannot be accepted")
@@ -190,18 +202,21 @@ public struct GitHubClient: Sendable {
         }
     }
 
-    /// Sends one attempt with the token and, when a body is cached, its ETag; reports the
-    /// exchange to `observe`.
-    func attemptGet(url: String, etag: String?) async throws -> AttemptOutcome {
-        let token: String
+    /// The credential for this client's scope, its failure as a `GitHubAPIError`.
+    func currentCredential() async throws(GitHubAPIError) -> Credential {
         do {
-            token = try await credentials.token(for: scope)
+            return try await credentials.credential(for: scope)
         } catch {
             throw GitHubAPIError.credentials(error.description)
         }
+    }
+
+    /// Sends one attempt with `credential` and, when a body is cached, its ETag; reports the
+    /// exchange to `observe`.
+    func attemptGet(url: String, etag: String?, credential: Credential, endpoint: String) async -> AttemptOutcome {
         var headers = [
             "Accept": "application/vnd.github+json",
-            "Authorization": "Bearer " + token,
+            "Authorization": "Bearer " + credential.token,
             "X-GitHub-Api-Version": apiVersion,
             "User-Agent": userAgent,
         ]
@@ -212,12 +227,14 @@ public struct GitHubClient: Sendable {
                 APIObservation(
                     code: String(response.status),
                     rateLimit: RateLimit(headers: response),
-                    tokenExpiry: APIObservation.tokenExpiry(response.header("github-authentication-token-expiration"))
+                    tokenExpiry: APIObservation.tokenExpiry(response.header("github-authentication-token-expiration")),
+                    credential: credential.label,
+                    retirement: Retirement(endpoint: endpoint, response: response)
                 )
             )
             return .response(response)
         } catch {
-            await observe(APIObservation(code: "error"))
+            await observe(APIObservation(code: "error", credential: credential.label))
             return .noResponse(reason: Self.reason(error), tooLarge: error.limitExceeded)
         }
     }

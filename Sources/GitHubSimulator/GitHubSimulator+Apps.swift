@@ -13,6 +13,11 @@ extension GitHubSimulator {
         state.withLock { $0.tokens[token] = credential }
     }
 
+    /// Makes GitHub answer 401 to `token` from now on (a revoked or rotated-out token).
+    public func revokeToken(_ token: String) {
+        state.withLock { _ = $0.tokens.removeValue(forKey: token) }
+    }
+
     /// Installation tokens minted so far.
     public var mintedTokens: [String] { state.withLock { $0.tokens.filter { $0.value.kind == .app }.map(\.key) } }
 
@@ -52,7 +57,9 @@ extension GitHubSimulator {
         }
         let now = clock.now()
         let token = "ghs_" + String(FNV1a.hash(Array("\(jwt)\(now)\(mintedTokens.count)".utf8)), radix: 36)
-        addToken(token, SimulatedToken(kind: .app, owner: true, expires: now + 3600, organization: org))
+        var minted = SimulatedToken(kind: .app, owner: true, expires: now + 3600, organization: org)
+        minted.installation = id
+        addToken(token, minted)
         var response = json(
             JSONText.object([
                 ("token", JSONText.quote(token)), ("expires_at", JSONText.quote(SimulatedCalendar.timestamp(now + 3600))),

@@ -20,18 +20,20 @@ extension GitHubSimulator {
         let scopeHeader = ("X-OAuth-Scopes", credential.kind == .classic ? scopes.joined(separator: ", ") : "")
         if let refusal = refuse(credential, path: path) { return refusal }
         if let delay = takeDelay(path: request.target) { Thread.sleep(forTimeInterval: delay) }
-        if let fault = takeFault(path: request.target) { return respond(to: fault, path: path, scopes: scopeHeader) }
+        if let fault = takeFault(path: request.target) {
+            return respond(to: fault, path: path, scopes: scopeHeader, budget: credential.budget)
+        }
 
         let now = clock.now()
-        let budget = state.withLock { state -> (remaining: Int, reset: Double, spent: Bool) in
-            if now >= state.resetAt {
-                state.remaining = rateLimit
-                state.resetAt = (now + 3600).rounded(.down)
-            }
-            return (state.remaining, state.resetAt, state.remaining <= 0)
+        let owner = credential.budget
+        let budget = state.withLock { state -> Budget in
+            var budget = state.budgets[owner] ?? Budget(remaining: rateLimit, resetAt: (now + 3600).rounded(.down))
+            if now >= budget.resetAt { budget = Budget(remaining: rateLimit, resetAt: (now + 3600).rounded(.down)) }
+            state.budgets[owner] = budget
+            return budget
         }
-        if budget.spent {
-            return rateLimitResponse(remaining: 0, reset: budget.reset, scopes: scopeHeader)
+        if budget.remaining <= 0 {
+            return rateLimitResponse(remaining: 0, reset: budget.resetAt, scopes: scopeHeader)
         }
         var response = resource(path: path, query: request, scopes: scopes, kind: credential.kind)
         response.headers.append((name: scopeHeader.0, value: scopeHeader.1))
@@ -43,7 +45,7 @@ extension GitHubSimulator {
             response.headers.append((name: "github-authentication-token-expiration", value: String(expiry)))
         }
         guard response.status == 200 else {
-            return withRateLimit(response, spend: true, now: now)
+            return withRateLimit(response, spend: true, now: now, budget: owner)
         }
         let etag = "W/\"\(String(FNV1a.hash(response.body), radix: 16))\""
         response.headers.append((name: "ETag", value: etag))
@@ -54,9 +56,9 @@ extension GitHubSimulator {
                 status: 304,
                 headers: response.headers.filter { $0.name != "Content-Type" }.map { ($0.name, $0.value) }
             )
-            return withRateLimit(notModified, spend: false, now: now)
+            return withRateLimit(notModified, spend: false, now: now, budget: owner)
         }
-        return withRateLimit(response, spend: true, now: now)
+        return withRateLimit(response, spend: true, now: now, budget: owner)
     }
 
     /// What GitHub refuses a credential by its kind and role, before scopes are looked at.
@@ -157,7 +159,10 @@ extension GitHubSimulator {
             guard !Set(scopes).isDisjoint(with: accepted) else { return scopeError(accepted: accepted.sorted().joined(separator: ", ")) }
             return reportLinks(kind: parts[0], slug: parts[1], report: parts[5], request: request, scenario: scenario)
         case 1 where parts[0] == "rate_limit":
-            let (remaining, reset) = state.withLock { ($0.remaining, $0.resetAt) }
+            let (remaining, reset) = state.withLock { state -> (Int, Double) in
+                let budget = state.budgets[SimulatedToken.userBudget]
+                return (budget?.remaining ?? rateLimit, budget?.resetAt ?? now + 3600)
+            }
             let core = "{\"limit\":\(rateLimit),\"used\":\(rateLimit - remaining),\"remaining\":\(remaining),\"reset\":\(Int(reset))}"
             return json("{\"resources\":{\"core\":\(core)},\"rate\":\(core)}")
         default:
@@ -215,30 +220,32 @@ extension GitHubSimulator {
         return seconds
     }
 
-    func respond(to fault: SimulatorFault, path: String, scopes: (String, String)) -> HTTPResponse {
+    func respond(to fault: SimulatorFault, path: String, scopes: (String, String), budget: String) -> HTTPResponse {
         let now = clock.now()
         switch fault {
         case .status(let status):
             let message = status >= 500 ? "Server Error" : HTTPResponse.reason(status)
-            return withRateLimit(error(status, message), spend: true, now: now)
+            return withRateLimit(error(status, message), spend: true, now: now, budget: budget)
         case .delay:
             return error(500, "delay is not a response")
         case .truncatedBody:
-            var response = withRateLimit(json("{\"total_seats\": 3, \"seats\": [{\"created_at\": \"2024-"), spend: true, now: now)
+            var response = withRateLimit(
+                json("{\"total_seats\": 3, \"seats\": [{\"created_at\": \"2024-"),
+                spend: true,
+                now: now,
+                budget: budget
+            )
             response.declaredLength = response.body.count + 4_096
             return response
         case .malformedJSON:
-            return withRateLimit(json("{\"seat_breakdown\": {\"total\": \"many\"}, <html>"), spend: true, now: now)
+            return withRateLimit(json("{\"seat_breakdown\": {\"total\": \"many\"}, <html>"), spend: true, now: now, budget: budget)
         case .primaryRateLimit(let resetIn):
-            state.withLock {
-                $0.remaining = 0
-                $0.resetAt = (now + resetIn).rounded(.down)
-            }
+            state.withLock { $0.budgets[budget] = Budget(remaining: 0, resetAt: (now + resetIn).rounded(.down)) }
             return rateLimitResponse(remaining: 0, reset: (now + resetIn).rounded(.down), scopes: scopes)
         case .secondaryRateLimit(let retryAfter):
             var response = error(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.")
             response.headers.append((name: "Retry-After", value: String(Int(retryAfter))))
-            return withRateLimit(response, spend: true, now: now)
+            return withRateLimit(response, spend: true, now: now, budget: budget)
         case .samlSSO:
             let org = path.split(separator: "/").dropFirst().first.map(String.init) ?? "org"
             var response = error(
@@ -248,11 +255,11 @@ extension GitHubSimulator {
             response.headers.append(
                 (name: "X-GitHub-SSO", value: "required; url=https://github.com/orgs/\(org)/sso?authorization_request=SIMULATED")
             )
-            return withRateLimit(response, spend: true, now: now)
+            return withRateLimit(response, spend: true, now: now, budget: budget)
         case .missingScope:
             var response = scopeError(accepted: "manage_billing:copilot, read:org")
             response.headers.append((name: "X-OAuth-Scopes", value: "repo"))
-            return withRateLimit(response, spend: true, now: now)
+            return withRateLimit(response, spend: true, now: now, budget: budget)
         }
     }
 
@@ -266,11 +273,13 @@ extension GitHubSimulator {
         return response
     }
 
-    func withRateLimit(_ response: HTTPResponse, spend: Bool, now: Double) -> HTTPResponse {
+    func withRateLimit(_ response: HTTPResponse, spend: Bool, now: Double, budget owner: String) -> HTTPResponse {
         var response = response
         let (remaining, reset) = state.withLock { state -> (Int, Double) in
-            if spend { state.remaining = max(0, state.remaining - 1) }
-            return (state.remaining, state.resetAt)
+            var budget = state.budgets[owner] ?? Budget(remaining: rateLimit, resetAt: (now + 3600).rounded(.down))
+            if spend { budget.remaining = max(0, budget.remaining - 1) }
+            state.budgets[owner] = budget
+            return (budget.remaining, budget.resetAt)
         }
         response.headers += [
             (name: "x-ratelimit-limit", value: String(rateLimit)), (name: "x-ratelimit-remaining", value: String(remaining)),

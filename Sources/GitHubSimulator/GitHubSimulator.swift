@@ -20,11 +20,20 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         var enterpriseRows: [String: (rows: [SimulatedSeat], billed: Int)] = [:]
         var faults: [FaultRule] = []
         var log: [LoggedRequest] = []
-        var remaining: Int
-        var resetAt: Double
+        /// Primary rate-limit windows by who owns the budget (`SimulatedToken.budget`): GitHub
+        /// counts a personal access token's requests against its user, and each App
+        /// installation's against that installation.
+        var budgets: [String: Budget] = [:]
         var baseURL = "http://127.0.0.1"
         var tokens: [String: SimulatedToken] = [:]
         var apps: [String: SimulatedApp] = [:]
+        /// Paths announced for retirement: `Deprecation` and `Sunset` on every answer to them.
+        var retiring: [(pathContains: String, deprecation: Double, sunset: Double)] = []
+    }
+
+    struct Budget {
+        var remaining: Int
+        var resetAt: Double
     }
 
     let state: Mutex<State>
@@ -69,7 +78,8 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         self.started = clock.now()
         self.maxLogEntries = maxLogEntries
         let now = clock.now()
-        var initial = State(scenario: scenario, remaining: rateLimit, resetAt: (now + 3600).rounded(.down))
+        var initial = State(scenario: scenario)
+        initial.budgets[SimulatedToken.userBudget] = Budget(remaining: rateLimit, resetAt: (now + 3600).rounded(.down))
         for (token, scopes) in tokens { initial.tokens[token] = SimulatedToken(kind: .classic, scopes: scopes) }
         state = Mutex(initial)
     }
@@ -110,6 +120,13 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     /// Adds fault rules, applied in order; the first matching rule with uses left wins.
     public func inject(_ rules: FaultRule...) { state.withLock { $0.faults += rules } }
 
+    /// Announces the retirement of every path containing `pathContains`, as GitHub does while
+    /// closing an API down: `Deprecation: @UNIX-SECONDS` (RFC 9745) and `Sunset: HTTP-date`
+    /// (RFC 8594) on each answer.
+    public func retire(pathContains: String, deprecation: Double, sunset: Double) {
+        state.withLock { $0.retiring.append((pathContains, deprecation, sunset)) }
+    }
+
     /// Removes every fault rule.
     public func clearFaults() { state.withLock { $0.faults = [] } }
 
@@ -125,12 +142,10 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         arrivals.store(0, ordering: .relaxed)
     }
 
-    /// Spends or restores the hourly budget (for rate-limit tests).
-    public func setRateLimit(remaining: Int, resetIn: Double) {
-        state.withLock {
-            $0.remaining = remaining
-            $0.resetAt = (clock.now() + resetIn).rounded(.down)
-        }
+    /// Spends or restores an hourly budget (for rate-limit tests): by default the one every
+    /// personal access token shares (one simulated user).
+    public func setRateLimit(remaining: Int, resetIn: Double, budget: String = SimulatedToken.userBudget) {
+        state.withLock { $0.budgets[budget] = Budget(remaining: remaining, resetAt: (clock.now() + resetIn).rounded(.down)) }
     }
 
     /// Requests received, counted on arrival (the log records each when it is answered).
@@ -150,6 +165,12 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         }
         arrivals.add(1, ordering: .relaxed)
         var response = route(request)
+        if let notice = state.withLock({ $0.retiring.first { request.path.contains($0.pathContains) } }) {
+            response.headers += [
+                (name: "Deprecation", value: "@\(Int(notice.deprecation))"),
+                (name: "Sunset", value: SimulatedCalendar.httpDate(notice.sunset)),
+            ]
+        }
         served.add(response.body.count, ordering: .relaxed)
         let at = clock.now() - started
         var headers: [String: String] = [:]

@@ -35,6 +35,15 @@ public enum SimulatedCalendar {
     }
 
     /// Year and month (1-12) of a Unix time, in UTC.
+    /// An IMF-fixdate, as in `Sunset` headers: `Thu, 01 Apr 2027 00:00:00 GMT`.
+    public static func httpDate(_ unixSeconds: Double) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: Date(timeIntervalSince1970: unixSeconds))
+    }
+
     public static func yearMonth(_ unixSeconds: Double) -> (year: Int, month: Int) {
         let parts = utc.dateComponents([.year, .month], from: Date(timeIntervalSince1970: unixSeconds))
         return (parts.year!, parts.month!)

@@ -17,6 +17,14 @@ public struct SimulatedToken: Sendable, Hashable {
     public var expires: Double?
     /// For App tokens, the organization of the installation.
     public var organization: String?
+    /// For App tokens, the installation that minted it.
+    public var installation: Int?
+
+    /// The rate-limit budget every personal access token draws on (the simulator has one user).
+    public static let userBudget = "user"
+
+    /// Whose hourly budget this token's requests spend: the user's, or its installation's.
+    public var budget: String { installation.map { "installation-\($0)" } ?? Self.userBudget }
 
     public init(kind: Kind = .classic, scopes: [String] = [], owner: Bool = true, expires: Double? = nil, organization: String? = nil) {
         self.kind = kind

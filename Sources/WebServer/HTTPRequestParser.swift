@@ -70,8 +70,12 @@ public struct HTTPRequestParser: Sendable {
             if version.hasPrefix("HTTP/") && version.count == 8 { return .invalid(status: 505, reason: "unsupported HTTP version") }
             return .invalid(status: 400, reason: "malformed HTTP version")
         }
-        let target = String(decoding: parts[1], as: UTF8.self)
-        guard target.hasPrefix("/") || target == "*" || target.hasPrefix("http://") || target.hasPrefix("https://") else {
+        var target = String(decoding: parts[1], as: UTF8.self)
+        var authority: String?
+        if let absolute = Self.absoluteForm(target) {
+            (authority, target) = absolute
+        }
+        guard target.hasPrefix("/") || target == "*" else {
             return .invalid(status: 400, reason: "malformed request target")
         }
         var headers: [(String, String)] = []
@@ -101,6 +105,10 @@ public struct HTTPRequestParser: Sendable {
         }
         // RFC 9112 §3.2: a request with more than one Host field line gets 400.
         if hosts > 1 { return .invalid(status: 400, reason: "more than one Host header") }
+        // RFC 9112 §3.2.2: with an absolute-form target the target's authority replaces Host.
+        if let authority, let index = request.headers.firstIndex(where: { $0.name.lowercased() == "host" }) {
+            request.headers[index].value = authority
+        }
         if request.header("transfer-encoding") != nil {
             if limits.maxBodyBytes == 0 { return .invalid(status: 413, reason: "request bodies are not accepted") }
             return .invalid(status: 501, reason: "chunked request bodies are not supported")
@@ -117,6 +125,20 @@ public struct HTTPRequestParser: Sendable {
         guard buffer.endIndex - bodyStart >= length else { return .incomplete }
         request.body = Array(buffer[bodyStart..<(bodyStart + length)])
         return .request(request, consumed: bodyStart + length - start)
+    }
+
+    /// Splits an absolute-form target (`http://host:9185/metrics?x=1`, RFC 9112 §3.2.2) into its
+    /// authority and the origin-form target (`/metrics?x=1`; `/` when the path is empty); nil for
+    /// any other form. The scheme is case-insensitive (RFC 9110 §4.2.3).
+    static func absoluteForm(_ target: String) -> (authority: String, target: String)? {
+        let lower = target.lowercased()
+        guard let scheme = ["http://", "https://"].first(where: { lower.hasPrefix($0) }) else { return nil }
+        let rest = target.dropFirst(scheme.count)
+        let end = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let authority = String(rest[..<end])
+        guard !authority.isEmpty, !authority.contains("@") else { return (authority, "") }
+        let remainder = String(rest[end...])
+        return (authority, remainder.hasPrefix("/") ? remainder : "/" + remainder)
     }
 
     /// The index just past the blank line that ends the header section, searching at most

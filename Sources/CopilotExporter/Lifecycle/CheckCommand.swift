@@ -47,6 +47,10 @@ public struct CheckCommand: Sendable {
         let observations = ObservationBox()
         let client = self.client.observing { observations.add($0) }
         let now = client.clock.now()
+        if Self.isEnterpriseServer(configuration.apiURL) {
+            let lines = enterpriseServerLines()
+            return (lines, [Self.enterpriseServerSentence, "Result: \(lines.count) of \(lines.count) checks failed; see above."], 1)
+        }
         let (lines, costs) = await probeAll(client: client, now: now)
         var report = [tokenSentence(expiry: observations.tokenExpiry, now: now), budgetSentence(costs)]
         let failures = lines.filter { $0.verdict == .fail }.count
@@ -76,6 +80,42 @@ public struct CheckCommand: Sendable {
             }
         }
         return (lines, costs)
+    }
+
+    /// True for a GitHub Enterprise Server API URL (`https://HOST/api/v3`): GitHub.com and
+    /// GHE.com serve the API at the root of `api.` hosts instead.
+    static func isEnterpriseServer(_ apiURL: String) -> Bool {
+        guard let url = URLComponents(string: apiURL) else { return false }
+        var path = url.path
+        while path.hasSuffix("/") { path.removeLast() }
+        return path == "/api/v3"
+    }
+
+    static let enterpriseServerSentence =
+        "GitHub Enterprise Server: its REST API (3.19, 3.20) has no Copilot seat, usage-metrics or billing-usage endpoints, so "
+        + "nothing here can be collected from it. Copilot for GHES users is licensed and billed through a GitHub.com "
+        + "(GHEC) enterprise or organization: run the exporter against https://api.github.com (or your api.SUBDOMAIN.ghe.com) "
+        + "for that account instead."
+
+    /// One line per enabled collector and scope, saying why GHES cannot serve it, without a request.
+    func enterpriseServerLines() -> [Line] {
+        var lines: [Line] = []
+        for scope in configuration.scopes {
+            for collector in CollectorRegistry.all where configuration.enabledCollectors.contains(collector.name) {
+                lines.append(
+                    Line(
+                        verdict: .fail,
+                        collector: collector.name,
+                        scope: scope,
+                        endpoint: "GitHub Enterprise Server \(configuration.apiURL)",
+                        status: "-",
+                        message: "GHES has no such endpoint; point --github.api-url at the GitHub.com (GHEC) account that holds the "
+                            + "Copilot licenses."
+                    )
+                )
+            }
+        }
+        return lines
     }
 
     static func line(_ endpoint: String, _ answer: CollectorProbe.Answer, collector: CollectorName, scope: Scope) -> Line {

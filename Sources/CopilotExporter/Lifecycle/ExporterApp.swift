@@ -59,7 +59,8 @@ public struct ExporterApp: Sendable {
             version: Self.version,
             perUser: configuration.perUser,
             pseudonymizer: pseudonymizer,
-            logger: logger
+            logger: logger,
+            clock: clock
         )
         let client = GitHubClient(
             baseURL: configuration.apiURL,

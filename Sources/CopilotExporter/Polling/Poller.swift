@@ -135,6 +135,7 @@ public struct Poller: Sendable {
             logger.warn(message, labels)
         }
         if let warning = await store.tokenExpiryWarning(now: context.clock.now()) { logger.warn(warning) }
+        for warning in await store.retirementWarnings() { logger.warn(warning) }
         return (failure, spent.load(ordering: .relaxed))
     }
 }

@@ -51,25 +51,23 @@ extension SnapshotStore {
                 samples: apiResponses.map { Sample(labels: [Label("code", $0.key)], value: $0.value) }
             ),
         ]
-        let limits = rateLimits.values.sorted { $0.resource < $1.resource }
-        func byResource(_ value: (RateLimit) -> Double) -> [Sample] {
-            limits.map { Sample(labels: [Label("resource", $0.resource)], value: value($0)) }
+        families += rateLimitFamilies(now: clock.now())
+        let announced = retirements.values.sorted { $0.endpoint < $1.endpoint }
+        func byEndpoint(_ time: (Retirement) -> Double?) -> [Sample] {
+            announced.compactMap { retirement in
+                time(retirement).map { Sample(labels: [Label("endpoint", retirement.endpoint)], value: $0) }
+            }
         }
         families += [
             MetricFamily(
-                name: "github_copilot_api_rate_limit_remaining",
-                help: "Requests left in GitHub's rate-limit window (x-ratelimit-remaining).",
-                samples: byResource(\.remaining)
+                name: "github_copilot_api_sunset_timestamp_seconds",
+                help: "Unix time GitHub's Sunset header gives for the endpoint: when it stops answering.",
+                samples: byEndpoint(\.sunset)
             ),
             MetricFamily(
-                name: "github_copilot_api_rate_limit_limit",
-                help: "Requests allowed per rate-limit window (x-ratelimit-limit).",
-                samples: byResource(\.limit)
-            ),
-            MetricFamily(
-                name: "github_copilot_api_rate_limit_reset_timestamp_seconds",
-                help: "Unix time the rate-limit window resets (x-ratelimit-reset).",
-                samples: byResource(\.reset)
+                name: "github_copilot_api_deprecation_timestamp_seconds",
+                help: "Unix time GitHub's Deprecation header gives for the endpoint (absent when it gives no date).",
+                samples: byEndpoint(\.deprecation)
             ),
         ]
         if let expiry = tokenExpiry {
@@ -82,5 +80,36 @@ extension SnapshotStore {
             )
         }
         return families
+    }
+
+    /// The rate-limit gauges, one series per credential and resource. A window whose reset time
+    /// has passed shows its full limit: GitHub restores the budget then, and the remaining
+    /// count seen before is no longer current.
+    func rateLimitFamilies(now: Double) -> [MetricFamily] {
+        let limits = rateLimits.sorted { $0.key < $1.key }
+        func samples(_ value: (RateLimit) -> Double) -> [Sample] {
+            limits.map { key, limit in
+                Sample(labels: [Label("credential", key.credential), Label("resource", key.resource)], value: value(limit))
+            }
+        }
+        return [
+            MetricFamily(
+                name: "github_copilot_api_rate_limit_remaining",
+                help:
+                    "Requests left in GitHub's rate-limit window (x-ratelimit-remaining) per credential (token, or "
+                    + "app-installation-ID); the full limit once the window has reset.",
+                samples: samples { now >= $0.reset ? $0.limit : $0.remaining }
+            ),
+            MetricFamily(
+                name: "github_copilot_api_rate_limit_limit",
+                help: "Requests allowed per rate-limit window (x-ratelimit-limit) per credential.",
+                samples: samples(\.limit)
+            ),
+            MetricFamily(
+                name: "github_copilot_api_rate_limit_reset_timestamp_seconds",
+                help: "Unix time the credential's rate-limit window resets (x-ratelimit-reset).",
+                samples: samples(\.reset)
+            ),
+        ]
     }
 }

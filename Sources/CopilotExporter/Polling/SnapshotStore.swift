@@ -1,6 +1,16 @@
 public import GitHubAPI
 public import PrometheusExposition
 
+/// One credential's rate-limit resource: installations and tokens each have their own budget.
+struct RateLimitKey: Hashable, Comparable {
+    var credential: String
+    var resource: String
+
+    static func < (lhs: RateLimitKey, rhs: RateLimitKey) -> Bool {
+        (lhs.credential, lhs.resource) < (rhs.credential, rhs.resource)
+    }
+}
+
 /// Identifies one polling job: a collector for a scope.
 public struct JobKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var collector: CollectorName
@@ -38,8 +48,12 @@ public actor SnapshotStore {
 
     var jobs: [JobKey: JobState]
     var apiResponses: [String: Double] = [:]
-    var rateLimits: [String: RateLimit] = [:]
+    /// The newest rate limit per credential label and resource.
+    var rateLimits: [RateLimitKey: RateLimit] = [:]
     var tokenExpiry: Double?
+    /// What GitHub announced about retiring each endpoint, and which of those were logged.
+    var retirements: [String: Retirement] = [:]
+    var retirementsLogged: Set<Retirement> = []
     /// Notices already logged, per job, newest last; capped so varying notices cannot grow it.
     var noticesSeen: [JobKey: [String]] = [:]
     static let noticesKept = 64
@@ -55,6 +69,7 @@ public actor SnapshotStore {
     public nonisolated let perUser: Bool
     public nonisolated let pseudonymizer: Pseudonymizer?
     public nonisolated let logger: Logger
+    public nonisolated let clock: any WallClock
 
     /// - Parameters:
     ///   - jobs: every enabled job; the exporter is ready when each has been attempted.
@@ -67,8 +82,10 @@ public actor SnapshotStore {
         perUser: Bool = true,
         pseudonymizer: Pseudonymizer? = nil,
         publisher: SnapshotPublisher = SnapshotPublisher(),
-        logger: Logger = .silent
+        logger: Logger = .silent,
+        clock: any WallClock = SystemClock()
     ) {
+        self.clock = clock
         self.jobs = Dictionary(uniqueKeysWithValues: jobs.map { ($0, JobState()) })
         self.version = version
         self.perUser = perUser
@@ -145,8 +162,27 @@ public actor SnapshotStore {
     /// Counts one API exchange; shown at the next publish.
     public func observe(_ observation: APIObservation) {
         apiResponses[observation.code, default: 0] += 1
-        if let limit = observation.rateLimit { rateLimits[limit.resource] = limit }
+        if let limit = observation.rateLimit {
+            rateLimits[RateLimitKey(credential: observation.credential, resource: limit.resource)] = limit
+        }
         if let expiry = observation.tokenExpiry { tokenExpiry = expiry }
+        if let retirement = observation.retirement, retirements[retirement.endpoint] != retirement {
+            retirements[retirement.endpoint] = retirement
+            publishSoon()
+        }
+    }
+
+    /// Warning sentences for retirement announcements not logged before: one per endpoint, and
+    /// again only if GitHub changes the dates.
+    public func retirementWarnings() -> [String] {
+        let fresh = retirements.values.filter { !retirementsLogged.contains($0) }.sorted { $0.endpoint < $1.endpoint }
+        retirementsLogged.formUnion(fresh)
+        return fresh.map { retirement in
+            var sentence = "GitHub marks \(retirement.endpoint) as deprecated"
+            if let deprecation = retirement.deprecation { sentence += " since \(RFC3339.timestamp(deprecation))" }
+            if let sunset = retirement.sunset { sentence += "; it stops answering at \(RFC3339.timestamp(sunset))" }
+            return sentence + ". Upgrade the exporter before then (see github_copilot_api_sunset_timestamp_seconds)."
+        }
     }
 
     /// True once every job has finished at least one attempt.

@@ -191,7 +191,7 @@ import Testing
             #expect(gotSamples == samples, "\(family)")
         }
         #expect(values["github_copilot_exporter_build_info{version=\"\(ExporterApp.version)\"}"] == 1)
-        #expect(values["github_copilot_api_rate_limit_limit{resource=\"core\"}"] == 5000)
+        #expect(values["github_copilot_api_rate_limit_limit{credential=\"token\",resource=\"core\"}"] == 5000)
         #expect(values["github_copilot_collector_last_success_timestamp_seconds{collector=\"seats\",org=\"north\"}"] == Self.now)
 
         // Pagination was followed: 2 seats a page, so north took 3 pages and the enterprise 5.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import CopilotExporter
 @testable import WebServer
 
 /// The server's per-connection loop (parsing, keep-alive, pipelining, errors, HEAD) on an
@@ -61,6 +62,39 @@ import Testing
         #expect(io.statusLines == [status], "only the error, nothing for the request after it")
         #expect(io.output.contains("Connection: close\r\n"))
         #expect(drain, "the client may still be sending, so the caller drains before closing")
+    }
+
+    @Test(arguments: [
+        ("http://host:9185/metrics", "/metrics"),
+        ("HTTP://host:9185/metrics?name[]=up", "/metrics?name[]=up"),
+        ("https://host", "/"),
+        ("http://host?x=1", "/?x=1"),
+    ])
+    func anAbsoluteFormTargetIsServedAsItsPath(target: String, path: String) {
+        let io = MemoryIO(["GET \(target) HTTP/1.1\r\nHost: other\r\n\r\n"])
+        _ = server.serve(io)
+        #expect(io.statusLines == ["HTTP/1.1 200 OK"])
+        #expect(io.output.hasSuffix("\r\n\r\n" + path))
+    }
+
+    @Test(arguments: ["http:///metrics", "http://user@host/metrics", "ftp://host/metrics"])
+    func anAbsoluteFormTargetWithoutAUsableAuthorityIsRefused(target: String) {
+        let io = MemoryIO(["GET \(target) HTTP/1.1\r\nHost: h\r\n\r\n"])
+        _ = server.serve(io)
+        #expect(io.statusLines == ["HTTP/1.1 400 Bad Request"])
+    }
+
+    @Test func theExporterServesMetricsToAnAbsoluteFormRequest() {
+        let router = ExporterRouter(
+            telemetryPath: "/metrics",
+            publisher: SnapshotPublisher(RenderedSnapshot.render(ExporterRouterTests.families, ready: true)),
+            version: "test"
+        )
+        let exporter = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), handler: router)
+        let io = MemoryIO(["GET http://host:9185/metrics HTTP/1.1\r\nHost: host:9185\r\n\r\n"])
+        _ = exporter.serve(io)
+        #expect(io.statusLines == ["HTTP/1.1 200 OK"])
+        #expect(io.output.hasSuffix("github_copilot_seats{org=\"acme\"} 5\n"))
     }
 
     @Test func aPartialRequestAtTheDeadlineGets408() {

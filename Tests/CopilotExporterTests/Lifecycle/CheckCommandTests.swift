@@ -1,5 +1,6 @@
 import Foundation
 import GitHubSimulator
+import Synchronization
 import Testing
 
 @testable import CopilotExporter
@@ -147,4 +148,46 @@ import Testing
         )
         #expect(CheckCommand.diagnose(policy, scope: .organization("acme")).contains("enable it"))
     }
+}
+
+@Suite struct CheckEnterpriseServerTests {
+    @Test(arguments: [
+        ("https://ghes.example.com/api/v3", true), ("https://ghes.example.com/api/v3/", true), ("https://api.github.com", false),
+        ("https://api.acme.ghe.com", false),
+    ])
+    func recognisesAnEnterpriseServerURL(url: String, isServer: Bool) {
+        #expect(CheckCommand.isEnterpriseServer(url) == isServer)
+    }
+
+    @Test func checkSaysWhatGHESLacksInsteadOfARowOf404s() async throws {
+        let requests = RequestLog()
+        let transport = StubTransport { request in
+            requests.append(request.url)
+            return TransportResponse(status: 404, body: Array(#"{"message":"Not Found"}"#.utf8))
+        }
+        let configuration = try Configuration.parse(
+            ["check", "--github.api-url=https://ghes.example.com/api/v3", "--github.org=acme", "--github.enterprise=ent"],
+            environment: ["GITHUB_TOKEN": "t"]
+        )
+        let (lines, report, status) = await CheckCommand(
+            configuration: configuration,
+            credentials: StaticToken("t"),
+            transport: transport,
+            clock: ManualClock(now: 0)
+        )
+        .run()
+        #expect(status == 1)
+        #expect(requests.urls.isEmpty, "GHES is recognised by its URL, not by calling endpoints it lacks")
+        #expect(lines.count == 2 * CollectorRegistry.all.count)
+        #expect(lines.allSatisfy { $0.verdict == .fail && $0.message.contains("GHES has no such endpoint") })
+        #expect(report.first?.contains("has no Copilot seat, usage-metrics or billing-usage endpoints") == true)
+        #expect(report.first?.contains("https://api.github.com") == true)
+    }
+}
+
+/// URLs a stub transport was asked for.
+final class RequestLog: Sendable {
+    private let entries = Mutex<[String]>([])
+    func append(_ url: String) { entries.withLock { $0.append(url) } }
+    var urls: [String] { entries.withLock { $0 } }
 }
