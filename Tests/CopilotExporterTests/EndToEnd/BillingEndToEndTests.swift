@@ -315,7 +315,7 @@ import Testing
         }
         #expect(!billing.isEmpty)
         #expect(billing.allSatisfy { $0.target.contains("year=2026&month=12") }, "\(billing.map(\.target))")
-        let costCenterQueries = requests.map(\.target).filter { $0.contains("cost_center_id=") }
+        let costCenterQueries = requests.map(\.target).filter { $0.contains("usage/summary") && $0.contains("cost_center_id=") }
         #expect(
             costCenterQueries.sorted() == [
                 "/enterprises/globex/settings/billing/usage/summary?year=2026&month=12&cost_center_id=cc-a",
@@ -362,5 +362,24 @@ extension BillingEndToEndTests {
         var expected = Self.expected.filter { !$0.key.hasPrefix("github_billing_cost_center_net_amount_usd") }
         expected["github_copilot_collector_part_success{collector=\"billing\",enterprise=\"globex\",part=\"cost_centers\"}"] = 0
         Self.compare(values, expected)
+    }
+}
+
+extension BillingEndToEndTests {
+    /// GitHub documents no default `cost_center_id` for the enterprise model endpoints: the
+    /// totals are exact whether it means every cost center or none.
+    @Test(arguments: [SimulatedBilling.ModelUsageDefault.allCostCenters, .noCostCenter])
+    func enterpriseModelUsageIsExactWhateverTheDefaultCostCenterFilter(_ behaviour: SimulatedBilling.ModelUsageDefault) async throws {
+        let (values, _, requests) = try await run(Self.scenario(modelUsageDefault: behaviour))
+        Self.compare(values, Self.expected)
+        #expect(values["github_copilot_ai_credits{enterprise=\"globex\",model=\"GPT-5\"}"] == 240)
+        #expect(values["github_copilot_premium_requests_net_amount_usd{enterprise=\"globex\",model=\"o3\"}"] == 8)
+        let asked = requests.map(\.target).filter { $0.hasPrefix("/enterprises/globex/settings/billing/ai_credit/usage") }
+        #expect(
+            asked.sorted()
+                == ["cc-a", "cc-b", "none"].map {
+                    "/enterprises/globex/settings/billing/ai_credit/usage?year=2026&month=12&cost_center_id=\($0)"
+                }
+        )
     }
 }
