@@ -3,6 +3,12 @@
 serving a scenario generated afresh on every run, and a checker that computes every seat family
 independently and compares it, value by value, with `copilot_exporter --once`.
 
+Billing as GitHub's REST docs describe it: budgets paged in the body (`page`, `per_page`,
+`has_next_page`, `total_count`; organizations at most 10 a page, enterprises 100), cost centers
+listed in both states when `state` is absent (one deleted, names shared), the enterprise model
+endpoints' default `cost_center_id` drawn at random ("all" or "none": GitHub documents neither),
+and one report day of the month not published (a late day) that must not count.
+
 Usage: independent_fake_github.py BINARY [SEED]
 """
 import datetime as dt
@@ -81,6 +87,8 @@ breakdowns = {org: {k: rng.randrange(0, 500) for k in ["total", "added_this_cycl
 
 
 DOWNLOADS = {"with token": 0, "without token": 0}
+BUDGET_PAGES = {}  # owner -> highest page asked for
+ASKED_DAYS = set()  # report days asked for
 
 
 def public(seat):
@@ -96,7 +104,9 @@ PRODUCTS = [("Actions", "actions_linux", "minutes", 0.008, None, None), ("Copilo
             ("Copilot", "Copilot Premium Request", "requests", 0.04, "premium", None), ("Packages", "packages_storage", "gigabyte-hours", 0.0008, None, None),
             ("Copilot", "Copilot Business", "user-months", 19.0, None, None)]
 MODELS = ["GPT-5", "Claude Sonnet 4.5", "Gemini 2.5 Pro"]
-COST_CENTERS = [{"id": "cc-%d" % i, "name": "Team %s" % rng.choice("ABCDEFG") + str(i)} for i in range(rng.randrange(1, 3))]
+COST_CENTERS = [{"id": "cc-%d-%d" % (i, rng.randrange(10**4)), "name": rng.choice(["Platform", "Data"]),
+                 "state": "deleted" if i == 0 else "active"} for i in range(rng.randrange(2, 5))]
+MODEL_DEFAULT = rng.choice(["all", "none"])
 billing_rows = []
 org_list = list(orgs)
 for org in org_list:
@@ -112,9 +122,24 @@ for org in org_list:
             billing_rows.append(row)
 NO_SUMMARY = org_list[0]
 NO_PREMIUM = org_list[1]
-BUDGETS = [{"id": "bud-%d" % rng.randrange(10**6), "budget_type": "BundlePricing", "budget_product_sku": "ai_credits",
-            "budget_scope": "enterprise", "budget_entity_name": ENTERPRISE, "budget_amount": rng.randrange(100, 9000),
-            "prevent_further_usage": False, "budget_alerting": {"will_alert": True, "alert_recipients": []}}]
+
+
+def make_budgets(owner, count):
+    out = []
+    for i in range(count):
+        scope = rng.choice(["enterprise", "organization", "cost_center", "repository"]) if owner == ENTERPRISE else rng.choice(["organization", "repository"])
+        entity = {"enterprise": ENTERPRISE, "organization": owner if owner != ENTERPRISE else rng.choice(org_list),
+                  "cost_center": rng.choice(COST_CENTERS)["name"], "repository": "%s/repo%d" % (org_list[0], i)}[scope]
+        out.append({"id": "bud-%s-%d" % (owner, i), "budget_type": rng.choice(["BundlePricing", "ProductPricing"]),
+                    "budget_product_sku": rng.choice(["ai_credits", "actions", "copilot"]), "budget_scope": scope,
+                    "budget_entity_name": entity, "budget_amount": rng.randrange(1, 9000),
+                    "prevent_further_usage": False, "budget_alerting": {"will_alert": True, "alert_recipients": []}})
+    return out
+
+
+BUDGETS = {ENTERPRISE: make_budgets(ENTERPRISE, rng.randrange(95, 230))}
+for org in org_list:
+    BUDGETS[org] = make_budgets(org, rng.randrange(0, 35))
 
 
 def month_rows(scope_orgs, cost_center=None, filter_cc=False):
@@ -132,6 +157,8 @@ for org in org_list:
         chosen = {u: (round(rng.random() * 40, 1) if rng.random() > 0.1 else None) for u in members if rng.random() < 0.3}
         user_days[(org, day.isoformat())] = chosen
 LATE_ORG = org_list[1]  # its yesterday report answers 204
+# A day of this month older than the revision window that nobody has published yet.
+LATE_DAY = TODAY - dt.timedelta(days=4) if TODAY - dt.timedelta(days=4) >= MONTH_START else None
 
 
 def scope_user_day(scope_orgs, day):
@@ -147,7 +174,7 @@ def scope_user_day(scope_orgs, day):
 
 def published(kind, slug, day):
     d = dt.date.fromisoformat(day)
-    if d >= TODAY:
+    if d >= TODAY or d == LATE_DAY:
         return False
     if kind == "orgs" and slug == LATE_ORG and d == TODAY - dt.timedelta(days=1):
         return False
@@ -254,6 +281,7 @@ class Handler(BaseHTTPRequestHandler):
         if m:
             kind, slug, report = m.groups()
             day = query.get("day", [""])[0]
+            ASKED_DAYS.add(day)
             if not published(kind, slug, day):
                 if kind == "orgs":
                     self.send_response(204)
@@ -289,12 +317,25 @@ class Handler(BaseHTTPRequestHandler):
                                                         "organizationName": r["org"]} for r in rows]})
             if endpoint in ("premium_request/usage", "ai_credit/usage"):
                 meter = "premium" if endpoint.startswith("premium") else "ai"
-                rows = [r for r in month_rows(scope_orgs) if r["meter"] == meter]
+                if cc is not None:
+                    rows = month_rows(scope_orgs, None if cc == "none" else cc, filter_cc=True)
+                elif kind == "enterprises" and MODEL_DEFAULT == "none":
+                    rows = month_rows(scope_orgs, None, filter_cc=True)
+                else:
+                    rows = month_rows(scope_orgs)
+                rows = [r for r in rows if r["meter"] == meter]
                 return self.reply(200, {"timePeriod": {"year": want[0]}, "usageItems": summarize(rows, by_model=True)})
             if endpoint == "cost-centers" and kind == "enterprises":
-                return self.reply(200, {"costCenters": [dict(c, state="active", resources=[]) for c in COST_CENTERS]})
+                state = query.get("state", [None])[0]
+                return self.reply(200, {"costCenters": [dict(c, resources=[]) for c in COST_CENTERS if state in (None, c["state"])]})
             if endpoint == "budgets":
-                return self.reply(200, {"budgets": BUDGETS if kind == "enterprises" else [], "has_next_page": False})
+                largest, default = (10, 10) if kind == "organizations" else (100, 30)
+                size = min(largest, int(query.get("per_page", [default])[0]))
+                page = int(query.get("page", ["1"])[0])
+                BUDGET_PAGES[slug] = max(BUDGET_PAGES.get(slug, 0), page)
+                every = BUDGETS[slug]
+                chunk = every[(page - 1) * size:page * size]
+                return self.reply(200, {"budgets": chunk, "has_next_page": page * size < len(every), "total_count": len(every)})
             return self.reply(404, {"message": "Not Found"})
         return self.reply(404, {"message": "Not Found"})
 
@@ -389,6 +430,9 @@ def expected():
         mtd = {}
         day = MONTH_START
         while day.isoformat() <= newest:
+            if day == LATE_DAY:  # unpublished: counts nothing until it appears
+                day += dt.timedelta(days=1)
+                continue
             for user, credits in scope_user_day(scope_orgs, day.isoformat()).items():
                 if credits is not None:
                     mtd[user] = mtd.get(user, 0) + credits
@@ -414,10 +458,14 @@ def expected():
         for r in month_rows(org_list, center["id"], filter_cc=True):
             groups[(r["product"], r["sku"])] = groups.get((r["product"], r["sku"]), 0.0) + (r["quantity"] - r["discount"]) * r["price"]
         for (product, sku), net in groups.items():
-            out['github_billing_cost_center_net_amount_usd{cost_center="%s",cost_center_id="%s",enterprise="%s",product="%s",sku="%s"}' % (center["name"], center["id"] or "none", ENTERPRISE, product, sku)] = net
-    for b in BUDGETS:
-        out['github_billing_budget_amount_usd{budget_entity="%s",budget_id="%s",budget_scope="%s",budget_type="%s",enterprise="%s",product_sku="%s"}'
-            % (b["budget_entity_name"], b["id"], b["budget_scope"], b["budget_type"], ENTERPRISE, b["budget_product_sku"])] = b["budget_amount"]
+            out['github_billing_cost_center_net_amount_usd{cost_center="%s",cost_center_id="%s",enterprise="%s",product="%s",sku="%s"}'
+                % (center["name"], center["id"] or "none", ENTERPRISE, product, sku)] = net
+    out['github_copilot_collector_part_success{collector="billing",enterprise="%s",part="cost_centers"}' % ENTERPRISE] = 1
+    for owner, budgets in BUDGETS.items():
+        scope = 'enterprise="%s"' % owner if owner == ENTERPRISE else 'org="%s"' % owner
+        for b in budgets:
+            out['github_billing_budget_amount_usd{budget_entity="%s",budget_id="%s",budget_scope="%s",budget_type="%s",%s,product_sku="%s"}'
+                % (b["budget_entity_name"], b["id"], b["budget_scope"], b["budget_type"], scope, b["budget_product_sku"])] = b["budget_amount"]
 
     rows = [s for org in orgs for s in orgs[org]]
     label = 'enterprise="%s"' % ENTERPRISE
@@ -435,7 +483,7 @@ server.shutdown()
 if result.returncode != 0:
     sys.exit("exit %d (seed %d): %s" % (result.returncode, seed, result.stderr))
 
-FAMILIES = ("github_copilot_seats", "github_copilot_seat_", "github_copilot_collector_success", "github_billing_",
+FAMILIES = ("github_copilot_seats", "github_copilot_seat_", "github_copilot_collector_success", "github_copilot_collector_part_success", "github_billing_",
             "github_copilot_premium_requests", "github_copilot_ai_credits", "github_copilot_user_ai_credits", "github_copilot_active_users",
             "github_copilot_usage_report_day")
 got = {}
@@ -468,6 +516,16 @@ for title, keys in (("missing", missing), ("unexpected", extra), ("wrong", wrong
     for k in keys[:10]:
         print("  %s: %s want=%s got=%s" % (title, k, want.get(k), got.get(k)))
 print("report downloads: %d without the token, %d with it" % (DOWNLOADS["without token"], DOWNLOADS["with token"]))
+print("budgets: %s; cost centers: %d (one deleted); model endpoints' default cost center: %s; late day: %s"
+      % (", ".join("%s %d in %d pages" % (o, len(b), BUDGET_PAGES.get(o, 0)) for o, b in BUDGETS.items()),
+         len(COST_CENTERS), MODEL_DEFAULT, LATE_DAY))
+for owner, budgets in BUDGETS.items():
+    largest = 10 if owner != ENTERPRISE else 100
+    if budgets and BUDGET_PAGES.get(owner, 0) != (len(budgets) + largest - 1) // largest:
+        sys.exit("budgets of %s: asked for %d pages, expected %d (seed %d)"
+                 % (owner, BUDGET_PAGES.get(owner, 0), (len(budgets) + largest - 1) // largest, seed))
+if LATE_DAY is not None and LATE_DAY.isoformat() not in ASKED_DAYS:
+    sys.exit("the unpublished day %s was never asked for (seed %d)" % (LATE_DAY, seed))
 if DOWNLOADS["with token"] or not DOWNLOADS["without token"]:
     sys.exit("report downloads must carry no Authorization header")
 if missing or extra or wrong:

@@ -29,7 +29,13 @@ extension GitHubSimulator {
                 switch costCenter {
                 case "none": return row.costCenter == nil
                 case .some(let id): return row.costCenter == id
-                case nil: return endpoint == "usage" ? row.costCenter == nil : true
+                case nil:
+                    switch endpoint {
+                    case "usage": return row.costCenter == nil
+                    case "premium_request/usage", "ai_credit/usage":
+                        return scenario.billing.modelUsageDefault == .allCostCenters || row.costCenter == nil
+                    default: return true
+                    }
                 }
             }
             return true
@@ -77,27 +83,61 @@ extension GitHubSimulator {
             }
             return json(JSONText.object([period, header, ("usageItems", "[" + items.joined(separator: ",") + "]")]))
         case "cost-centers" where kind == "enterprises":
-            let centers = (scenario.billing.costCenters[slug] ?? []).map { center in
-                JSONText.object([
-                    ("id", JSONText.quote(center.id)), ("name", JSONText.quote(center.name)), ("state", "\"active\""),
-                    ("resources", "[]"),
-                ])
-            }
-            return json(JSONText.object([("costCenters", "[" + centers.joined(separator: ",") + "]")]))
+            return costCenters(slug, request: request, scenario: scenario)
         case "budgets":
-            let budgets = (scenario.billing.budgets[scopeKey] ?? []).map { budget in
-                JSONText.object([
-                    ("id", JSONText.quote(budget.id)), ("budget_type", JSONText.quote(budget.type)),
-                    ("budget_product_skus", "[" + budget.skus.map(JSONText.quote).joined(separator: ",") + "]"),
-                    ("budget_scope", JSONText.quote(budget.scope)), ("budget_entity_name", JSONText.quote(budget.entity)),
-                    ("budget_amount", Self.number(budget.amount)), ("prevent_further_usage", "false"),
-                    ("budget_alerting", "{\"will_alert\":true,\"alert_recipients\":[]}"),
-                ])
-            }
-            return json(JSONText.object([("budgets", "[" + budgets.joined(separator: ",") + "]")]))
+            return budgets(kind: kind, scopeKey: scopeKey, request: request, scenario: scenario)
         default:
             return error(404, "Not Found")
         }
+    }
+
+    /// The enterprise's cost centers; without `state`, active and deleted ones alike (GitHub:
+    /// "Set to active or deleted to only list cost centers in a specific state").
+    func costCenters(_ slug: String, request: HTTPRequest, scenario: SimulatorScenario) -> HTTPResponse {
+        if scenario.billing.costCentersRefused.contains(slug) {
+            return error(403, "You must be an enterprise owner or billing manager to view cost centers.")
+        }
+        let state = request.queryValue("state")
+        guard state == nil || state == "active" || state == "deleted" else {
+            return error(422, "Invalid request: state must be one of active, deleted.")
+        }
+        let centers = (scenario.billing.costCenters[slug] ?? []).filter { center in
+            state == nil || (state == "deleted") == center.deleted
+        }
+        let items = centers.map { center in
+            JSONText.object([
+                ("id", JSONText.quote(center.id)), ("name", JSONText.quote(center.name)),
+                ("state", center.deleted ? "\"deleted\"" : "\"active\""), ("resources", "[]"),
+            ])
+        }
+        return json(JSONText.object([("costCenters", "[" + items.joined(separator: ",") + "]")]))
+    }
+
+    /// Budgets, paged by `page` and `per_page` with `has_next_page` and `total_count` in the
+    /// body and no `Link` header: organizations at most 10 a page (default 10), enterprises at
+    /// most 100 (default 30). A larger `per_page` is cut to the maximum.
+    func budgets(kind: String, scopeKey: String, request: HTTPRequest, scenario: SimulatorScenario) -> HTTPResponse {
+        let all = scenario.billing.budgets[scopeKey] ?? []
+        let (maximum, standard) = kind == "organizations" ? (10, 10) : (100, 30)
+        let perPage = min(maximum, max(1, Int(request.queryValue("per_page") ?? "") ?? standard))
+        let page = max(1, Int(request.queryValue("page") ?? "") ?? 1)
+        let start = min(all.count, (page - 1) * perPage)
+        let end = min(all.count, start + perPage)
+        let items = all[start..<end].map { budget in
+            JSONText.object([
+                ("id", JSONText.quote(budget.id)), ("budget_type", JSONText.quote(budget.type)),
+                ("budget_product_skus", "[" + budget.skus.map(JSONText.quote).joined(separator: ",") + "]"),
+                ("budget_scope", JSONText.quote(budget.scope)), ("budget_entity_name", JSONText.quote(budget.entity)),
+                ("budget_amount", Self.number(budget.amount)), ("prevent_further_usage", "false"),
+                ("budget_alerting", "{\"will_alert\":true,\"alert_recipients\":[]}"),
+            ])
+        }
+        return json(
+            JSONText.object([
+                ("budgets", "[" + items.joined(separator: ",") + "]"), ("has_next_page", end < all.count ? "true" : "false"),
+                ("total_count", String(all.count)),
+            ])
+        )
     }
 
     /// Groups rows by a key, in first-seen order.

@@ -23,7 +23,8 @@ extension GitHubSimulator {
             return error(422, "Invalid request: day is required (YYYY-MM-DD).")
         }
         let today = (clock.now() / 86_400).rounded(.down) * 86_400
-        guard dayStart <= today - Double(scenario.reports.publicationLagDays) * 86_400, !organizations.isEmpty else {
+        let lag = scenario.reports.publicationLagDays + (scenario.reports.lateDays[day] ?? 0)
+        guard dayStart <= today - Double(lag) * 86_400, !organizations.isEmpty else {
             // Not published yet: organizations answer 204, enterprises 404.
             return isOrg ? HTTPResponse(status: 204) : error(404, "Not Found")
         }

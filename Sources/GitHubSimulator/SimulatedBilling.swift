@@ -53,14 +53,18 @@ public struct SimulatedUsage: Sendable, Hashable {
     public var netAmount: Double { grossAmount - discountAmount }
 }
 
-/// An enterprise cost center.
+/// An enterprise cost center. Names need not be unique; ids are.
 public struct SimulatedCostCenter: Sendable, Hashable {
     public var id: String
     public var name: String
+    /// Deleted during the month: listed only without a state filter or with `state=deleted`,
+    /// and its usage still counts.
+    public var deleted: Bool
 
-    public init(id: String, name: String) {
+    public init(id: String, name: String, deleted: Bool = false) {
         self.id = id
         self.name = name
+        self.deleted = deleted
     }
 }
 
@@ -85,6 +89,15 @@ public struct SimulatedBudget: Sendable, Hashable {
 
 /// The billing side of a scenario.
 public struct SimulatedBilling: Sendable, Hashable {
+    /// What the enterprise `premium_request/usage` and `ai_credit/usage` return without
+    /// `cost_center_id`: GitHub documents no default for them (for `usage` it is "no cost center").
+    public enum ModelUsageDefault: Sendable, Hashable {
+        /// Usage of every cost center and of none.
+        case allCostCenters
+        /// Only usage that has no cost center, like the `usage` endpoint.
+        case noCostCenter
+    }
+
     public var usage: [SimulatedUsage]
     /// Cost centers by enterprise slug.
     public var costCenters: [String: [SimulatedCostCenter]]
@@ -93,16 +106,24 @@ public struct SimulatedBilling: Sendable, Hashable {
     /// Endpoints a scope's plan does not offer (404), as `org/LOGIN/ENDPOINT` or
     /// `enterprise/SLUG/ENDPOINT` with ENDPOINT such as `premium_request/usage` or `budgets`.
     public var notOffered: Set<String>
+    public var modelUsageDefault: ModelUsageDefault
+    /// Enterprise slugs whose cost-center list answers 403 (a token that may read usage but
+    /// not cost centers).
+    public var costCentersRefused: Set<String>
 
     public init(
         usage: [SimulatedUsage] = [],
         costCenters: [String: [SimulatedCostCenter]] = [:],
         budgets: [String: [SimulatedBudget]] = [:],
-        notOffered: Set<String> = []
+        notOffered: Set<String> = [],
+        modelUsageDefault: ModelUsageDefault = .allCostCenters,
+        costCentersRefused: Set<String> = []
     ) {
         self.usage = usage
         self.costCenters = costCenters
         self.budgets = budgets
         self.notOffered = notOffered
+        self.modelUsageDefault = modelUsageDefault
+        self.costCentersRefused = costCentersRefused
     }
 }

@@ -31,12 +31,22 @@ public struct SimulatedReports: Sendable, Hashable {
     public var disabled: Set<String>
     /// Files each report is split into (GitHub returns several download links).
     public var parts: Int
+    /// Days (`YYYY-MM-DD`) published late, by how many days beyond `publicationLagDays`:
+    /// GitHub documents no publication deadline.
+    public var lateDays: [String: Int]
 
-    public init(source: Source = .rows([]), publicationLagDays: Int = 1, disabled: Set<String> = [], parts: Int = 2) {
+    public init(
+        source: Source = .rows([]),
+        publicationLagDays: Int = 1,
+        disabled: Set<String> = [],
+        parts: Int = 2,
+        lateDays: [String: Int] = [:]
+    ) {
         self.source = source
         self.publicationLagDays = publicationLagDays
         self.disabled = disabled
         self.parts = parts
+        self.lateDays = lateDays
     }
 }
 

@@ -14,7 +14,8 @@ public struct BillingCollector: Collector {
     public let summary = "net cost by product and SKU, cost centers, budgets"
     public let intervalReason = "the billing platform updates a few times a day"
     public let requestsPerPoll =
-        "organization: 1 summary + 1 budgets; enterprise: 1 summary + 1 cost-center list + 1 per cost center + 1 (`none`) + 1 budgets"
+        "organization: 1 summary + 1 per 10 budgets; enterprise: 1 summary + 1 cost-center list + 1 per cost center "
+        + "(deleted ones too) + 1 (`none`) + 1 per 100 budgets"
     public var access: [CollectorAccess] { Self.billingAccess }
 
     static let billingAccess = [
@@ -60,7 +61,7 @@ public struct BillingCollector: Collector {
         let totals = try await usage(scope, period: period, costCenter: nil, context: context)
         var families = Self.families(scope: scope, totals: totals, period: period, now: now)
         if case .enterprise(let enterprise) = scope {
-            families.append(try await costCenters(enterprise, period: period, context: context))
+            families += await costCenterPart(enterprise, period: period, context: context)
         }
         if let budgets = await budgets(scope, context: context) { families.append(budgets) }
         return families
@@ -143,74 +144,6 @@ public struct BillingCollector: Collector {
         ]
     }
 
-    /// Net amount by cost center, product and SKU, with `cost_center="none"` for usage that
-    /// has no cost center, so the family sums to the enterprise total. `cost_center_id` keeps
-    /// apart two cost centers GitHub lets share a name.
-    func costCenters(_ enterprise: String, period: BillingPeriod, context: CollectionContext) async throws -> MetricFamily {
-        let scope = Scope.enterprise(enterprise)
-        let list = try await context.client.getJSON(
-            CostCenterList.self,
-            "/enterprises/\(GitHubClient.encode(enterprise))/settings/billing/cost-centers",
-            query: [("state", "active")]
-        )
-        var samples: [Sample] = []
-        let centers = list.costCenters.map { ($0.id, $0.name ?? $0.id) } + [("none", "none")]
-        for (id, name) in centers {
-            let totals = try await usage(scope, period: period, costCenter: id, context: context)
-            for (key, value) in totals {
-                samples.append(
-                    Sample(
-                        labels: [
-                            Label("enterprise", enterprise), Label("cost_center", name), Label("cost_center_id", id),
-                            Label("product", key.product), Label("sku", key.sku),
-                        ],
-                        value: value.net
-                    )
-                )
-            }
-        }
-        return MetricFamily(
-            name: "github_billing_cost_center_net_amount_usd",
-            help: "Net amount in US dollars by enterprise cost center." + Self.cached,
-            samples: samples
-        )
-    }
-
-    /// Configured budgets, or nil (with a notice) where the budgets endpoint does not answer.
-    func budgets(_ scope: Scope, context: CollectionContext) async -> MetricFamily? {
-        let path = Self.prefix(scope) + "/settings/billing/budgets"
-        var budgets: [BudgetList.Budget] = []
-        do {
-            try await context.client.forEachPage(BudgetList.self, path) { budgets += $0.budgets }
-        } catch GitHubAPIError.notFound(let endpoint) {
-            context.notice(
-                "GitHub answered 404 for \(endpoint): the \(scope.labelName) \(scope.slug) does not offer budgets through the API, "
-                    + "so no budget series are shown for it; cost and projections are still collected."
-            )
-            return nil
-        } catch {
-            context.notice(
-                "Budgets are not shown for \(scope.labelName) \(scope.slug): \(error) "
-                    + "Cost and projections are still collected."
-            )
-            return nil
-        }
-        let scopeLabel = Label(scope.labelName, scope.slug)
-        return MetricFamily(
-            name: "github_billing_budget_amount_usd",
-            help: "Configured monthly budget in US dollars. Refreshed on the billing collector's interval.",
-            samples: budgets.map { budget in
-                Sample(
-                    labels: [
-                        scopeLabel, Label("budget_id", budget.id), Label("budget_type", budget.budgetType ?? "unknown"),
-                        Label("budget_scope", budget.budgetScope ?? "unknown"), Label("budget_entity", budget.budgetEntityName ?? ""),
-                        Label("product_sku", budget.budgetProductSkus.joined(separator: ",")),
-                    ],
-                    value: budget.budgetAmount
-                )
-            }
-        )
-    }
 }
 
 extension CollectorName {
@@ -229,7 +162,7 @@ extension BillingCollector {
         }
         probe.cost = 2
         if case .enterprise = scope {
-            let centers = await context.get(billing + "/cost-centers", [("state", "active")])
+            let centers = await context.get(billing + "/cost-centers", [])
             if let response = probe.record("GET \(billing)/cost-centers", centers),
                 let list = try? JSONDecoder().decode(CostCenterList.self, from: Data(response.body))
             {
@@ -238,7 +171,7 @@ extension BillingCollector {
         }
         probe.record(
             "GET \(billing)/budgets",
-            await context.get(billing + "/budgets"),
+            await context.get(billing + "/budgets", [("per_page", String(Self.budgetsPerPage(scope)))]),
             notOffered: "no budgets API for this \(scope.labelName) (plan); budgets are simply not shown"
         )
         return probe

@@ -142,4 +142,13 @@ public struct BudgetList: Decodable, Sendable, Equatable {
     }
 
     public var budgets: [Budget]
+    /// Whether another `page` follows: budgets page in the body, not with `Link` headers.
+    public var hasNextPage: Bool?
+    public var totalCount: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case budgets
+        case hasNextPage = "has_next_page"
+        case totalCount = "total_count"
+    }
 }

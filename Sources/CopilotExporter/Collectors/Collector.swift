@@ -35,14 +35,19 @@ public struct CollectionContext: Sendable {
     public var notice: @Sendable (String) -> Void
     /// Report days already downloaded, shared across polls.
     public var reports: ReportCache
+    /// Asks the store to keep the last good values of these families, because the part of the
+    /// collection that makes them failed while the rest succeeded.
+    public var keepLastGood: @Sendable ([String]) -> Void
 
     public init(
         client: GitHubClient,
         clock: any WallClock,
         idleDays: Int = 30,
         reports: ReportCache = ReportCache(),
-        notice: @escaping @Sendable (String) -> Void = { _ in }
+        notice: @escaping @Sendable (String) -> Void = { _ in },
+        keepLastGood: @escaping @Sendable ([String]) -> Void = { _ in }
     ) {
+        self.keepLastGood = keepLastGood
         self.client = client
         self.clock = clock
         self.idleDays = idleDays
@@ -58,6 +63,8 @@ public struct CollectionContext: Sendable {
 /// Contract (node_exporter's `Collector`, made stateless): `collect` either returns complete,
 /// freshly built families for the scope, or throws. It keeps no state between calls and never
 /// returns part of a result; the snapshot store keeps the last good families when it throws.
+/// A part with its own health series may fail alone: the collector then omits that part's
+/// families, reports the part's failure, and asks `keepLastGood` to keep their last good values.
 /// Every sample carries the scope label. `probe` calls each endpoint `collect` needs once, for
 /// `check`, and reports the requests one poll costs. Register a collector by adding it to
 /// `CollectorRegistry.all`.

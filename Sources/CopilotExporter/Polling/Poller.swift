@@ -105,6 +105,8 @@ public struct Poller: Sendable {
         let notices = Mutex<[String]>([])
         var jobContext = context
         jobContext.notice = { message in notices.withLock { $0.append(message) } }
+        let kept = Mutex<Set<String>>([])
+        jobContext.keepLastGood = { names in kept.withLock { $0.formUnion(names) } }
         let forward = context.client.observe
         jobContext.client = context.client.scoped(job.scope).observing { observation in
             if observation.code != "304" && observation.code != "error" { spent.add(1, ordering: .relaxed) }
@@ -115,7 +117,8 @@ public struct Poller: Sendable {
         do {
             let families = try await job.collector.collect(job.scope, context: jobContext)
             let duration = elapsed()
-            if await store.recordSuccess(job.key, families: families, duration: duration, at: start) {
+            let keeping = kept.withLock { $0 }
+            if await store.recordSuccess(job.key, families: families, keeping: keeping, duration: duration, at: start) {
                 logger.info("Collection recovered.", labels)
             }
             logger.debug("Collection succeeded.", [("job", job.key.description), ("duration_seconds", String(duration))])

@@ -96,14 +96,28 @@ public actor SnapshotStore {
     }
 
     /// Records a successful attempt and publishes. Returns true when the job had been failing.
+    /// - Parameter keeping: families of a part that failed alone: their last good values stay
+    ///   unless `families` has them.
     @discardableResult
-    public func recordSuccess(_ key: JobKey, families: [MetricFamily], duration: Double, at time: Double) -> Bool {
+    public func recordSuccess(
+        _ key: JobKey,
+        families: [MetricFamily],
+        keeping: Set<String> = [],
+        duration: Double,
+        at time: Double
+    ) -> Bool {
         var state = jobs[key] ?? JobState()
         let recovered = state.attempted && !state.success
         let visible = perUser ? families : families.compactMap(Self.withoutUsers)
         var clashes: [ExpositionClash] = []
-        state.families = EncodedFamily.encode(pseudonymizer?.apply(visible) ?? visible) { clashes.append($0) }
+        var encoded = EncodedFamily.encode(pseudonymizer?.apply(visible) ?? visible) { clashes.append($0) }
         report(clashes, job: key)
+        if !keeping.isEmpty, let previous = state.families {
+            let fresh = Set(encoded.map(\.name))
+            encoded += previous.filter { keeping.contains($0.name) && !fresh.contains($0.name) }
+            encoded.sort { $0.name < $1.name }
+        }
+        state.families = encoded
         state.attempted = true
         state.success = true
         state.duration = duration

@@ -26,13 +26,18 @@ import Testing
         SimulatedUserDay(day: "2026-11-30", organization: "north", login: "bob", credits: 8),
     ]
 
-    static func scenario(lag: Int = 1, disabled: Set<String> = []) -> SimulatorScenario {
+    static func scenario(
+        lag: Int = 1,
+        disabled: Set<String> = [],
+        extraRows: [SimulatedUserDay] = [],
+        lateDays: [String: Int] = [:]
+    ) -> SimulatorScenario {
         SimulatorScenario(
             organizations: [
                 SimulatedOrganization(login: "north", id: 1, seats: []), SimulatedOrganization(login: "south", id: 2, seats: []),
             ],
             enterprises: [SimulatedEnterprise(slug: "globex", organizations: ["north", "south"])],
-            reports: SimulatedReports(source: .rows(rows), publicationLagDays: lag, disabled: disabled)
+            reports: SimulatedReports(source: .rows(rows + extraRows), publicationLagDays: lag, disabled: disabled, lateDays: lateDays)
         )
     }
 
@@ -210,5 +215,40 @@ import Testing
         #expect(outcome.values["github_copilot_collector_success{collector=\"usage_metrics\",org=\"south\"}"] == 0)
         #expect(outcome.values["github_copilot_collector_success{collector=\"usage_metrics\",org=\"north\"}"] == 1)
         #expect(outcome.log.contains { $0.contains("level=error") && $0.contains("Copilot usage metrics policy is probably disabled") })
+    }
+}
+
+extension UsageMetricsEndToEndTests {
+    /// November 12 appears three days late (on the 16th, not the 13th): by the first poll it is
+    /// already older than the revision window, yet unpublished. It must be asked for again
+    /// and counted once it appears, then never asked for again.
+    @Test func aDayPublishedThreeDaysLateCountsOnceItAppears() async throws {
+        let late = SimulatedUserDay(day: "2026-11-12", organization: "north", login: "alice", credits: 6)
+        let outcome = try await run(
+            Self.scenario(extraRows: [late], lateDays: ["2026-11-12": 3]),
+            now: 1_794_744_000,  // 2026-11-15T12:00:00Z
+            polls: 3,
+            advance: 86_400
+        )
+        func asked(_ poll: Int) -> Bool {
+            outcome.reportsPerPoll[poll].contains { $0.target.hasSuffix("/users-1-day?day=2026-11-12") && $0.status == 200 }
+        }
+        func askedAtAll(_ poll: Int) -> Bool {
+            outcome.reportsPerPoll[poll].contains { $0.target.hasSuffix("/users-1-day?day=2026-11-12") }
+        }
+        #expect(askedAtAll(0) && !asked(0), "unpublished on the 15th")
+        #expect(asked(1), "published on the 16th and read")
+        #expect(!askedAtAll(2), "final once read")
+        // alice: 10 on November 1 and 6 on November 12; her other days are after the 16th.
+        #expect(outcome.values["github_copilot_user_ai_credits_used_month_to_date{org=\"north\",user=\"alice\"}"] == 16)
+        #expect(outcome.values["github_copilot_user_ai_credits_used_month_to_date{enterprise=\"globex\",user=\"alice\"}"] == 16)
+        #expect(outcome.values["github_copilot_user_ai_credits_used_month_to_date{org=\"south\",user=\"alice\"}"] == nil)
+        #expect(outcome.log.contains { $0.contains("report for 2026-11-12 is not published yet") }, "\(outcome.log)")
+    }
+
+    @Test func beforeTheLateDayAppearsTheSumLeavesItOut() async throws {
+        let late = SimulatedUserDay(day: "2026-11-12", organization: "north", login: "alice", credits: 6)
+        let outcome = try await run(Self.scenario(extraRows: [late], lateDays: ["2026-11-12": 3]), now: 1_794_744_000)
+        #expect(outcome.values["github_copilot_user_ai_credits_used_month_to_date{org=\"north\",user=\"alice\"}"] == 10)
     }
 }

@@ -1,7 +1,8 @@
 import GitHubAPI
 
 /// What the usage-metrics collector keeps between polls: the per-user AI-credit sums of report
-/// days that GitHub no longer revises, so each of those days is downloaded at most once.
+/// days that were read and that GitHub no longer revises, so each of those days is downloaded
+/// at most once. A day not published yet is never folded here.
 ///
 /// Memory is one entry per user for the month's folded sum, plus one day's per-user values (the
 /// newest final day, for the newest-day series when the revision window is empty). A new month
@@ -23,7 +24,7 @@ public actor ReportCache {
         months[scope]?.month == month ? months[scope]!.finalDays : []
     }
 
-    /// Adds a final day's per-user credits to the month's sums.
+    /// Adds a final day's per-user credits, as read from its report, to the month's sums.
     func fold(_ scope: Scope, month: String, day: String, credits: [String: Double]) {
         var entry = months[scope]?.month == month ? months[scope]! : Month(month: month)
         guard entry.finalDays.insert(day).inserted else { return }

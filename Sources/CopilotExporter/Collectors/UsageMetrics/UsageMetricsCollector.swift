@@ -8,14 +8,16 @@ import Synchronization
 ///
 /// The report endpoints answer with signed links to NDJSON files on another host; those are
 /// downloaded without the GitHub token and read as a stream. Days older than the revision
-/// window are final: each is downloaded once and folded into the `ReportCache`.
+/// window are final once read: each is downloaded once and folded into the `ReportCache`. A day
+/// not published yet is never final; it is asked for again on every poll.
 public struct UsageMetricsCollector: Collector {
     public let name = CollectorName.usageMetrics
     public let defaultInterval = 21_600.0
     public let summary = "per-user AI credits and active users from the usage-metrics reports"
     public let intervalReason = "reports appear once a day"
     public let requestsPerPoll =
-        "2 to 4 link requests (newest day, revision window, active users); the first poll of a month also 1 per day so far; "
+        "2 to 4 link requests (newest day, revision window, active users); the first poll of a month also 1 per day so far, "
+        + "and every poll 1 per earlier day of the month not published yet; "
         + "report downloads go to another host and do not count"
     public let access = [
         CollectorAccess(
@@ -97,8 +99,8 @@ public struct UsageMetricsCollector: Collector {
     }
 
     /// Per-user AI credits of the newest day and of the month to date. Days older than the
-    /// revision window are final: read once and folded into the report cache; newer days are
-    /// read on every poll.
+    /// revision window are final once read: folded into the report cache; newer days, and days
+    /// not published yet, are asked for on every poll.
     func credits(
         _ scope: Scope,
         newest: (day: Int, links: ReportLinks),
@@ -123,8 +125,18 @@ public struct UsageMetricsCollector: Collector {
             if dayLinks == nil, case .published(let links) = try await links(scope, report: usersReport, day: day, context: context) {
                 dayLinks = links
             }
-            var credits: [String: Double] = [:]
-            if let dayLinks { credits = try await userCredits(dayLinks, scope: scope, report: usersReport, context: context) }
+            guard let dayLinks else {
+                // Not published yet (GitHub documents no deadline): nothing counts for it now,
+                // and it is asked for again on the next poll; only a day read is final.
+                if isFinal {
+                    context.notice(
+                        "The Copilot users report for \(dayText) is not published yet for \(scope); the month-to-date sums "
+                            + "leave it out until it is, and it is asked for again on each poll."
+                    )
+                }
+                continue
+            }
+            let credits = try await userCredits(dayLinks, scope: scope, report: usersReport, context: context)
             if day == newest.day { newestCredits = credits }
             if isFinal {
                 await context.reports.fold(scope, month: month, day: dayText, credits: credits)
