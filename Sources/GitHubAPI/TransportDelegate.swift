@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import Synchronization
@@ -51,17 +52,43 @@ final class TransportDelegate: NSObject, URLSessionDataDelegate, Sendable {
     private let exchanges = Mutex<[ObjectIdentifier: Exchange]>([:])
 
     /// Performs `request` on `session`, whose delegate must be this object.
-    func run(_ request: URLRequest, url: String, on session: URLSession, limit: Int, sink: Sink) async -> Result<Outcome, TransportError> {
+    ///
+    /// `giveUpAfter` seconds is a last resort past the session's own timeouts: URLSession on
+    /// Linux has been seen to leave a task without any callback (a task cancelled before it
+    /// started, or a session torn down under load), and an exporter must not wait forever for
+    /// one request. Whichever comes first, the callback or the watchdog, resolves the request.
+    func run(
+        _ request: URLRequest,
+        url: String,
+        on session: URLSession,
+        limit: Int,
+        sink: Sink,
+        giveUpAfter: Double
+    ) async -> Result<Outcome, TransportError> {
         let task = session.dataTask(with: request)
+        let key = ObjectIdentifier(task)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let exchange = Exchange(url: url, limit: limit, sink: sink, continuation: continuation)
-                exchanges.withLock { $0[ObjectIdentifier(task)] = exchange }
+                exchanges.withLock { $0[key] = exchange }
+                if Task.isCancelled {
+                    finish(key, with: .failure(.connection(url: url, reason: "the request was cancelled")))
+                    return
+                }
                 task.resume()
+                DispatchQueue.global().asyncAfter(deadline: .now() + giveUpAfter) { [weak self, weak task] in
+                    task?.cancel()
+                    self?.finish(key, with: .failure(.timedOut(url: url)))
+                }
             }
         } onCancel: {
             task.cancel()
         }
+    }
+
+    /// Resolves the request `key` with `result` unless it was resolved already.
+    private func finish(_ key: ObjectIdentifier, with result: Result<Outcome, TransportError>) {
+        exchanges.withLock { $0.removeValue(forKey: key) }?.continuation.resume(returning: result)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {

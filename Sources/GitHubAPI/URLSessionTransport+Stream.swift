@@ -26,8 +26,15 @@ extension URLSessionTransport {
             throw .connection(url: request.url, reason: error.description)
         }
         defer { close(fd) }
-        let outcome = try await delegate.run(urlRequest, url: request.url, on: downloadSession, limit: limits.download, sink: .file(fd))
-            .get()
+        let outcome = try await delegate.run(
+            urlRequest,
+            url: request.url,
+            on: downloadSession,
+            limit: limits.download,
+            sink: .file(fd),
+            giveUpAfter: max(timeout, 3600) + 30
+        )
+        .get()
         let response = TransportResponse(
             status: outcome.response.statusCode,
             headers: Self.headers(of: outcome.response),

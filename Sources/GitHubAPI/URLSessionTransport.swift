@@ -57,7 +57,8 @@ public final class URLSessionTransport: HTTPTransport {
             url: request.url,
             on: session,
             limit: limits.apiBody,
-            sink: .memory
+            sink: .memory,
+            giveUpAfter: timeout + 30
         )
         .get()
         return TransportResponse(status: outcome.response.statusCode, headers: Self.headers(of: outcome.response), body: outcome.body)
