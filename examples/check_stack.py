@@ -121,6 +121,12 @@ try:
             state = "fires now" if full["data"]["result"] else "quiet"
             print("alert %-38s evaluates; signal has data; %s in the demo" % (rule["alert"], state))
     print("alerts: %d expressions evaluated" % alerts)
+    # Families measured per scrape reach Prometheus ahead of the snapshot, in a second gzip member.
+    for expr in ["process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds", "process_max_fds",
+                 "process_start_time_seconds", "process_virtual_memory_bytes", 'github_copilot_scrape_requests_total{code="200"}']:
+        result = query(expr)
+        if result.get("status") != "success" or len(result["data"]["result"]) != 2:
+            failures.append("self-metric %s: not scraped from both exporters: %s" % (expr, result))
     if failures:
         print("\n".join("FAIL " + f for f in failures))
         sys.exit(1)

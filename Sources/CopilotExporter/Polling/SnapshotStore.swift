@@ -38,6 +38,10 @@ public actor SnapshotStore {
 
     var jobs: [JobKey: JobState]
     var apiResponses: [String: Double] = [:]
+    /// API responses of polling jobs, by collector and code; the rest of `apiResponses` came
+    /// from outside any job (an App's installation lookup).
+    var apiResponsesByCollector: [CollectorName: [String: Double]] = [:]
+    var failureCounts: [JobKey: [FailureReason: Double]] = [:]
     var rateLimits: [String: RateLimit] = [:]
     var tokenExpiry: Double?
     /// Notices already logged, per job, newest last; capped so varying notices cannot grow it.
@@ -50,6 +54,8 @@ public actor SnapshotStore {
     public nonisolated let version: String
     public nonisolated let perUser: Bool
     public nonisolated let pseudonymizer: Pseudonymizer?
+    /// Families fixed for the process's life (settings dashboards read), shown with the health families.
+    public nonisolated let settings: [MetricFamily]
 
     /// - Parameters:
     ///   - jobs: every enabled job; the exporter is ready when each has been attempted.
@@ -59,8 +65,10 @@ public actor SnapshotStore {
         version: String,
         perUser: Bool = true,
         pseudonymizer: Pseudonymizer? = nil,
+        settings: [MetricFamily] = [],
         publisher: SnapshotPublisher = SnapshotPublisher()
     ) {
+        self.settings = settings
         self.jobs = Dictionary(uniqueKeysWithValues: jobs.map { ($0, JobState()) })
         self.version = version
         self.perUser = perUser
@@ -136,6 +144,17 @@ public actor SnapshotStore {
         apiResponses[observation.code, default: 0] += 1
         if let limit = observation.rateLimit { rateLimits[limit.resource] = limit }
         if let expiry = observation.tokenExpiry { tokenExpiry = expiry }
+    }
+
+    /// Counts one API response of a polling job under its collector (`observe` counts it in
+    /// the total); shown at the next publish.
+    public func attribute(code: String, to collector: CollectorName) {
+        apiResponsesByCollector[collector, default: [:]][code, default: 0] += 1
+    }
+
+    /// Counts a failed attempt by reason; shown with the failure's publish.
+    public func countFailure(_ key: JobKey, reason: FailureReason) {
+        failureCounts[key, default: [:]][reason, default: 0] += 1
     }
 
     /// True once every job has finished at least one attempt.
