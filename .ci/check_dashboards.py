@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """JSON check of every dashboard: valid JSON; the datasource is a dashboard variable (no
 __inputs), so file provisioning works; every panel and target uses it; org and enterprise
-variables exist; ids and uids are unique; and the committed files are what
-grafana/generate_dashboards.py writes."""
+variables exist, and job and instance ones that every query uses; every panel has a
+description, a unit and thresholds; panels showing a current value (stat, gauge, bar gauge, pie,
+table) use instant queries; cost panels filter by the product variable; ids and uids are unique;
+and the committed files are what grafana/generate_dashboards.py writes."""
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,7 +24,7 @@ for name in sorted(os.listdir(folder)):
         problems.append("%s: duplicate uid %s" % (name, d["uid"]))
     uids.add(d["uid"])
     names = [v["name"] for v in d["templating"]["list"]]
-    for wanted in ("datasource", "org", "enterprise"):
+    for wanted in ("datasource", "job", "instance", "org", "enterprise"):
         if wanted not in names:
             problems.append("%s: no %s variable" % (name, wanted))
     ids = [p["id"] for p in d["panels"]]
@@ -33,7 +36,16 @@ for name in sorted(os.listdir(folder)):
             problems.append("%s / %s: datasource is not the variable" % (name, p["title"]))
         if not p.get("targets"):
             problems.append("%s / %s: no query" % (name, p["title"]))
+        defaults = p.get("fieldConfig", {}).get("defaults", {})
+        if not p.get("description") or not defaults.get("unit") or not defaults.get("thresholds", {}).get("steps"):
+            problems.append("%s / %s: lacks a description, unit or thresholds" % (name, p["title"]))
         for t in p.get("targets", []):
+            if p["type"] in ("stat", "gauge", "bargauge", "piechart", "table") and (not t.get("instant") or t.get("range")):
+                problems.append("%s / %s / %s: a current value read with a range query" % (name, p["title"], t.get("refId")))
+            if '$job' not in t.get("expr", "") or '$instance' not in t.get("expr", ""):
+                problems.append("%s / %s / %s: query ignores the job or instance variable" % (name, p["title"], t.get("refId")))
+            if re.search(r"github_billing_(net|projected_net|cost_center_net)_amount_usd", t.get("expr", "")) and "$product" not in t["expr"]:
+                problems.append("%s / %s / %s: cost query without the product filter" % (name, p["title"], t.get("refId")))
             if t.get("datasource", {}).get("uid") != "${datasource}" or not t.get("expr"):
                 problems.append("%s / %s / %s: target without the datasource variable or expr" % (name, p["title"], t.get("refId")))
 
@@ -49,4 +61,5 @@ finally:
 if problems:
     print("\n".join(problems))
     sys.exit(1)
-print("ok: %d dashboards, %d panels: valid JSON, datasource variable, org and enterprise variables, generated" % (len(uids), panels))
+print("ok: %d dashboards, %d panels: valid JSON, datasource, job, instance, org and enterprise variables, descriptions, "
+      "units, thresholds, instant queries for current values, product filter on cost, generated" % (len(uids), panels))

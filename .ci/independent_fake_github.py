@@ -471,6 +471,8 @@ def expected():
     label = 'enterprise="%s"' % ENTERPRISE
     out['github_copilot_seats{%s}' % label] = len({s["assignee"]["login"] for s in rows if s["assignee"]}) + sum(1 for s in rows if not s["assignee"])
     scope_values(label, rows)
+    # The idle rule itself, exported so dashboards apply the same one.
+    out["github_copilot_seats_idle_threshold_seconds{}"] = IDLE_DAYS * 86400
     return out
 
 

@@ -9,11 +9,16 @@
 - The exporter serves per-user data: beside Prometheus in one pod (a sidecar) it must listen on
   127.0.0.1 only (and so has no kubelet HTTP probes, which could not reach it); listening on the
   pod network, a NetworkPolicy must select its pods and admit only selected pods to its port.
+- Operator objects: ServiceMonitor and PrometheusRule carry the `release` label
+  kube-prometheus-stack selects on, and the ServiceMonitor sets the job the rules match.
+- Alert rules: each has `for`, a severity, summary, description, a dashboard link and a
+  runbook_url whose section exists in docs/runbook.md.
 - docker compose cannot run without a Docker engine: every path the compose file mounts or
   builds from must exist, and every image must carry a pinned tag.
 """
 import glob
 import os
+import re
 import sys
 
 import yaml
@@ -89,6 +94,34 @@ for name, doc in docs:
     if doc["kind"] == "PrometheusRule" and doc["spec"] != rules:
         problems.append("%s: PrometheusRule differs from alerts/copilot-exporter.rules.yml" % name)
 
+runbook = open(os.path.join(os.path.dirname(here), "docs", "runbook.md")).read()
+anchors = {re.sub(r"[^a-z0-9-]", "", line[3:].strip().lower().replace(" ", "-")) for line in runbook.splitlines() if line.startswith("## ")}
+job_matchers = set()
+for group in rules["groups"]:
+    for rule in group["rules"]:
+        if "alert" not in rule:
+            continue
+        job_matchers.update(re.findall(r'up\{job=~"([^"]+)"\}', rule["expr"]))
+        missing = [k for k in ("summary", "description", "runbook_url", "dashboard") if not rule.get("annotations", {}).get(k)]
+        if "for" not in rule:
+            missing.append("for")
+        if not rule.get("labels", {}).get("severity"):
+            missing.append("severity")
+        if missing:
+            problems.append("alert %s lacks %s" % (rule["alert"], ", ".join(missing)))
+        anchor = rule.get("annotations", {}).get("runbook_url", "").rpartition("#")[2]
+        if "docs/runbook.md#" not in rule.get("annotations", {}).get("runbook_url", "") or anchor not in anchors:
+            problems.append("alert %s: runbook_url has no section in docs/runbook.md" % rule["alert"])
+for name, doc in docs:
+    if doc["kind"] in ("ServiceMonitor", "PrometheusRule") and "release" not in doc["metadata"].get("labels", {}):
+        problems.append("%s: %s has no release label for kube-prometheus-stack's selectors" % (name, doc["kind"]))
+    if doc["kind"] == "ServiceMonitor":
+        for endpoint in doc["spec"]["endpoints"]:
+            jobs = [r.get("replacement") for r in endpoint.get("relabelings", []) if r.get("targetLabel") == "job"]
+            job = jobs[-1] if jobs else doc["metadata"]["name"]
+            if not any(re.fullmatch(m, job) for m in job_matchers):
+                problems.append("%s: ServiceMonitor gives job %s, which the alert rules' up{job=~...} does not match" % (name, job))
+
 compose = yaml.safe_load(open(os.path.join(here, "docker-compose.yml")))
 for service, spec in compose["services"].items():
     if "build" in spec:
@@ -109,5 +142,6 @@ if problems:
     print("\n".join(problems))
     sys.exit(1)
 print("ok: %d Kubernetes objects cross-checked (ServiceMonitor, Service, Deployment security and probes, exporter "
-      "reachable only from loopback or through a NetworkPolicy); "
+      "reachable only from loopback or through a NetworkPolicy, release labels, job name); "
+      "alert annotations and runbook sections; "
       "docker-compose.yml paths, build context and image tags checked" % len(docs))

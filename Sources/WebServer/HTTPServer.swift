@@ -74,14 +74,25 @@ public final class HTTPServer: Sendable {
     let handler: any HTTPHandler
     let logger: ServerLog
     let tls: TLSContext?
+    let observe: @Sendable (_ path: String?, _ status: Int) -> Void
     let state = Mutex(State())
 
-    /// - Parameter tls: when given, every connection must complete a TLS handshake first.
-    public init(configuration: Configuration, handler: any HTTPHandler, logger: ServerLog = .silent, tls: TLSContext? = nil) {
+    /// - Parameters:
+    ///   - tls: when given, every connection must complete a TLS handshake first.
+    ///   - observe: told the status of every handled request (with its path), and of every
+    ///     connection refused at once (path nil), on the connection's thread; it must not block.
+    public init(
+        configuration: Configuration,
+        handler: any HTTPHandler,
+        logger: ServerLog = .silent,
+        tls: TLSContext? = nil,
+        observe: @escaping @Sendable (_ path: String?, _ status: Int) -> Void = { _, _ in }
+    ) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
         self.tls = tls
+        self.observe = observe
     }
 
     /// Binds, listens and starts accepting; returns the port bound (useful with port 0).
@@ -141,6 +152,7 @@ public final class HTTPServer: Sendable {
             Socket.configureConnection(fd)
             if let refusal = admit(fd, from: peer) {
                 reject(fd, status: 503, message: refusal)
+                observe(nil, 503)
                 continue
             }
             let thread = Thread { [self] in
@@ -262,8 +274,15 @@ public final class HTTPServer: Sendable {
         return written && keepAlive
     }
 
-    /// The handler's answer: a gate's refusal, 503 past the in-flight limit, or the response.
+    /// The handler's answer, reported to `observe`.
     private func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let response = answer(request)
+        observe(request.path, response.status)
+        return response
+    }
+
+    /// A gate's refusal, 503 past the in-flight limit, or the handler's response.
+    private func answer(_ request: HTTPRequest) -> HTTPResponse {
         let gate = handler as? any GatedHTTPHandler
         if let refusal = gate?.admit(request) { return refusal }
         let admitted = state.withLock { state -> Bool in

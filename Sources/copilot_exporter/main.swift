@@ -14,6 +14,11 @@ enum CopilotExporterMain {
     }
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
+        if HealthCheckCommand.matches(arguments) {
+            let (status, message) = await HealthCheckCommand.run(arguments)
+            if let message { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            return status
+        }
         var configuration: Configuration
         let pseudonymizer: Pseudonymizer?
         let webConfig: WebConfig

@@ -1,4 +1,4 @@
-import PrometheusExposition
+public import PrometheusExposition
 public import WebServer
 
 /// The exporter's endpoints: the telemetry path, `/`, `/-/healthy` and `/-/ready`.
@@ -8,11 +8,20 @@ public struct ExporterRouter: HTTPHandler {
     public let telemetryPath: String
     public let publisher: SnapshotPublisher
     public let version: String
+    /// Families measured per scrape (the process's resource use, scrape counts), served ahead
+    /// of the snapshot; nil serves the snapshot alone.
+    public let live: (@Sendable () -> [MetricFamily])?
 
-    public init(telemetryPath: String, publisher: SnapshotPublisher, version: String) {
+    public init(
+        telemetryPath: String,
+        publisher: SnapshotPublisher,
+        version: String,
+        live: (@Sendable () -> [MetricFamily])? = nil
+    ) {
         self.telemetryPath = telemetryPath
         self.publisher = publisher
         self.version = version
+        self.live = live
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -36,21 +45,34 @@ public struct ExporterRouter: HTTPHandler {
         let format = ExpositionFormat.negotiate(accept: request.header("accept"))
         let snapshot = publisher.snapshot
         guard let body = snapshot.bodies[format] else { return .text(503, "no snapshot yet") }
-        if Self.acceptsGzip(request.header("accept-encoding")), !body.gzip.isEmpty {
+        let prefix = livePrefix(format)
+        if Self.acceptsGzip(request.header("accept-encoding")), !body.gzip.isEmpty,
+            let gzip = prefix.isEmpty ? body.gzip : Gzip.prepending(prefix, to: body.gzip, memberLength: body.plainLength)
+        {
             return HTTPResponse(
                 status: 200,
                 headers: [("Content-Type", format.contentType), ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")],
-                body: body.gzip
+                body: gzip
             )
         }
         var response = HTTPResponse(status: 200, headers: [("Content-Type", format.contentType), ("Vary", "Accept-Encoding")])
         if let plain = body.plain {
-            response.body = plain
+            response.body = prefix + plain
         } else {
             let exposition = snapshot.exposition
-            response.stream = BodyStream(length: body.plainLength) { sink in try exposition.write(format, to: sink) }
+            response.stream = BodyStream(length: prefix.count + body.plainLength) { sink in
+                try prefix.withUnsafeBytes { try sink($0) }
+                try exposition.write(format, to: sink)
+            }
         }
         return response
+    }
+
+    /// The live families in `format`, without OpenMetrics' `# EOF` (the snapshot ends with it).
+    func livePrefix(_ format: ExpositionFormat) -> [UInt8] {
+        guard let families = live?(), !families.isEmpty else { return [] }
+        let bytes = Exposition([EncodedFamily.encode(families)]).bytes(format)
+        return format == .openMetrics ? Array(bytes.dropLast("# EOF\n".utf8.count)) : bytes
     }
 
     func landingPage() -> HTTPResponse {

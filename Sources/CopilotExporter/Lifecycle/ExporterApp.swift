@@ -51,6 +51,16 @@ public struct ExporterApp: Sendable {
         return jobs
     }
 
+    /// `--collector.seats.idle-days` as a family, so dashboards apply the same idle rule as
+    /// `github_copilot_seats_idle`.
+    static func idleThreshold(days: Int) -> MetricFamily {
+        MetricFamily(
+            name: "github_copilot_seats_idle_threshold_seconds",
+            help: "Time without activity after which a seat counts as idle (--collector.seats.idle-days, in seconds).",
+            samples: [Sample(value: Double(days) * 86_400)]
+        )
+    }
+
     /// Builds the store and poller for this configuration.
     public func makePoller() -> Poller {
         let jobs = jobs()
@@ -59,6 +69,7 @@ public struct ExporterApp: Sendable {
             version: Self.version,
             perUser: configuration.perUser,
             pseudonymizer: pseudonymizer,
+            settings: jobs.contains { $0.collector.name == .seats } ? [Self.idleThreshold(days: configuration.idleDays)] : [],
             logger: logger,
             clock: clock
         )
@@ -93,12 +104,14 @@ public struct ExporterApp: Sendable {
     /// (2), reloading the web config on SIGHUP and when its files change.
     public func serve(webConfig: WebConfig = WebConfig(), onListening: @Sendable (Int) -> Void = { _ in }) async -> Int32 {
         let poller = makePoller()
-        guard let front = frontEnd(webConfig, publisher: poller.store.publisher) else { return 2 }
+        let scrapes = ScrapeCounter(telemetryPath: configuration.telemetryPath)
+        guard let front = frontEnd(webConfig, publisher: poller.store.publisher, scrapes: scrapes) else { return 2 }
         let server = HTTPServer(
             configuration: .init(host: configuration.listenHost, port: configuration.listenPort),
             handler: front.handler,
             logger: logger.serverLog,
-            tls: front.tls
+            tls: front.tls,
+            observe: { scrapes.record(path: $0, status: $1) }
         )
         let port: Int
         do {
@@ -134,9 +147,15 @@ public struct ExporterApp: Sendable {
     /// (logged) when the certificate or key cannot be loaded.
     func frontEnd(
         _ webConfig: WebConfig,
-        publisher: SnapshotPublisher
+        publisher: SnapshotPublisher,
+        scrapes: ScrapeCounter? = nil
     ) -> (handler: any HTTPHandler, tls: TLSContext?, reloader: WebConfigReloader?)? {
-        let router = ExporterRouter(telemetryPath: configuration.telemetryPath, publisher: publisher, version: Self.version)
+        let router = ExporterRouter(
+            telemetryPath: configuration.telemetryPath,
+            publisher: publisher,
+            version: Self.version,
+            live: { (ProcessStatistics.current()?.families ?? []) + (scrapes.map { [$0.family] } ?? []) }
+        )
         // With a web config file there is always an AccessControl, so a reload can add users.
         let access = AccessControl(
             inner: router,

@@ -36,19 +36,22 @@ public struct Poller: Sendable {
     public let store: SnapshotStore
     public let logger: Logger
     public let budget: RequestBudget
+    public let backoff: FailureBackoff
 
     public init(
         jobs: [PollJob],
         context: CollectionContext,
         store: SnapshotStore,
         logger: Logger,
-        budget: RequestBudget = RequestBudget(hourly: 2_400)
+        budget: RequestBudget = RequestBudget(hourly: 2_400),
+        backoff: FailureBackoff = FailureBackoff()
     ) {
         self.jobs = jobs
         self.context = context
         self.store = store
         self.logger = logger
         self.budget = budget
+        self.backoff = backoff
     }
 
     /// Attempts every job once, concurrently, and returns when all have finished.
@@ -66,38 +69,69 @@ public struct Poller: Sendable {
     public func run(failOnCredentialProblem: Bool) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for job in jobs {
-                group.addTask {
-                    var first = true
-                    var lastWait = job.interval
-                    while !Task.isCancelled {
-                        let (error, spent) = await attempt(job)
-                        if first, failOnCredentialProblem, let error, error.isCredentialProblem {
-                            throw StartupFailure(description: error.description)
-                        }
-                        first = false
-                        let wait = budget.next(job.key, spent: spent, interval: job.interval, adaptive: job.adaptive)
-                        if wait > job.interval, abs(wait - lastWait) > job.interval {
-                            logger.info(
-                                "Polling less often to stay within the hourly request budget.",
-                                [
-                                    ("job", job.key.description), ("requests_per_poll", String(spent)),
-                                    ("interval_seconds", String(Int(wait))),
-                                ]
-                            )
-                        }
-                        lastWait = wait
-                        await store.recordInterval(job.key, seconds: wait)
-                        try await context.clock.sleep(seconds: wait)
-                    }
-                }
+                group.addTask { try await poll(job, failOnCredentialProblem: failOnCredentialProblem) }
             }
             try await group.waitForAll()
         }
     }
 
+    /// Polls one job until cancelled: its regular wait after a success (stretched by the request
+    /// budget), a shorter one after a failure (see `FailureBackoff`).
+    func poll(_ job: PollJob, failOnCredentialProblem: Bool) async throws {
+        var first = true
+        var regular = job.interval
+        var failures = 0
+        var spentOnFailures = 0
+        var pollCost: Int?
+        while !Task.isCancelled {
+            let outcome = await attempt(job)
+            if first, failOnCredentialProblem, let error = outcome.error, error.isCredentialProblem {
+                throw StartupFailure(description: error.description)
+            }
+            first = false
+            let wait: Double
+            if outcome.failed {
+                failures += 1
+                spentOnFailures += outcome.spent
+                wait = backoff.delay(
+                    failures: failures,
+                    regular: regular,
+                    spentOnFailures: spentOnFailures,
+                    pollCost: pollCost,
+                    notBefore: outcome.error.map { $0.waitRequested(now: context.clock.now()) } ?? 0
+                )
+            } else {
+                (failures, spentOnFailures, pollCost) = (0, 0, outcome.spent)
+                let next = budget.next(job.key, spent: outcome.spent, interval: job.interval, adaptive: job.adaptive)
+                if next > job.interval, abs(next - regular) > job.interval {
+                    logger.info(
+                        "Polling less often to stay within the hourly request budget.",
+                        [
+                            ("job", job.key.description), ("requests_per_poll", String(outcome.spent)),
+                            ("interval_seconds", String(Int(next))),
+                        ]
+                    )
+                }
+                regular = next
+                wait = next
+            }
+            // The regular interval, not a retry's wait: alerts compare the last success's age with it.
+            await store.recordInterval(job.key, seconds: regular)
+            try await context.clock.sleep(seconds: wait)
+        }
+    }
+
+    /// What one attempt did: whether it failed, the GitHub error if it was one, and the requests
+    /// it spent against the rate limit (a 304 is free).
+    struct AttemptOutcome {
+        var failed: Bool
+        var error: GitHubAPIError?
+        var spent: Int
+    }
+
     /// One attempt of one job; returns the GitHub error when it failed with one, and how many
     /// requests it spent against the rate limit (a 304 is free).
-    func attempt(_ job: PollJob) async -> (GitHubAPIError?, Int) {
+    func attempt(_ job: PollJob) async -> AttemptOutcome {
         let start = context.clock.now()
         let began = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
@@ -110,9 +144,11 @@ public struct Poller: Sendable {
         let forward = context.client.observe
         jobContext.client = context.client.scoped(job.scope).observing { observation in
             if observation.code != "304" && observation.code != "error" { spent.add(1, ordering: .relaxed) }
+            await store.attribute(code: observation.code, to: job.collector.name)
             await forward(observation)
         }
         let labels = [("collector", job.collector.name.rawValue), (job.scope.labelName, job.scope.slug)]
+        var failed = false
         var failure: GitHubAPIError?
         do {
             let families = try await job.collector.collect(job.scope, context: jobContext)
@@ -123,15 +159,17 @@ public struct Poller: Sendable {
             }
             logger.debug("Collection succeeded.", [("job", job.key.description), ("duration_seconds", String(duration))])
         } catch is CancellationError {
-            return (nil, spent.load(ordering: .relaxed))
+            return AttemptOutcome(failed: false, error: nil, spent: spent.load(ordering: .relaxed))
         } catch {
             var sentence = "\(error)"
             if (error as? GitHubAPIError)?.isTransient == true {
-                sentence += " The last good values stay; the collector tries again on its next poll."
+                sentence += " The last good values stay; the collector tries again within minutes."
             }
             if await store.recordFailure(job.key, error: sentence, duration: elapsed()) {
                 logger.error(sentence, labels)
             }
+            await store.countFailure(job.key, reason: FailureReason(error))
+            failed = true
             failure = error as? GitHubAPIError
         }
         for message in await store.recordNotices(job.key, notices.withLock { $0 }) {
@@ -139,6 +177,6 @@ public struct Poller: Sendable {
         }
         if let warning = await store.tokenExpiryWarning(now: context.clock.now()) { logger.warn(warning) }
         for warning in await store.retirementWarnings() { logger.warn(warning) }
-        return (failure, spent.load(ordering: .relaxed))
+        return AttemptOutcome(failed: failed, error: failure, spent: spent.load(ordering: .relaxed))
     }
 }

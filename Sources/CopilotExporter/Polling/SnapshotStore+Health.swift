@@ -20,8 +20,16 @@ extension SnapshotStore {
         var families = [
             MetricFamily(
                 name: "github_copilot_exporter_build_info",
-                help: "A metric with a constant '1' value labeled by the exporter version.",
-                samples: [Sample(labels: [Label("version", version)], value: 1)]
+                help: "A metric with a constant '1' value labeled by version, revision and the Swift version it was built with.",
+                samples: [
+                    Sample(
+                        labels: [
+                            Label("revision", BuildInfo.revision), Label("swift_version", BuildInfo.swiftVersion),
+                            Label("version", version),
+                        ],
+                        value: 1
+                    )
+                ]
             ),
             MetricFamily(
                 name: "github_copilot_collector_success",
@@ -46,11 +54,29 @@ extension SnapshotStore {
             ),
             MetricFamily(
                 name: "github_copilot_api_requests_total",
-                help: "GitHub API responses by HTTP status code (error: no response).",
+                help: "GitHub API responses by collector and HTTP status code (error: no response; collector none: outside any collector).",
                 type: .counter,
-                samples: apiResponses.map { Sample(labels: [Label("code", $0.key)], value: $0.value) }
+                samples: apiRequestSamples()
+            ),
+            MetricFamily(
+                name: "github_copilot_collector_failures_total",
+                help:
+                    "Failed attempts of the collector for the scope, by reason (unauthorized, not_found, rate_limited, server_error, transport, ...).",
+                type: .counter,
+                samples: failureCounts.keys.sorted().flatMap { key in
+                    failureCounts[key]!.keys.sorted().map { reason in
+                        Sample(
+                            labels: [
+                                Label("collector", key.collector.rawValue), Label(key.scope.labelName, key.scope.slug),
+                                Label("reason", reason.rawValue),
+                            ],
+                            value: failureCounts[key]![reason]!
+                        )
+                    }
+                }
             ),
         ]
+        families += settings
         families += rateLimitFamilies(now: clock.now())
         let announced = retirements.values.sorted { $0.endpoint < $1.endpoint }
         func byEndpoint(_ time: (Retirement) -> Double?) -> [Sample] {
@@ -111,5 +137,21 @@ extension SnapshotStore {
                 samples: samples(\.reset)
             ),
         ]
+    }
+
+    /// API responses by collector and code, plus those of no collector under `collector="none"`.
+    func apiRequestSamples() -> [Sample] {
+        var samples: [Sample] = []
+        var attributed: [String: Double] = [:]
+        for collector in apiResponsesByCollector.keys.sorted() {
+            for (code, count) in apiResponsesByCollector[collector]!.sorted(by: { $0.key < $1.key }) {
+                samples.append(Sample(labels: [Label("code", code), Label("collector", collector.rawValue)], value: count))
+                attributed[code, default: 0] += count
+            }
+        }
+        for (code, count) in apiResponses.sorted(by: { $0.key < $1.key }) where count > attributed[code, default: 0] {
+            samples.append(Sample(labels: [Label("code", code), Label("collector", "none")], value: count - attributed[code, default: 0]))
+        }
+        return samples
     }
 }

@@ -50,6 +50,10 @@ public actor SnapshotStore {
     var apiResponses: [String: Double] = [:]
     /// The newest rate limit per credential label and resource.
     var rateLimits: [RateLimitKey: RateLimit] = [:]
+    /// API responses of polling jobs, by collector and code; the rest of `apiResponses` came
+    /// from outside any job (an App's installation lookup).
+    var apiResponsesByCollector: [CollectorName: [String: Double]] = [:]
+    var failureCounts: [JobKey: [FailureReason: Double]] = [:]
     var tokenExpiry: Double?
     /// What GitHub announced about retiring each endpoint, and which of those were logged.
     var retirements: [String: Retirement] = [:]
@@ -70,6 +74,8 @@ public actor SnapshotStore {
     public nonisolated let pseudonymizer: Pseudonymizer?
     public nonisolated let logger: Logger
     public nonisolated let clock: any WallClock
+    /// Families fixed for the process's life (settings dashboards read), shown with the health families.
+    public nonisolated let settings: [MetricFamily]
 
     /// - Parameters:
     ///   - jobs: every enabled job; the exporter is ready when each has been attempted.
@@ -81,11 +87,13 @@ public actor SnapshotStore {
         version: String,
         perUser: Bool = true,
         pseudonymizer: Pseudonymizer? = nil,
+        settings: [MetricFamily] = [],
         publisher: SnapshotPublisher = SnapshotPublisher(),
         logger: Logger = .silent,
         clock: any WallClock = SystemClock()
     ) {
         self.clock = clock
+        self.settings = settings
         self.jobs = Dictionary(uniqueKeysWithValues: jobs.map { ($0, JobState()) })
         self.version = version
         self.perUser = perUser
@@ -197,6 +205,17 @@ public actor SnapshotStore {
             if let sunset = retirement.sunset { sentence += "; it stops answering at \(RFC3339.timestamp(sunset))" }
             return sentence + ". Upgrade the exporter before then (see github_copilot_api_sunset_timestamp_seconds)."
         }
+    }
+
+    /// Counts one API response of a polling job under its collector (`observe` counts it in
+    /// the total); shown at the next publish.
+    public func attribute(code: String, to collector: CollectorName) {
+        apiResponsesByCollector[collector, default: [:]][code, default: 0] += 1
+    }
+
+    /// Counts a failed attempt by reason; shown with the failure's publish.
+    public func countFailure(_ key: JobKey, reason: FailureReason) {
+        failureCounts[key, default: [:]][reason, default: 0] += 1
     }
 
     /// True once every job has finished at least one attempt.

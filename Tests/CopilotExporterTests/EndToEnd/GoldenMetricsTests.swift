@@ -59,17 +59,28 @@ import Testing
         "github_copilot_collector_duration_seconds{", "github_copilot_api_rate_limit_remaining{",
     ]
 
-    /// Requests that answered 200 or 304: jobs that read the same list (cost centers) run
-    /// concurrently, so whether the second read is a revalidation varies; their sum does not.
-    static let answered = ["github_copilot_api_requests_total{code=\"200\"} ", "github_copilot_api_requests_total{code=\"304\"} "]
+    /// Requests that answered 200 or 304, summed per collector: jobs that read the same list
+    /// (cost centers) run concurrently, so which of them revalidates varies; the sum does not.
+    static let answered = ["github_copilot_api_requests_total{code=\"200\"", "github_copilot_api_requests_total{code=\"304\""]
 
     static func normalize(_ body: String) -> String {
         var lines = body.split(separator: "\n", omittingEmptySubsequences: false)
-        let counted = lines.filter { line in answered.contains { line.hasPrefix($0) } }
-        if let first = lines.firstIndex(where: { line in answered.contains { line.hasPrefix($0) } }) {
-            let sum = counted.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
-            lines.removeAll { line in answered.contains { line.hasPrefix($0) } }
-            lines.insert("github_copilot_api_requests_total{code=\"200 or 304\"} \(Int(sum))", at: first)
+        let isAnswered = { (line: Substring) in answered.contains { line.hasPrefix($0) } }
+        if let first = lines.firstIndex(where: isAnswered) {
+            var sums: [String: Double] = [:]
+            for line in lines where isAnswered(line) {
+                // What follows the code label: `collector="X"}`, or `}` when it is the only one.
+                let series = line.prefix { $0 != " " }
+                let rest = series.split(separator: ",", maxSplits: 1).dropFirst().first.map(String.init) ?? "}"
+                sums[rest, default: 0] += line.split(separator: " ").last.flatMap { Double($0) } ?? 0
+            }
+            lines.removeAll(where: isAnswered)
+            let merged = sums.keys.sorted().map { rest in
+                Substring(
+                    "github_copilot_api_requests_total{code=\"200 or 304\"" + (rest == "}" ? "}" : "," + rest) + " \(Int(sums[rest]!))"
+                )
+            }
+            lines.insert(contentsOf: merged, at: first)
         }
         return lines.map { line -> String in
             if line.hasPrefix("github_copilot_exporter_build_info{") {

@@ -190,7 +190,11 @@ import Testing
             let gotSamples = Dictionary(uniqueKeysWithValues: got.map { (String($0.key.dropFirst(family.count)), $0.value) })
             #expect(gotSamples == samples, "\(family)")
         }
-        #expect(values["github_copilot_exporter_build_info{version=\"\(ExporterApp.version)\"}"] == 1)
+        #expect(
+            values[
+                "github_copilot_exporter_build_info{revision=\"\(BuildInfo.revision)\",swift_version=\"\(BuildInfo.swiftVersion)\",version=\"\(ExporterApp.version)\"}"
+            ] == 1
+        )
         #expect(values["github_copilot_api_rate_limit_limit{credential=\"token\",resource=\"core\"}"] == 5000)
         #expect(values["github_copilot_collector_last_success_timestamp_seconds{collector=\"seats\",org=\"north\"}"] == Self.now)
 
@@ -198,7 +202,7 @@ import Testing
         let targets = running.simulator.requests.map(\.target)
         #expect(targets.filter { $0.hasPrefix("/orgs/north/copilot/billing/seats") }.count == 3)
         #expect(targets.filter { $0.hasPrefix("/enterprises/globex/copilot/billing/seats") }.count == 5)
-        #expect(values["github_copilot_api_requests_total{code=\"200\"}"] == Double(targets.count))
+        #expect(values["github_copilot_api_requests_total{code=\"200\",collector=\"seats\"}"] == Double(targets.count))
         await running.server.shutdown(grace: 1)
         await running.simulator.stop()
     }
@@ -217,7 +221,7 @@ import Testing
         #expect(after["github_copilot_seats_idle{enterprise=\"globex\"}"] == before["github_copilot_seats_idle{enterprise=\"globex\"}"])
         #expect(after["github_copilot_collector_success{collector=\"seats\",enterprise=\"globex\"}"] == 0)
         #expect(after["github_copilot_collector_last_success_timestamp_seconds{collector=\"seats\",enterprise=\"globex\"}"] == Self.now)
-        #expect(after["github_copilot_api_requests_total{code=\"500\"}"] == 4)
+        #expect(after["github_copilot_api_requests_total{code=\"500\",collector=\"seats\"}"] == 4)
         let enterpriseRequests = running.simulator.requests.filter { $0.target.hasPrefix("/enterprises/globex") }
         #expect(enterpriseRequests.map(\.status) == [200, 500, 500, 500, 500], "page 1 succeeded, page 2 failed on every retry")
         // The organization that did not fail shows the new data.

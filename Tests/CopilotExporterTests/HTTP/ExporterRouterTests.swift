@@ -67,3 +67,45 @@ import Testing
         #expect(ExporterRouter.acceptsGzip(header) == gzip, "Accept-Encoding: \(header ?? "(absent)")")
     }
 }
+
+@Suite struct LiveFamiliesTests {
+    static let live = [MetricFamily(name: "process_open_fds", help: "Fds.", samples: [Sample(value: 7)])]
+
+    func get(_ headers: [(String, String)]) -> HTTPResponse {
+        let router = ExporterRouter(
+            telemetryPath: "/metrics",
+            publisher: SnapshotPublisher(RenderedSnapshot.render(ExporterRouterTests.families, ready: true)),
+            version: "test",
+            live: { Self.live }
+        )
+        return router.handle(HTTPRequest(method: "GET", target: "/metrics", headers: [("Host", "h")] + headers))
+    }
+
+    @Test func liveFamiliesComeFirstInEveryFormatAndEncoding() throws {
+        let text = String(decoding: get([]).body, as: UTF8.self)
+        #expect(
+            text == "# HELP process_open_fds Fds.\n# TYPE process_open_fds gauge\nprocess_open_fds 7\n"
+                + "# HELP github_copilot_seats Seats.\n# TYPE github_copilot_seats gauge\ngithub_copilot_seats{org=\"acme\"} 5\n"
+        )
+        let zipped = get([("Accept-Encoding", "gzip")])
+        #expect(zipped.header("content-encoding") == "gzip")
+        #expect(String(decoding: try Gzip.decompress(zipped.body), as: UTF8.self) == text)
+        let om = String(decoding: get([("Accept", "application/openmetrics-text;version=1.0.0")]).body, as: UTF8.self)
+        #expect(
+            om.hasPrefix("# HELP process_open_fds Fds.\n# TYPE process_open_fds gauge\nprocess_open_fds 7.0\n# HELP github_copilot_seats")
+        )
+        #expect(om.hasSuffix("5.0\n# EOF\n") && om.split(separator: "#").filter { $0.hasPrefix(" EOF") }.count == 1)
+    }
+}
+
+@Suite struct ScrapeCounterTests {
+    @Test func countsMetricsPathAnswersAndRefusedConnectionsByCode() {
+        let counter = ScrapeCounter(telemetryPath: "/metrics")
+        counter.record(path: "/metrics", status: 200)
+        counter.record(path: "/metrics", status: 200)
+        counter.record(path: "/metrics", status: 503)
+        counter.record(path: nil, status: 503)
+        counter.record(path: "/-/healthy", status: 200)
+        #expect(counter.family.samples.map { "\($0.labels.map(\.value)) \($0.value)" } == ["[\"200\"] 2.0", "[\"503\"] 2.0"])
+    }
+}

@@ -73,3 +73,15 @@ import Testing
         #expect(sink.lines == [#"{"ts":"1970-01-01T00:00:00Z","level":"warn","msg":"line\nbreak"}"#])
     }
 }
+
+@Suite struct GzipPrependTests {
+    @Test(arguments: [0, 1, 1_000, 70_000, 140_000])
+    func prependingMakesOneMemberThatDecodesToBoth(prefixLength: Int) throws {
+        let prefix = (0..<prefixLength).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let body = Array(String(repeating: "github_copilot_seats{org=\"acme\"} 5\n", count: 3_000).utf8)
+        let member = try Gzip.compress(body, level: 5)
+        let joined = try #require(Gzip.prepending(prefix, to: member, memberLength: body.count))
+        #expect(try Gzip.decompress(joined) == prefix + body)
+        #expect(joined[3] == 0 && joined.count < member.count + prefix.count + 32)
+    }
+}
