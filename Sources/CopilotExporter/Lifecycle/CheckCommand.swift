@@ -216,7 +216,7 @@ public struct CheckCommand: Sendable {
 final class ObservationBox: Sendable {
     private let expiry = Mutex<Double?>(nil)
     func add(_ observation: APIObservation) {
-        if let value = observation.tokenExpiry { expiry.withLock { $0 = value } }
+        if let value = observation.tokenExpiry, observation.credential == Credential.tokenLabel { expiry.withLock { $0 = value } }
     }
     var tokenExpiry: Double? { expiry.withLock { $0 } }
 }

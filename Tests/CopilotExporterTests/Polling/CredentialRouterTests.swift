@@ -74,6 +74,8 @@ import Testing
             let text = String(decoding: poller.store.publisher.snapshot.plain(.text), as: UTF8.self)
             #expect(text.contains("github_copilot_seats{enterprise=\"ent\"} 3\n"))
             #expect(text.contains("github_copilot_usage_report_day_timestamp_seconds{enterprise=\"ent\""))
+            // The classic token has no expiry; the installation tokens' hourly one is not the token's.
+            #expect(!text.contains("github_copilot_token_expiry_timestamp_seconds"))
 
             let minted = Set(simulator.mintedTokens.map { "Bearer " + $0 })
             let classic = "Bearer " + GitHubSimulator.demoToken
