@@ -82,11 +82,20 @@ public struct GitHubClient: Sendable {
     /// The same client, for requests about `scope`.
     public func scoped(_ scope: Scope) -> GitHubClient { copy(scope: scope, observe: observe) }
 
-    private func copy(scope: Scope?, observe: @escaping @Sendable (APIObservation) async -> Void) -> GitHubClient {
+    /// The same client (sharing its ETag cache and rate-limit gates), sending `credentials`.
+    public func authenticating(with credentials: any CredentialSource) -> GitHubClient {
+        copy(scope: scope, observe: observe, credentials: credentials)
+    }
+
+    private func copy(
+        scope: Scope?,
+        observe: @escaping @Sendable (APIObservation) async -> Void,
+        credentials: (any CredentialSource)? = nil
+    ) -> GitHubClient {
         GitHubClient(
             baseURL: baseURL,
             transport: transport,
-            credentials: credentials,
+            credentials: credentials ?? self.credentials,
             clock: clock,
             retry: retry,
             state: state,

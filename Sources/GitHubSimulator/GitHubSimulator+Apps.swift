@@ -3,9 +3,22 @@ import Synchronization
 import WebServer
 
 extension GitHubSimulator {
-    /// Registers a GitHub App by its public key, installed on the given organizations.
-    public func registerApp(clientID: String, publicKeyPEM: String, installations: [String: Int]) {
-        state.withLock { $0.apps[clientID] = SimulatedApp(clientID: clientID, publicKey: publicKeyPEM, installations: installations) }
+    /// Registers a GitHub App by its public key, installed on the given organizations (login →
+    /// installation ID) and enterprises (slug → installation ID).
+    public func registerApp(
+        clientID: String,
+        publicKeyPEM: String,
+        installations: [String: Int],
+        enterpriseInstallations: [String: Int] = [:]
+    ) {
+        state.withLock {
+            $0.apps[clientID] = SimulatedApp(
+                clientID: clientID,
+                publicKey: publicKeyPEM,
+                installations: installations,
+                enterpriseInstallations: enterpriseInstallations
+            )
+        }
     }
 
     /// Adds or replaces a credential.
@@ -21,15 +34,17 @@ extension GitHubSimulator {
     /// Installation tokens minted so far.
     public var mintedTokens: [String] { state.withLock { $0.tokens.filter { $0.value.kind == .app }.map(\.key) } }
 
-    /// `GET /orgs/{org}/installation` and `POST /app/installations/{id}/access_tokens`, both
-    /// authenticated by the App's JWT, verified for real: RS256 signature by the registered key,
-    /// `iss` a registered client ID, `exp` in the future and at most 10 minutes after `iat`.
+    /// `GET /orgs/{org}/installation`, `GET /app/installations` and
+    /// `POST /app/installations/{id}/access_tokens`, all authenticated by the App's JWT, verified
+    /// for real: RS256 signature by the registered key, `iss` a registered client ID, `exp` in
+    /// the future and at most 10 minutes after `iat`.
     func appRoute(_ request: HTTPRequest, path: String) -> HTTPResponse? {
         let parts = path.split(separator: "/").map(String.init)
         let isInstallation = request.method == "GET" && parts.count == 3 && parts[0] == "orgs" && parts[2] == "installation"
+        let isList = request.method == "GET" && parts == ["app", "installations"]
         let isMint =
             request.method == "POST" && parts.count == 4 && parts[0] == "app" && parts[1] == "installations" && parts[3] == "access_tokens"
-        guard isInstallation || isMint else { return nil }
+        guard isInstallation || isList || isMint else { return nil }
         guard let jwt = bearerToken(request) else { return error(401, "A JSON web token could not be decoded") }
         let app: SimulatedApp
         switch verify(jwt) {
@@ -52,22 +67,66 @@ extension GitHubSimulator {
                 ])
             )
         }
-        guard let id = Int(parts[2]), let org = app.installations.first(where: { $0.value == id })?.key else {
-            return error(404, "Not Found")
-        }
+        if isList { return installationList(app, request: request) }
+        return mint(app, installation: parts[2], jwt: jwt)
+    }
+
+    /// `POST /app/installations/{id}/access_tokens`: an hour's token for an organization's or an
+    /// enterprise's installation.
+    func mint(_ app: SimulatedApp, installation: String, jwt: String) -> HTTPResponse {
+        guard let id = Int(installation) else { return error(404, "Not Found") }
         let now = clock.now()
         let token = "ghs_" + String(FNV1a.hash(Array("\(jwt)\(now)\(mintedTokens.count)".utf8)), radix: 36)
-        var minted = SimulatedToken(kind: .app, owner: true, expires: now + 3600, organization: org)
+        var minted: SimulatedToken
+        let permissions: String
+        if let org = app.installations.first(where: { $0.value == id })?.key {
+            minted = SimulatedToken(kind: .app, owner: true, expires: now + 3600, organization: org)
+            permissions = "{\"organization_copilot_seat_management\":\"read\",\"administration\":\"read\"}"
+        } else if let enterprise = app.enterpriseInstallations.first(where: { $0.value == id })?.key {
+            minted = SimulatedToken(kind: .app, owner: true, expires: now + 3600)
+            minted.enterprise = enterprise
+            permissions = "{\"enterprise_copilot_metrics\":\"read\"}"
+        } else {
+            return error(404, "Not Found")
+        }
         minted.installation = id
         addToken(token, minted)
         var response = json(
             JSONText.object([
                 ("token", JSONText.quote(token)), ("expires_at", JSONText.quote(SimulatedCalendar.timestamp(now + 3600))),
-                ("permissions", "{\"organization_copilot_seat_management\":\"read\",\"administration\":\"read\"}"),
-                ("repository_selection", "\"all\""),
+                ("permissions", permissions), ("repository_selection", "\"all\""),
             ])
         )
         response.status = 201
+        return response
+    }
+
+    /// `GET /app/installations`: the App's installations, organizations (by login) then
+    /// enterprises (by slug), one page at a time with GitHub's `Link` header.
+    func installationList(_ app: SimulatedApp, request: HTTPRequest) -> HTTPResponse {
+        let entries =
+            app.installations.sorted { $0.value < $1.value }.map { installation in
+                JSONText.object([
+                    ("id", String(installation.value)),
+                    ("account", JSONText.object([("login", JSONText.quote(installation.key)), ("type", "\"Organization\"")])),
+                    ("app_id", "1"), ("target_type", "\"Organization\""), ("repository_selection", "\"all\""),
+                ])
+            }
+            + app.enterpriseInstallations.sorted { $0.value < $1.value }.map { installation in
+                JSONText.object([
+                    ("id", String(installation.value)),
+                    ("account", JSONText.object([("slug", JSONText.quote(installation.key)), ("name", JSONText.quote(installation.key))])),
+                    ("app_id", "1"), ("target_type", "\"Enterprise\""), ("permissions", "{\"enterprise_copilot_metrics\":\"read\"}"),
+                ])
+            }
+        let perPage = min(maxPerPage, max(1, Int(request.queryValue("per_page") ?? "") ?? min(30, maxPerPage)))
+        let page = max(1, Int(request.queryValue("page") ?? "") ?? 1)
+        let start = min(entries.count, (page - 1) * perPage)
+        var response = json("[" + entries[start..<min(entries.count, start + perPage)].joined(separator: ",") + "]")
+        if start + perPage < entries.count {
+            let base = state.withLock { $0.baseURL }
+            response.headers.append((name: "Link", value: "<\(base)/app/installations?per_page=\(perPage)&page=\(page + 1)>; rel=\"next\""))
+        }
         return response
     }
 

@@ -67,9 +67,13 @@ extension GitHubSimulator {
         let enterprise = parts.first == "enterprises"
         switch credential.kind {
         case .app where enterprise:
-            return error(403, "Resource not accessible by integration")
+            // An enterprise installation reads its enterprise's usage-metrics reports, nothing else.
+            let reports = parts.count > 3 && parts[2] == "copilot" && parts[3] == "metrics"
+            guard reports, let slug = credential.enterprise, parts[1].lowercased() == slug.lowercased() else {
+                return error(403, "Resource not accessible by integration")
+            }
         case .app:
-            if parts.count > 1, let org = credential.organization, parts[1].lowercased() != org.lowercased() {
+            if parts.count > 1, credential.organization?.lowercased() != parts[1].lowercased() {
                 return error(403, "Resource not accessible by integration")
             }
         case .fineGrained where enterprise:

@@ -5,7 +5,8 @@ public struct SimulatedToken: Sendable, Hashable {
         case classic
         /// A fine-grained personal access token: no scopes header; enterprise endpoints refuse it.
         case fineGrained
-        /// A GitHub App installation token for one organization; enterprise endpoints refuse it.
+        /// A GitHub App installation token for one organization or enterprise; enterprise
+        /// endpoints other than the usage-metrics reports refuse it.
         case app
     }
 
@@ -17,6 +18,8 @@ public struct SimulatedToken: Sendable, Hashable {
     public var expires: Double?
     /// For App tokens, the organization of the installation.
     public var organization: String?
+    /// For App tokens of an enterprise installation, the enterprise.
+    public var enterprise: String?
     /// For App tokens, the installation that minted it.
     public var installation: Int?
 
@@ -41,4 +44,6 @@ struct SimulatedApp: Sendable {
     var publicKey: String
     /// Organization login → installation ID.
     var installations: [String: Int]
+    /// Enterprise slug → installation ID.
+    var enterpriseInstallations: [String: Int] = [:]
 }

@@ -25,14 +25,16 @@ public struct BillingCollector: Collector {
             classicToken: "`admin:org` (GitHub names no scope; this is the likely one)",
             fineGrainedToken: "\"Administration\" organization permission (read) per GitHub's reference; its billing tutorial says "
                 + "fine-grained tokens are refused",
-            gitHubApp: "`administration` (read)"
+            gitHubApp: "`administration` (read)",
+            acceptsApp: true
         ),
         CollectorAccess(
             scope: .enterprise,
             role: "owner or billing manager",
             classicToken: "`manage_billing:enterprise` (included in `admin:enterprise`)",
             fineGrainedToken: "refused by GitHub",
-            gitHubApp: "refused by GitHub"
+            gitHubApp: "refused by GitHub",
+            acceptsApp: false
         ),
     ]
 

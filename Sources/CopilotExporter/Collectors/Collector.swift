@@ -95,4 +95,8 @@ public struct CollectorAccess: Sendable {
     public var classicToken: String
     public var fineGrainedToken: String
     public var gitHubApp: String
+    /// True when GitHub accepts a GitHub App installation token (installed on the organization
+    /// or enterprise) for these endpoints; the credential router and the configuration's
+    /// checks follow it.
+    public var acceptsApp: Bool
 }

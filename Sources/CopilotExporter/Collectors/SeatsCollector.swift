@@ -20,14 +20,16 @@ public struct SeatsCollector: Collector {
             role: "owner",
             classicToken: "`manage_billing:copilot` or `read:org`",
             fineGrainedToken: "\"GitHub Copilot Business\" or \"Administration\" organization permission (read)",
-            gitHubApp: "permission `organization_copilot_seat_management` (read)"
+            gitHubApp: "permission `organization_copilot_seat_management` (read)",
+            acceptsApp: true
         ),
         CollectorAccess(
             scope: .enterprise,
             role: "owner or billing manager",
             classicToken: "`manage_billing:copilot` or `read:enterprise`",
             fineGrainedToken: "refused by GitHub",
-            gitHubApp: "refused by GitHub"
+            gitHubApp: "refused by GitHub",
+            acceptsApp: false
         ),
     ]
 

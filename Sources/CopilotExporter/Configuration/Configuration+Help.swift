@@ -35,9 +35,9 @@ extension Configuration {
           --github.enterprise=SLUG         an enterprise to watch (repeatable)
           --github.token-file=FILE         file holding the token, re-read when it changes
                                            (otherwise the GITHUB_TOKEN environment variable)
-          --github.app-client-id=ID        GitHub App authentication (organizations only): the App's
-          --github.app-private-key-file=F  client ID and private key; installation found per org
-          --github.app-installation-id=N   unless given (one organization)
+          --github.app-client-id=ID        GitHub App authentication: the App's client ID and private
+          --github.app-private-key-file=F  key; installation found per org or enterprise unless
+          --github.app-installation-id=N   given (one scope); a token too serves what the App can't
           --github.request-timeout=30s     how long one GitHub request may take
           --[no-]collector.NAME            enable or disable a collector (all on; see below)
           --collector.NAME.interval=DUR    poll interval (defaults below)

@@ -1,3 +1,5 @@
+import GitHubAPI
+
 extension Configuration {
     /// Parses `arguments` (without the program name) and `environment`.
     ///
@@ -200,19 +202,16 @@ extension Configuration {
             guard appClientID != nil, appPrivateKeyFile != nil else {
                 throw ConfigurationError("GitHub App authentication needs both --github.app-client-id and --github.app-private-key-file.")
             }
-            if tokenFile != nil {
-                throw ConfigurationError("give either --github.token-file or the GitHub App flags, not both.")
-            }
-            if !enterprises.isEmpty {
+            if appInstallationID != nil && scopes.count > 1 {
                 throw ConfigurationError(
-                    "GitHub refuses GitHub App tokens for enterprise seats and enterprise billing; watch --github.enterprise with a "
-                        + "classic personal access token of an enterprise owner (a second exporter), and organizations with the App."
+                    "--github.app-installation-id names one organization's or enterprise's installation; with several "
+                        + "--github.org or --github.enterprise, omit it and the exporter finds each installation."
                 )
             }
-            if appInstallationID != nil && organizations.count > 1 {
+            if token == nil && tokenFile == nil, let refused = collectorsRefusingApp() {
                 throw ConfigurationError(
-                    "--github.app-installation-id names one organization's installation; with several --github.org, omit it "
-                        + "and the exporter finds each installation."
+                    "GitHub refuses GitHub App tokens for the \(refused) endpoints; give a classic personal access token too "
+                        + "(GITHUB_TOKEN or --github.token-file), which those collectors then use, or disable them with --no-collector.NAME."
                 )
             }
         }
@@ -232,6 +231,20 @@ extension Configuration {
                 "--collector.\(collector.rawValue).interval must be at least 10s so the exporter does not spend GitHub's rate limit."
             )
         }
+    }
+
+    /// The enabled collectors that cannot read some watched kind of scope with a GitHub App, as
+    /// in "enterprise seats, billing"; nil when the App can read everything.
+    func collectorsRefusingApp() -> String? {
+        var parts: [String] = []
+        for kind in Scope.Kind.allCases where scopes.contains(where: { $0.kind == kind }) {
+            let refused = CollectorRegistry.all.filter { collector in
+                enabledCollectors.contains(collector.name)
+                    && collector.access.first { $0.scope == kind }?.acceptsApp != true
+            }
+            if !refused.isEmpty { parts.append("\(kind.rawValue) " + refused.map(\.name.rawValue).joined(separator: ", ")) }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     /// True when `url`'s host is a loopback address: 127.0.0.1, localhost or ::1.

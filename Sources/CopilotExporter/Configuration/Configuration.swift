@@ -49,7 +49,8 @@ public struct Configuration: Sendable, Equatable {
         organizations.map(Scope.organization) + enterprises.map(Scope.enterprise)
     }
 
-    /// True when any GitHub App flag is given (App authentication then replaces GITHUB_TOKEN).
+    /// True when any GitHub App flag is given: the App then reads what GitHub lets it read,
+    /// and a token, when given too, the rest (`CredentialRouter`).
     public var usesApp: Bool { appClientID != nil || appPrivateKeyFile != nil || appInstallationID != nil }
 
     /// The `host:port` form of the listen address.

@@ -16,6 +16,8 @@ public struct CheckCommand: Sendable {
         public var verdict: Verdict
         public var collector: CollectorName
         public var scope: Scope
+        /// The credential the collector's requests carry for this scope.
+        public var credential: CredentialKind
         public var endpoint: String
         public var status: String
         public var message: String
@@ -67,11 +69,15 @@ public struct CheckCommand: Sendable {
         var lines: [Line] = []
         var costs: [JobKey: RequestBudget.Job] = [:]
         let period = BillingPeriod(containing: now)
+        let router = CredentialRouter(client.credentials)
         for scope in configuration.scopes {
-            let context = ProbeContext(client: client.scoped(scope), period: period, now: now)
             for collector in CollectorRegistry.all where configuration.enabledCollectors.contains(collector.name) {
+                let context = ProbeContext(client: client.routed(for: collector, scope: scope), period: period, now: now)
                 let probe = await collector.probe(scope, context: context)
-                lines += probe.endpoints.map { Self.line($0.endpoint, $0.answer, collector: collector.name, scope: scope) }
+                let credential = router.kind(for: collector, scope: scope.kind)
+                lines += probe.endpoints.map {
+                    Self.line($0.endpoint, $0.answer, collector: collector.name, scope: scope, credential: credential)
+                }
                 costs[JobKey(collector.name, scope)] = RequestBudget.Job(
                     cost: Double(probe.cost),
                     interval: configuration.intervals[collector.name] ?? collector.defaultInterval,
@@ -100,6 +106,7 @@ public struct CheckCommand: Sendable {
     /// One line per enabled collector and scope, saying why GHES cannot serve it, without a request.
     func enterpriseServerLines() -> [Line] {
         var lines: [Line] = []
+        let router = CredentialRouter(client.credentials)
         for scope in configuration.scopes {
             for collector in CollectorRegistry.all where configuration.enabledCollectors.contains(collector.name) {
                 lines.append(
@@ -107,6 +114,7 @@ public struct CheckCommand: Sendable {
                         verdict: .fail,
                         collector: collector.name,
                         scope: scope,
+                        credential: router.kind(for: collector, scope: scope.kind),
                         endpoint: "GitHub Enterprise Server \(configuration.apiURL)",
                         status: "-",
                         message: "GHES has no such endpoint; point --github.api-url at the GitHub.com (GHEC) account that holds the "
@@ -118,22 +126,31 @@ public struct CheckCommand: Sendable {
         return lines
     }
 
-    static func line(_ endpoint: String, _ answer: CollectorProbe.Answer, collector: CollectorName, scope: Scope) -> Line {
+    static func line(
+        _ endpoint: String,
+        _ answer: CollectorProbe.Answer,
+        collector: CollectorName,
+        scope: Scope,
+        credential: CredentialKind
+    ) -> Line {
+        var line = Line(
+            verdict: .ok,
+            collector: collector,
+            scope: scope,
+            credential: credential,
+            endpoint: endpoint,
+            status: "",
+            message: "works"
+        )
         switch answer {
         case .works(let status):
-            Line(verdict: .ok, collector: collector, scope: scope, endpoint: endpoint, status: String(status), message: "works")
+            line.status = String(status)
         case .warning(let status, let message):
-            Line(verdict: .warn, collector: collector, scope: scope, endpoint: endpoint, status: status, message: message)
+            (line.verdict, line.status, line.message) = (.warn, status, message)
         case .failed(let error):
-            Line(
-                verdict: .fail,
-                collector: collector,
-                scope: scope,
-                endpoint: endpoint,
-                status: (error as? GitHubAPIError)?.status ?? "-",
-                message: diagnose(error, scope: scope)
-            )
+            (line.verdict, line.status, line.message) = (.fail, (error as? GitHubAPIError)?.status ?? "-", diagnose(error, scope: scope))
         }
+        return line
     }
 
     func tokenSentence(expiry: Double?, now: Double) -> String {
@@ -199,15 +216,16 @@ public struct CheckCommand: Sendable {
 final class ObservationBox: Sendable {
     private let expiry = Mutex<Double?>(nil)
     func add(_ observation: APIObservation) {
-        if let value = observation.tokenExpiry { expiry.withLock { $0 = value } }
+        if let value = observation.tokenExpiry, observation.credential == Credential.tokenLabel { expiry.withLock { $0 = value } }
     }
     var tokenExpiry: Double? { expiry.withLock { $0 } }
 }
 
 extension CheckCommand.Line {
-    /// `FAIL  billing  org=acme  GET /organizations/acme/settings/billing/usage/summary  403  the fix.`
+    /// `FAIL  billing  org=acme  token  GET /organizations/acme/settings/billing/usage/summary  403  the fix.`
     public var text: String {
         "\(verdict.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(collector.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) "
-            + "\(scope.description.padding(toLength: max(20, scope.description.count), withPad: " ", startingAt: 0))  \(endpoint)  \(status)  \(message)"
+            + "\(scope.description.padding(toLength: max(20, scope.description.count), withPad: " ", startingAt: 0))  "
+            + "\(credential.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0))  \(endpoint)  \(status)  \(message)"
     }
 }

@@ -20,23 +20,31 @@ public enum Launch {
         return webConfig
     }
 
-    /// The credential the configuration names: a GitHub App, a token file, or `GITHUB_TOKEN`.
+    /// The credentials the configuration names: a GitHub App, a token file or `GITHUB_TOKEN`,
+    /// or an App and a token together, routed per collector (`CredentialRouter`).
     public static func credentials(
         _ configuration: Configuration,
         transport: any HTTPTransport
     ) throws -> any CredentialSource {
-        if configuration.usesApp, let clientID = configuration.appClientID, let keyFile = configuration.appPrivateKeyFile {
-            return GitHubAppCredentials(
-                clientID: clientID,
-                key: try appKey(keyFile),
-                installationID: configuration.appInstallationID,
-                baseURL: configuration.apiURL,
-                transport: transport,
-                userAgent: "copilot_exporter/\(ExporterApp.version)"
-            )
+        var token: (any CredentialSource)?
+        if let file = configuration.tokenFile {
+            token = try TokenFile(path: file)
+        } else if let value = configuration.token {
+            token = StaticToken(value)
         }
-        if let file = configuration.tokenFile { return try TokenFile(path: file) }
-        return StaticToken(configuration.token ?? "")
+        guard configuration.usesApp, let clientID = configuration.appClientID, let keyFile = configuration.appPrivateKeyFile else {
+            return token ?? StaticToken("")
+        }
+        let app = GitHubAppCredentials(
+            clientID: clientID,
+            key: try appKey(keyFile),
+            installationID: configuration.appInstallationID,
+            baseURL: configuration.apiURL,
+            transport: transport,
+            userAgent: "copilot_exporter/\(ExporterApp.version)"
+        )
+        guard let token else { return app }
+        return CredentialRouter(app: app, token: token)
     }
 
     static func appKey(_ keyFile: String) throws(ConfigurationError) -> RSAKey {

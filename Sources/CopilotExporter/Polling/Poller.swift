@@ -142,7 +142,7 @@ public struct Poller: Sendable {
         let kept = Mutex<Set<String>>([])
         jobContext.keepLastGood = { names in kept.withLock { $0.formUnion(names) } }
         let forward = context.client.observe
-        jobContext.client = context.client.scoped(job.scope).observing { observation in
+        jobContext.client = context.client.routed(for: job.collector, scope: job.scope).observing { observation in
             if observation.code != "304" && observation.code != "error" { spent.add(1, ordering: .relaxed) }
             await store.attribute(code: observation.code, to: job.collector.name)
             await forward(observation)

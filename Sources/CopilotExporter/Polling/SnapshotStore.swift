@@ -187,7 +187,9 @@ public actor SnapshotStore {
         if let limit = observation.rateLimit {
             rateLimits[RateLimitKey(credential: observation.credential, resource: limit.resource)] = limit
         }
-        if let expiry = observation.tokenExpiry { tokenExpiry = expiry }
+        // Installation tokens expire hourly and are renewed by the exporter: only the personal
+        // access token's expiry is one the user must act on.
+        if let expiry = observation.tokenExpiry, observation.credential == Credential.tokenLabel { tokenExpiry = expiry }
         if let retirement = observation.retirement, retirements[retirement.endpoint] != retirement {
             retirements[retirement.endpoint] = retirement
             publishSoon()

@@ -81,7 +81,17 @@ import Testing
             ],
             [:], "omit it"
         ),
-        (["--github.org=a", "--github.app-client-id=I", "--github.app-private-key-file=k", "--github.token-file=t"], [:], "not both"),
+        (
+            [
+                "--github.org=a", "--github.enterprise=e", "--github.app-client-id=I", "--github.app-private-key-file=k",
+                "--github.app-installation-id=1",
+            ],
+            ["GITHUB_TOKEN": "t"], "omit it"
+        ),
+        (
+            ["--github.enterprise=e", "--github.app-client-id=I", "--github.app-private-key-file=k", "--no-collector.billing"], [:],
+            "GitHub refuses GitHub App tokens for the enterprise seats, premium_requests, ai_credits endpoints; give a classic"
+        ),
     ])
     func badInputIsOneSentenceThatSaysWhatToDo(arguments: [String], environment: [String: String], fragment: String) {
         do {
@@ -91,6 +101,35 @@ import Testing
             #expect(error.description.contains(fragment), "\(error.description)")
             #expect(error.description.hasSuffix(".") || error.description.hasSuffix(")."))
             #expect(!error.description.contains("\n"))
+        }
+    }
+
+    static let appFlags = ["--github.app-client-id=Iv23li", "--github.app-private-key-file=app.pem"]
+    static let usageMetricsOnly = [
+        "--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits",
+    ]
+
+    @Test(arguments: [
+        (["--github.enterprise=e"], ["GITHUB_TOKEN": "t"]),
+        (["--github.enterprise=e", "--github.token-file=token"], [:]),
+        (["--github.org=a", "--github.enterprise=e", "--github.token-file=token"], [:]),
+        (["--github.enterprise=e"] + usageMetricsOnly, [:]),
+        (["--github.org=a", "--github.enterprise=e"] + usageMetricsOnly, [:]),
+        (["--github.org=a"], [:]),
+    ])
+    func anAppIsAcceptedWhereItOrATokenCanReadEveryEnabledEndpoint(arguments: [String], environment: [String: String]) throws {
+        let config = try Configuration.parse(Self.appFlags + arguments, environment: environment)
+        #expect(config.usesApp)
+        #expect(config.collectorsRefusingApp() == nil || config.token != nil || config.tokenFile != nil)
+    }
+
+    @Test func anAppWithoutATokenNamesEveryCollectorThatNeedsOne() {
+        #expect {
+            try Configuration.parse(Self.appFlags + ["--github.org=a", "--github.enterprise=e"], environment: [:])
+        } throws: { error in
+            "\(error)" == "GitHub refuses GitHub App tokens for the enterprise seats, billing, premium_requests, ai_credits endpoints; "
+                + "give a classic personal access token too (GITHUB_TOKEN or --github.token-file), which those collectors then use, "
+                + "or disable them with --no-collector.NAME."
         }
     }
 

@@ -179,6 +179,77 @@ struct TemporaryKey {
     }
 }
 
+@Suite struct EnterpriseInstallationTests {
+    @Test(.requiresOpenSSL) func findsTheEnterpriseInstallationByPagingThroughTheAppsInstallations() async throws {
+        let key = try TemporaryKey()
+        defer { key.remove() }
+        var scenario = smallScenario(seats: 2)
+        scenario.reports = SimulatedReports(source: .procedural(seed: 1))
+        let simulator = GitHubSimulator(scenario: scenario, tokens: [:], maxPerPage: 1)
+        simulator.registerApp(
+            clientID: "Iv23liSim",
+            publicKeyPEM: key.publicPEM,
+            installations: ["acme": 11],
+            enterpriseInstallations: ["other": 33, "ent": 44]
+        )
+        try simulator.start()
+        try await withStopping(simulator) {
+            let credentials = GitHubAppCredentials(
+                clientID: "Iv23liSim",
+                key: try RSAKey(privateKeyPEM: key.privatePEM),
+                baseURL: simulator.baseURL,
+                transport: URLSessionTransport(timeout: 5)
+            )
+            let credential = try await credentials.credential(for: .enterprise("ent"))
+            #expect(credential.label == "app-installation-44")
+            #expect(credential.token.hasPrefix("ghs_"))
+            #expect(
+                simulator.requests.map { "\($0.method) \($0.target) \($0.status)" } == [
+                    "GET /app/installations?per_page=100 200", "GET /app/installations?per_page=1&page=2 200",
+                    "GET /app/installations?per_page=1&page=3 200", "POST /app/installations/44/access_tokens 201",
+                ]
+            )
+            // The installation is remembered: a renewal mints without listing again.
+            #expect(await credentials.rejected(credential, for: .enterprise("ent")))
+            simulator.clearLog()
+            _ = try await credentials.credential(for: .enterprise("ent"))
+            #expect(simulator.requests.map(\.target) == ["/app/installations/44/access_tokens"])
+
+            // The token reads the enterprise's usage-metrics reports and nothing else of it.
+            let client = GitHubClient(baseURL: simulator.baseURL, transport: URLSessionTransport(timeout: 5), credentials: credentials)
+                .scoped(.enterprise("ent"))
+            let day = RFC3339.day(Date().timeIntervalSince1970 - 86_400)
+            let report = try await client.get("/enterprises/ent/copilot/metrics/reports/users-1-day", query: [("day", day)])
+            #expect(report.status == 200 || report.status == 204)
+            await #expect(throws: GitHubAPIError.self) { try await client.get("/enterprises/ent/copilot/billing/seats") }
+            #expect(simulator.requests.last?.status == 403)
+        }
+    }
+
+    @Test(.requiresOpenSSL) func anEnterpriseWithoutTheAppSaysHowToInstallIt() async throws {
+        let key = try TemporaryKey()
+        defer { key.remove() }
+        let simulator = GitHubSimulator(scenario: smallScenario(seats: 1), tokens: [:])
+        simulator.registerApp(clientID: "Iv23liSim", publicKeyPEM: key.publicPEM, installations: ["ent": 11])
+        try simulator.start()
+        try await withStopping(simulator) {
+            let credentials = GitHubAppCredentials(
+                clientID: "Iv23liSim",
+                key: try RSAKey(privateKeyPEM: key.privatePEM),
+                baseURL: simulator.baseURL,
+                transport: URLSessionTransport(timeout: 5)
+            )
+            // An organization called like the enterprise is not the enterprise's installation.
+            await #expect {
+                try await credentials.token(for: .enterprise("ent"))
+            } throws: { error in
+                "\(error)".contains("not installed on enterprise ent") && "\(error)".contains("Enterprise Copilot metrics")
+            }
+            #expect(simulator.requests.map(\.method) == ["GET"])
+        }
+    }
+}
+
 @Suite struct TokenFileRotationTests {
     @Test func rotatingTheTokenFileMidRunRecoversWithoutARestart() async throws {
         let simulator = GitHubSimulator(scenario: smallScenario(seats: 2))

@@ -25,14 +25,16 @@ public struct UsageMetricsCollector: Collector {
             role: "owner, or \"View Organization Copilot Metrics\"",
             classicToken: "`read:org`",
             fineGrainedToken: "\"Organization Copilot metrics\" (read)",
-            gitHubApp: "`organization_copilot_metrics` (read)"
+            gitHubApp: "`organization_copilot_metrics` (read)",
+            acceptsApp: true
         ),
         CollectorAccess(
             scope: .enterprise,
             role: "owner, billing manager, or \"View Enterprise Copilot Metrics\"",
             classicToken: "`manage_billing:copilot` or `read:enterprise`",
             fineGrainedToken: "refused by GitHub",
-            gitHubApp: "not supported by the exporter (no enterprise installations)"
+            gitHubApp: "`enterprise_copilot_metrics` (read; \"Enterprise Copilot metrics\"), the App installed on the enterprise",
+            acceptsApp: true
         ),
     ]
     /// How many days back from yesterday to look for the newest published report.
