@@ -8,6 +8,8 @@ public enum SignalStream {
     public static func make(_ signals: [Int32]) -> AsyncStream<Int32> {
         AsyncStream { continuation in
             let queue = DispatchQueue(label: "copilot_exporter.signals")
+            // Ignored first: libdispatch installs its own handler when the source is made, and
+            // a later signal(2) would replace it.
             let sources = signals.map { number -> any DispatchSourceSignal in
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: queue)

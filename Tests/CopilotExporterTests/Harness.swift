@@ -116,3 +116,18 @@ func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         Thread { continuation.resume(returning: work()) }.start()
     }
 }
+
+/// Sends `signal` to `process` and waits up to `timeout` seconds for it to exit; past that it
+/// is killed, so a process that ignores the signal cannot hold the test (`waitUntilExit` alone
+/// would wait for ever). True when it exited on its own.
+@discardableResult
+func stopProcess(_ process: Process, signal: Int32 = SIGTERM, within timeout: Double = 20) -> Bool {
+    guard process.isRunning else { return true }
+    kill(process.processIdentifier, signal)
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(20_000) }
+    let exited = !process.isRunning
+    if !exited { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    return exited
+}

@@ -106,6 +106,9 @@ public struct ExporterApp: Sendable {
         let poller = makePoller()
         let scrapes = ScrapeCounter(telemetryPath: configuration.telemetryPath)
         guard let front = frontEnd(webConfig, publisher: poller.store.publisher, scrapes: scrapes) else { return 2 }
+        // Signals are handled from before "Listening." is logged: whoever waits for that line
+        // and then sends SIGTERM must find the handler in place.
+        let signals = SignalStream.make([SIGTERM, SIGINT, SIGHUP])
         let server = HTTPServer(
             configuration: .init(host: configuration.listenHost, port: configuration.listenPort),
             handler: front.handler,
@@ -128,7 +131,7 @@ public struct ExporterApp: Sendable {
             ]
         )
         onListening(port)
-        switch await run(poller, reloader: front.reloader) {
+        switch await run(poller, reloader: front.reloader, signals: signals) {
         case .signal(let number):
             logger.info("Shutting down: finishing in-flight requests.", [("signal", number == SIGTERM ? "SIGTERM" : "SIGINT")])
             await server.shutdown(grace: 10)
@@ -188,8 +191,7 @@ public struct ExporterApp: Sendable {
     }
 
     /// Polls, and handles signals and web-config changes, until the first of them ends serving.
-    func run(_ poller: Poller, reloader: WebConfigReloader?) async -> Outcome {
-        let signals = SignalStream.make([SIGTERM, SIGINT, SIGHUP])
+    func run(_ poller: Poller, reloader: WebConfigReloader?, signals: AsyncStream<Int32>) async -> Outcome {
         let failOnCredentialProblem = !configuration.demo
         return await withTaskGroup(of: Outcome.self) { group -> Outcome in
             group.addTask {

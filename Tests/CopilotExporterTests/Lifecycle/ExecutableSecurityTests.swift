@@ -51,17 +51,11 @@ import Testing
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        var log = ""
-        while !log.contains("address=127.0.0.1:") {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            log += String(decoding: chunk, as: UTF8.self)
-        }
+        let (_, log) = ExecutableTests.listeningPort(err, timeout: 20)
         let pid = process.processIdentifier
         let environ = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
         let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
-        kill(pid, SIGTERM)
-        process.waitUntilExit()
+        #expect(stopProcess(process), "the exporter exits on SIGTERM")
         await simulator.stop()
 
         #expect(log.contains("address=127.0.0.1:"), "the exporter was serving: \(log)")

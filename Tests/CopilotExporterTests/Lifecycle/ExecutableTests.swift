@@ -120,10 +120,7 @@ import Testing
         try process.run()
         defer {
             // Only when an expectation stopped the test early; the test itself sends SIGTERM.
-            if process.isRunning {
-                process.terminate()
-                process.waitUntilExit()
-            }
+            stopProcess(process)
         }
         let (port, log) = Self.listeningPort(err, timeout: 20)
         let listening = try #require(port, "no Listening line: \(log)")
@@ -136,8 +133,7 @@ import Testing
         #expect(ready == 200)
         let metrics = try await httpGet("http://127.0.0.1:\(listening)/metrics", headers: ["Accept-Encoding": "gzip"])
         #expect(metrics.status == 200)
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        #expect(stopProcess(process), "the exporter exits on SIGTERM")
         #expect(process.terminationStatus == 0)
     }
 
@@ -243,10 +239,7 @@ import Testing
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        defer { stopProcess(process) }
         let (port, log) = Self.listeningPort(err, timeout: 20)
         let listening = try #require(port, "\(log)")
         let base = "https://127.0.0.1:\(listening)"

@@ -45,8 +45,7 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         defer {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
+            stopProcess(process)
             err.fileHandleForReading.readabilityHandler = nil
         }
         #expect(await Self.wait(for: "address=127.0.0.1:", in: log, within: 30), "\(log.all)")
@@ -87,8 +86,7 @@ import Testing
         #expect(await Self.wait(for: "Reloaded the web configuration.", in: log, within: 20), "\(log.all)")
         #expect(try get("/metrics").hasPrefix("HTTP/1.1 401"), "the reloaded users are asked for")
         #expect(process.isRunning)
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        #expect(stopProcess(process), "the exporter exits on SIGTERM")
         #expect(process.terminationStatus == 0)
     }
 }
