@@ -4,6 +4,47 @@ import PrometheusExposition
 extension SnapshotStore {
     /// The exporter-health families of CONTRACT.md, from the current job and API state.
     func healthFamilies() -> [MetricFamily] {
+        var families = [buildInfo()] + jobFamilies()
+        families.append(
+            MetricFamily(
+                name: "github_copilot_api_requests_total",
+                help: "GitHub API responses by collector and HTTP status code (error: no response; collector none: outside any collector).",
+                type: .counter,
+                samples: apiRequestSamples()
+            )
+        )
+        families += settings
+        families += rateLimitFamilies(now: clock.now())
+        families += retirementFamilies()
+        if let expiry = tokenExpiry {
+            families.append(
+                MetricFamily(
+                    name: "github_copilot_token_expiry_timestamp_seconds",
+                    help: "Unix time the GitHub token expires (github-authentication-token-expiration).",
+                    samples: [Sample(value: expiry)]
+                )
+            )
+        }
+        return families
+    }
+
+    func buildInfo() -> MetricFamily {
+        MetricFamily(
+            name: "github_copilot_exporter_build_info",
+            help: "A metric with a constant '1' value labeled by version, revision and the Swift version it was built with.",
+            samples: [
+                Sample(
+                    labels: [
+                        Label("revision", BuildInfo.revision), Label("swift_version", BuildInfo.swiftVersion), Label("version", version),
+                    ],
+                    value: 1
+                )
+            ]
+        )
+    }
+
+    /// Success, duration, last success, interval and failures of each attempted job.
+    func jobFamilies() -> [MetricFamily] {
         var success: [Sample] = []
         var duration: [Sample] = []
         var lastSuccess: [Sample] = []
@@ -17,20 +58,18 @@ extension SnapshotStore {
             if let time = state.lastSuccess { lastSuccess.append(Sample(labels: labels, value: time)) }
             if let interval = state.interval { intervals.append(Sample(labels: labels, value: interval)) }
         }
-        var families = [
-            MetricFamily(
-                name: "github_copilot_exporter_build_info",
-                help: "A metric with a constant '1' value labeled by version, revision and the Swift version it was built with.",
-                samples: [
-                    Sample(
-                        labels: [
-                            Label("revision", BuildInfo.revision), Label("swift_version", BuildInfo.swiftVersion),
-                            Label("version", version),
-                        ],
-                        value: 1
-                    )
-                ]
-            ),
+        let failures = failureCounts.keys.sorted().flatMap { key in
+            failureCounts[key]!.keys.sorted().map { reason in
+                Sample(
+                    labels: [
+                        Label("collector", key.collector.rawValue), Label(key.scope.labelName, key.scope.slug),
+                        Label("reason", reason.rawValue),
+                    ],
+                    value: failureCounts[key]![reason]!
+                )
+            }
+        }
+        return [
             MetricFamily(
                 name: "github_copilot_collector_success",
                 help: "1 if the collector's last attempt for the scope succeeded, else 0.",
@@ -53,38 +92,24 @@ extension SnapshotStore {
                 samples: intervals
             ),
             MetricFamily(
-                name: "github_copilot_api_requests_total",
-                help: "GitHub API responses by collector and HTTP status code (error: no response; collector none: outside any collector).",
-                type: .counter,
-                samples: apiRequestSamples()
-            ),
-            MetricFamily(
                 name: "github_copilot_collector_failures_total",
                 help:
                     "Failed attempts of the collector for the scope, by reason (unauthorized, not_found, rate_limited, server_error, transport, ...).",
                 type: .counter,
-                samples: failureCounts.keys.sorted().flatMap { key in
-                    failureCounts[key]!.keys.sorted().map { reason in
-                        Sample(
-                            labels: [
-                                Label("collector", key.collector.rawValue), Label(key.scope.labelName, key.scope.slug),
-                                Label("reason", reason.rawValue),
-                            ],
-                            value: failureCounts[key]![reason]!
-                        )
-                    }
-                }
+                samples: failures
             ),
         ]
-        families += settings
-        families += rateLimitFamilies(now: clock.now())
+    }
+
+    /// What GitHub announced about retiring endpoints (Deprecation and Sunset headers).
+    func retirementFamilies() -> [MetricFamily] {
         let announced = retirements.values.sorted { $0.endpoint < $1.endpoint }
         func byEndpoint(_ time: (Retirement) -> Double?) -> [Sample] {
             announced.compactMap { retirement in
                 time(retirement).map { Sample(labels: [Label("endpoint", retirement.endpoint)], value: $0) }
             }
         }
-        families += [
+        return [
             MetricFamily(
                 name: "github_copilot_api_sunset_timestamp_seconds",
                 help: "Unix time GitHub's Sunset header gives for the endpoint: when it stops answering.",
@@ -96,16 +121,6 @@ extension SnapshotStore {
                 samples: byEndpoint(\.deprecation)
             ),
         ]
-        if let expiry = tokenExpiry {
-            families.append(
-                MetricFamily(
-                    name: "github_copilot_token_expiry_timestamp_seconds",
-                    help: "Unix time the GitHub token expires (github-authentication-token-expiration).",
-                    samples: [Sample(value: expiry)]
-                )
-            )
-        }
-        return families
     }
 
     /// The rate-limit gauges, one series per credential and resource. A window whose reset time
