@@ -5,7 +5,7 @@ Usage: serve_python.py EXPOSITION PORT"""
 import sys
 import time
 from prometheus_client import start_http_server
-from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CollectorRegistry, CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.parser import text_string_to_metric_families
 
 families = list(text_string_to_metric_families(open(sys.argv[1]).read()))
@@ -26,7 +26,10 @@ class Replay:
             yield out
 
 
-REGISTRY.register(Replay())
-start_http_server(int(sys.argv[2]), addr="127.0.0.1")
+# A registry of its own, as the Go side uses: the replayed exposition already carries the
+# exporter's process_* families, which the default registry's process collector would repeat.
+registry = CollectorRegistry()
+registry.register(Replay())
+start_http_server(int(sys.argv[2]), addr="127.0.0.1", registry=registry)
 while True:
     time.sleep(3600)
