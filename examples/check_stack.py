@@ -66,12 +66,27 @@ def wait(predicate, seconds, what):
 work = tempfile.mkdtemp()
 procs = []
 try:
-    exporter_ports, prom_port = [free_port(), free_port()], free_port()
-    for index, port in enumerate(exporter_ports):
-        procs.append(subprocess.Popen([binary, "--demo", "--web.listen-address=127.0.0.1:%d" % port],
-                                      stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "exporter%d.log" % index), "w")))
-    for port in exporter_ports:
-        wait(lambda: get("http://127.0.0.1:%d/-/ready" % port)[0] == 200, 60, "the exporter to be ready")
+    # Each exporter listens on a port the kernel picks (port 0) and names it in its log: a port
+    # chosen here and released could be taken by a demo's own simulator in between.
+    logs = [os.path.join(work, "exporter%d.log" % index) for index in range(2)]
+    for log in logs:
+        procs.append(subprocess.Popen([binary, "--demo", "--web.listen-address=127.0.0.1:0"],
+                                      stdout=subprocess.DEVNULL, stderr=open(log, "w")))
+
+    def listening_port(log):
+        found = re.search(r'msg=Listening\. address=127\.0\.0\.1:(\d+)', open(log).read())
+        return int(found.group(1)) if found else None
+
+    wait(lambda: all(listening_port(log) for log in logs), 60, "the exporters to listen")
+    exporter_ports, prom_port = [listening_port(log) for log in logs], free_port()
+    # Ready once every job was attempted; a request GitHub (here the simulator) never answers
+    # is given up after the client's timeout and watchdog (60 s), hence the margin.
+    for port, log in zip(exporter_ports, logs):
+        try:
+            wait(lambda: get("http://127.0.0.1:%d/-/ready" % port)[0] == 200, 150, "the exporter to be ready")
+        except SystemExit:
+            sys.stderr.write(open(log).read()[-4000:])
+            raise
     shutil.copytree(os.path.join(HERE, "alerts"), os.path.join(work, "alerts"))
     config = {"global": {"scrape_interval": "2s", "evaluation_interval": "2s"}, "rule_files": ["alerts/copilot-exporter.rules.yml"],
               "scrape_configs": [{"job_name": job, "static_configs": [{"targets": ["127.0.0.1:%d" % port]}]}
