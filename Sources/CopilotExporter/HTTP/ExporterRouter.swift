@@ -46,18 +46,37 @@ public struct ExporterRouter: HTTPHandler {
         let snapshot = publisher.snapshot
         guard let body = snapshot.bodies[format] else { return .text(503, "no snapshot yet") }
         let prefix = livePrefix(format)
-        if Self.acceptsGzip(request.header("accept-encoding")), !body.gzip.isEmpty,
-            let gzip = prefix.isEmpty ? body.gzip : Gzip.prepending(prefix, to: body.gzip, memberLength: body.plainLength)
-        {
-            return HTTPResponse(
+        // The held bodies are written in place behind the few live bytes, never copied: a
+        // scrape costs the live families and the write, whatever the snapshot's size.
+        if Self.acceptsGzip(request.header("accept-encoding")), !body.gzip.isEmpty {
+            var response = HTTPResponse(
                 status: 200,
-                headers: [("Content-Type", format.contentType), ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")],
-                body: gzip
+                headers: [("Content-Type", format.contentType), ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
             )
+            let gzip = body.gzip
+            if prefix.isEmpty {
+                response.body = gzip
+                return response
+            }
+            if let (lead, middle, trailer) = Gzip.prependingParts(prefix, to: gzip, memberLength: body.plainLength) {
+                response.stream = BodyStream(length: lead.count + middle.count + trailer.count) { sink in
+                    try lead.withUnsafeBytes { try sink($0) }
+                    try gzip.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[middle])) }
+                    try trailer.withUnsafeBytes { try sink($0) }
+                }
+                return response
+            }
         }
         var response = HTTPResponse(status: 200, headers: [("Content-Type", format.contentType), ("Vary", "Accept-Encoding")])
         if let plain = body.plain {
-            response.body = prefix + plain
+            if prefix.isEmpty {
+                response.body = plain
+            } else {
+                response.stream = BodyStream(length: prefix.count + plain.count) { sink in
+                    try prefix.withUnsafeBytes { try sink($0) }
+                    try plain.withUnsafeBytes { try sink($0) }
+                }
+            }
         } else {
             let exposition = snapshot.exposition
             response.stream = BodyStream(length: prefix.count + body.plainLength) { sink in

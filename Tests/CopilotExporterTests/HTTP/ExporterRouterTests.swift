@@ -82,15 +82,15 @@ import Testing
     }
 
     @Test func liveFamiliesComeFirstInEveryFormatAndEncoding() throws {
-        let text = String(decoding: get([]).body, as: UTF8.self)
+        let text = String(decoding: get([]).wholeBody, as: UTF8.self)
         #expect(
             text == "# HELP process_open_fds Fds.\n# TYPE process_open_fds gauge\nprocess_open_fds 7\n"
                 + "# HELP github_copilot_seats Seats.\n# TYPE github_copilot_seats gauge\ngithub_copilot_seats{org=\"acme\"} 5\n"
         )
         let zipped = get([("Accept-Encoding", "gzip")])
         #expect(zipped.header("content-encoding") == "gzip")
-        #expect(String(decoding: try Gzip.decompress(zipped.body), as: UTF8.self) == text)
-        let om = String(decoding: get([("Accept", "application/openmetrics-text;version=1.0.0")]).body, as: UTF8.self)
+        #expect(String(decoding: try Gzip.decompress(zipped.wholeBody), as: UTF8.self) == text)
+        let om = String(decoding: get([("Accept", "application/openmetrics-text;version=1.0.0")]).wholeBody, as: UTF8.self)
         #expect(
             om.hasPrefix("# HELP process_open_fds Fds.\n# TYPE process_open_fds gauge\nprocess_open_fds 7.0\n# HELP github_copilot_seats")
         )

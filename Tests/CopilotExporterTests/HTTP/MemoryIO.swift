@@ -54,3 +54,15 @@ final class MemoryIO: ConnectionIO, Sendable {
         output.components(separatedBy: "HTTP/1.1 ").dropFirst().map { "HTTP/1.1 " + ($0.components(separatedBy: "\r\n").first ?? "") }
     }
 }
+
+extension HTTPResponse {
+    /// The bytes a GET of this response puts on the wire after its head: `body`, or what
+    /// `stream` writes, with the stream's declared length checked.
+    var wholeBody: [UInt8] {
+        guard let stream else { return body }
+        var bytes: [UInt8] = []
+        try? stream.write { bytes += Array($0) }
+        precondition(bytes.count == stream.length, "a stream wrote \(bytes.count) bytes but declared \(stream.length)")
+        return bytes
+    }
+}
