@@ -82,12 +82,15 @@ final class TransportDelegate: NSObject, URLSessionDataDelegate, Sendable {
                 }
             }
         } onCancel: {
+            // Resolved here, not in a callback: URLSession on Linux may never call back for a
+            // task cancelled mid-exchange, and a cancelled poll must end now (on SIGTERM).
             task.cancel()
+            finish(key, with: .failure(.connection(url: url, reason: "the request was cancelled")))
         }
     }
 
     /// Resolves the request `key` with `result` unless it was resolved already.
-    private func finish(_ key: ObjectIdentifier, with result: Result<Outcome, TransportError>) {
+    func finish(_ key: ObjectIdentifier, with result: Result<Outcome, TransportError>) {
         exchanges.withLock { $0.removeValue(forKey: key) }?.continuation.resume(returning: result)
     }
 

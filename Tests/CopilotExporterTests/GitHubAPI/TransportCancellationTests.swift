@@ -70,4 +70,23 @@ import FoundationNetworking
         }
         #expect(reason.contains("cancelled"))
     }
+
+    /// A request cancelled while it waits for an answer ends at once, whatever URLSession does
+    /// after `cancel()`: a poll cancelled on SIGTERM must not wait for the session's timeout.
+    @Test(.timeLimit(.minutes(2))) func aRequestCancelledMidExchangeEndsAtOnce() async throws {
+        let (fd, port) = try Self.silentPort()
+        defer { close(fd) }
+        let transport = URLSessionTransport(timeout: 600)
+        let request = TransportRequest(url: "http://127.0.0.1:\(port)/silent", headers: [:])
+        let task = Task<Result<TransportResponse, TransportError>, Never> {
+            do throws(TransportError) { return .success(try await transport.send(request)) } catch { return .failure(error) }
+        }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        task.cancel()
+        guard case .failure(.connection(_, let reason)) = await task.value else {
+            Issue.record("a cancelled request did not fail as cancelled")
+            return
+        }
+        #expect(reason.contains("cancelled"))
+    }
 }
