@@ -76,7 +76,8 @@ extension GitHubSimulator {
     func mint(_ app: SimulatedApp, installation: String, jwt: String) -> HTTPResponse {
         guard let id = Int(installation) else { return error(404, "Not Found") }
         let now = clock.now()
-        let token = "ghs_" + String(FNV1a.hash(Array("\(jwt)\(now)\(mintedTokens.count)".utf8)), radix: 36)
+        let serial = mints.add(1, ordering: .relaxed).newValue
+        let token = "ghs_" + String(FNV1a.hash(Array("\(jwt)\(now)\(id)/\(serial)".utf8)), radix: 36)
         var minted: SimulatedToken
         let permissions: String
         if let org = app.installations.first(where: { $0.value == id })?.key {

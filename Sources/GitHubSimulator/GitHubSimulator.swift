@@ -47,6 +47,9 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
     let started: Double
     let server: Mutex<HTTPServer?> = Mutex(nil)
     let arrivals = Atomic<Int>(0)
+    /// Installation tokens minted so far: each new token is unique even when two are minted
+    /// at once with the same JWT in the same second.
+    let mints = Atomic<Int>(0)
     let served = Atomic<Int>(0)
     /// Keeps at most this many requests in the log (the oldest are dropped).
     public let maxLogEntries: Int
