@@ -117,9 +117,11 @@ public final class HTTPServer: Sendable {
     public func shutdown(grace: Double = 10) async {
         let idle: [Int32] = state.withLock { state in
             state.stopping = true
+            // Only woken here: the accept loop closes the socket itself when it sees `stopping`,
+            // so its descriptor number cannot be reused (by another server's socket) while the
+            // loop may still call accept on it.
             if state.listenFD >= 0 {
                 Glibc.shutdown(state.listenFD, Int32(SHUT_RDWR))
-                close(state.listenFD)
                 state.listenFD = -1
             }
             return state.connections.filter { !$0.value }.map(\.key)
@@ -135,6 +137,7 @@ public final class HTTPServer: Sendable {
     }
 
     private func acceptLoop(_ listenFD: Int32) {
+        defer { close(listenFD) }
         while true {
             guard let (fd, peer) = Socket.accept(listenFD) else {
                 if state.withLock({ $0.stopping }) { return }
