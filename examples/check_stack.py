@@ -27,7 +27,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 binary = sys.argv[1]
 prometheus = sys.argv[2] if len(sys.argv) > 2 else shutil.which("prometheus")
-VARIABLES = {"$org": ".+", "$enterprise": ".+", "$job": "copilot[_-]exporter", "$instance": ".+", "$product": ".+", "$seat_price": "19", "$idle_days": "30", "$__rate_interval": "1m",
+VARIABLES = {"$org": ".+", "$enterprise": ".+", "$job": "copilot[_-]exporter", "$instance": ".+", "$product": ".+", "$seat_price": "19", "$idle_days": "30",
+             "$period": ".+", "$ide": ".+", "$language": ".+", "$model": ".+", "$feature": ".+", "$__rate_interval": "1m",
              "$__interval": "15s", "$__range": "1h"}
 
 
@@ -113,17 +114,19 @@ try:
                 if result.get("status") != "success" or not result["data"]["result"]:
                     failures.append("%s / %s / %s: %s" % (name, panel["title"], target["refId"], result.get("error", "no data")))
     print("dashboards: %d panel queries evaluated" % checked)
-    # One idle rule: the Idle users table lists as many users as the Idle seats stat counts.
-    cost = json.load(open(os.path.join(ROOT, "grafana", "dashboards", "copilot-cost-and-seats.json")))
-    idle_table = [p for p in cost["panels"] if p["title"].startswith("Idle users")][0]["targets"][0]["expr"]
-    for variable, value in sorted(VARIABLES.items(), key=lambda kv: -len(kv[0])):
-        idle_table = idle_table.replace(variable, value)
-    listed = query("count(%s)" % idle_table)["data"]["result"]
-    counted = query("sum(github_copilot_seats_idle)")["data"]["result"]
-    if not listed or not counted or listed[0]["value"][1] != counted[0]["value"][1]:
-        failures.append("Idle users table lists %s users, Idle seats counts %s" % (listed and listed[0]["value"][1], counted and counted[0]["value"][1]))
-    else:
-        print("dashboards: the Idle users table and the Idle seats stat agree (%s)" % counted[0]["value"][1])
+    # One idle rule: the Idle users table (and the chargeback's reclaim candidates) list as many
+    # users as the Idle seats stat counts.
+    for name, prefix in [("copilot-cost-and-seats.json", "Idle users"), ("copilot-chargeback.json", "Reclaim candidates")]:
+        board = json.load(open(os.path.join(ROOT, "grafana", "dashboards", name)))
+        idle_table = [p for p in board["panels"] if p["title"].startswith(prefix)][0]["targets"][0]["expr"]
+        for variable, value in sorted(VARIABLES.items(), key=lambda kv: -len(kv[0])):
+            idle_table = idle_table.replace(variable, value)
+        listed = query("count(%s)" % idle_table)["data"]["result"]
+        counted = query("sum(github_copilot_seats_idle)")["data"]["result"]
+        if not listed or not counted or listed[0]["value"][1] != counted[0]["value"][1]:
+            failures.append("%s table lists %s users, Idle seats counts %s" % (prefix, listed and listed[0]["value"][1], counted and counted[0]["value"][1]))
+        else:
+            print("dashboards: the %s table and the Idle seats stat agree (%s)" % (prefix, counted[0]["value"][1]))
 
     rules = yaml.safe_load(open(os.path.join(HERE, "alerts", "copilot-exporter.rules.yml")))
     alerts = 0
