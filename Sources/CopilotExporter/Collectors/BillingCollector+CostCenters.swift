@@ -21,7 +21,13 @@ extension BillingCollector {
     /// totals are unaffected: the part reports 0, says why in a notice, and the store keeps the
     /// breakdown's last good values.
     func costCenterPart(_ enterprise: String, period: BillingPeriod, context: CollectionContext) async -> [MetricFamily] {
-        await part(Self.costCenterPart, describedAs: "cost-center", families: [Self.costCenterFamily], enterprise: enterprise, context: context) {
+        await part(
+            Self.costCenterPart,
+            describedAs: "cost-center",
+            families: [Self.costCenterFamily],
+            enterprise: enterprise,
+            context: context
+        ) {
             [try await costCenters(enterprise, period: period, context: context)]
         }
     }

@@ -11,7 +11,13 @@ extension BillingCollector {
     /// The enterprise's net cost per organization, with its own health series: when it fails
     /// the totals are unaffected and the breakdown keeps its last good values.
     func organizationPart(_ enterprise: String, period: BillingPeriod, context: CollectionContext) async -> [MetricFamily] {
-        await part(Self.organizationPart, describedAs: "per-organization", families: [Self.organizationFamily], enterprise: enterprise, context: context) {
+        await part(
+            Self.organizationPart,
+            describedAs: "per-organization",
+            families: [Self.organizationFamily],
+            enterprise: enterprise,
+            context: context
+        ) {
             [try await organizations(enterprise, period: period, context: context)]
         }
     }
@@ -98,7 +104,10 @@ extension BillingCollector {
                 name: "github_copilot_collector_part_success",
                 help: "1 if the last attempt at this part of a collector succeeded; the collector's other series do not depend on it.",
                 samples: [
-                    Sample(labels: [Label("collector", name.rawValue), Label("part", part), Label("enterprise", enterprise)], value: success)
+                    Sample(
+                        labels: [Label("collector", name.rawValue), Label("part", part), Label("enterprise", enterprise)],
+                        value: success
+                    )
                 ]
             )
         )

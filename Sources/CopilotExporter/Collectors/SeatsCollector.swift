@@ -56,7 +56,8 @@ public struct SeatsCollector: Collector {
             totalSeats = totalSeats ?? total
         }
         let statistics = accumulator.statistics(idleDays: context.idleDays)
-        for (what, seats) in [("teams", statistics.foldedTeamSeats), ("organizations", statistics.foldedOrganizationSeats)] where seats > 0 {
+        for (what, seats) in [("teams", statistics.foldedTeamSeats), ("organizations", statistics.foldedOrganizationSeats)] where seats > 0
+        {
             context.notice(
                 "The seats of \(scope) come from more than \(SeatStatistics.maxLabels) \(what); \(seats) seats of the rest are "
                     + "counted under \(SeatStatistics.other)."

@@ -65,12 +65,18 @@ import Testing
     }
 
     @Test func anEnterpriseGrantCountsUnderOrganizationNone() {
-        let statistics = SeatStatistics(seats: [Self.seat("ent", org: nil, team: "pilots", plan: "enterprise")], now: Self.now, idleDays: 30)
+        let statistics = SeatStatistics(
+            seats: [Self.seat("ent", org: nil, team: "pilots", plan: "enterprise")],
+            now: Self.now,
+            idleDays: 30
+        )
         #expect(statistics.byOrganization == ["none": 1])
         #expect(statistics.byTeam == ["pilots": 1])
     }
 
-    @Test(arguments: [("business" as String?, SeatPlan.business), ("enterprise", .enterprise), ("unknown", .unknown), ("pro", .unknown), (nil, .unknown)])
+    @Test(arguments: [
+        ("business" as String?, SeatPlan.business), ("enterprise", .enterprise), ("unknown", .unknown), ("pro", .unknown), (nil, .unknown),
+    ])
     func planTypeMapsToAClosedSet(planType: String?, plan: SeatPlan) {
         #expect(SeatPlan(planType) == plan)
     }

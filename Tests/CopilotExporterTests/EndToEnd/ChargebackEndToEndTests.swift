@@ -169,7 +169,12 @@ import Testing
                 + CollectorName.allCases.filter { $0 != .seats && $0 != .billing }.map { "--no-collector.\($0)" } + arguments,
             environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]
         )
-        let app = ExporterApp(configuration: configuration, credentials: StaticToken(GitHubSimulator.demoToken), clock: clock, logger: .silent)
+        let app = ExporterApp(
+            configuration: configuration,
+            credentials: StaticToken(GitHubSimulator.demoToken),
+            clock: clock,
+            logger: .silent
+        )
         let poller = app.makePoller()
         for poll in 0..<polls {
             beforePoll(poll, simulator)
@@ -183,7 +188,11 @@ import Testing
     }
 
     static func samples(_ family: String, in values: [String: Double]) -> [String: Double] {
-        Dictionary(uniqueKeysWithValues: values.filter { $0.key.hasPrefix(family + "{") }.map { (String($0.key.dropFirst(family.count)), $0.value) })
+        Dictionary(
+            uniqueKeysWithValues: values.filter { $0.key.hasPrefix(family + "{") }.map {
+                (String($0.key.dropFirst(family.count)), $0.value)
+            }
+        )
     }
 
     @Test func seatsByTeamPlanAndOrganizationAndCostPerOrganizationHaveExactlyTheExpectedValues() async throws {
@@ -197,9 +206,13 @@ import Testing
         #expect(values["github_copilot_collector_part_success{collector=\"billing\",enterprise=\"globex\",part=\"organizations\"}"] == 1)
         // One daily report for the organization names, then one summary per organization.
         #expect(targets.filter { $0.hasPrefix("/enterprises/globex/settings/billing/usage?") }.count == 1)
-        let perOrganization = targets.filter { $0.hasPrefix("/enterprises/globex/settings/billing/usage/summary?") && $0.contains("organization=") }
+        let perOrganization = targets.filter {
+            $0.hasPrefix("/enterprises/globex/settings/billing/usage/summary?") && $0.contains("organization=")
+        }
         #expect(perOrganization.count == 2)
-        #expect(perOrganization.contains { $0.contains("organization=north") } && perOrganization.contains { $0.contains("organization=south") })
+        #expect(
+            perOrganization.contains { $0.contains("organization=north") } && perOrganization.contains { $0.contains("organization=south") }
+        )
     }
 
     /// Idle seats: north bob and carol (Business), south frank (Enterprise); the enterprise
