@@ -54,6 +54,21 @@ def away_from_threshold(days_ago):
     return moment.replace(microsecond=rng.randrange(1000) * 1000)
 
 
+# Teams and plans come from a second generator, so the rest of a seed's data stays as it was.
+rng_teams = random.Random(seed + 1)
+
+
+def chargeback(seat):
+    """A granting team (or a direct grant) and a plan (or none)."""
+    team = rng_teams.choice([None, "alpha", "beta", "gamma-team"])
+    seat["assigning_team"] = None if team is None else {"id": len(team), "slug": team, "name": team.title(), "parent": None}
+    plan = rng_teams.choice(["business", "business", "enterprise", "unknown", None])
+    if plan is None:
+        seat.pop("plan_type", None)
+    else:
+        seat["plan_type"] = plan
+
+
 users = ["user-%s-%d" % ("".join(rng.choice("abcdefghijklmnop") for _ in range(4)), i) for i in range(rng.randrange(150, 400))]
 orgs = {"org-%d" % rng.randrange(1000): [], "team-%d" % rng.randrange(1000, 2000): []}
 for user in users:
@@ -72,6 +87,7 @@ for user in users:
                 "assignee": {"login": user, "id": rng.randrange(10**7), "type": "User", "site_admin": False},
                 "organization": {"login": org, "id": 1}, "assigning_team": None,
                 "_created": created, "_last": last}
+        chargeback(seat)
         orgs[org].append(seat)
 for org in orgs:  # a deleted account's seat
     if rng.random() < 0.7:
@@ -81,6 +97,14 @@ for org in orgs:  # a deleted account's seat
                           "last_activity_editor": None, "organization": {"login": org, "id": 1},
                           "_created": created, "_last": None})
 ENTERPRISE = "ent-%d" % rng.randrange(1000)
+enterprise_grants = []  # granted by an enterprise team: no organization
+for user in rng_teams.sample(users, 3) + ["user-enterprise-only"]:
+    created = (NOW - dt.timedelta(days=rng_teams.choice([3, 10, 50, 150]))).replace(microsecond=0)
+    created_text = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    enterprise_grants.append({"created_at": created_text, "last_activity_at": None, "last_activity_editor": None,
+                              "plan_type": "enterprise", "assignee": {"login": user, "id": 5, "type": "User"},
+                              "organization": None, "assigning_team": {"id": 9, "slug": "ent-pilots", "name": "Pilots"},
+                              "_created": created, "_last": None})
 breakdowns = {org: {k: rng.randrange(0, 500) for k in ["total", "added_this_cycle", "pending_invitation",
                                                        "pending_cancellation", "active_this_cycle", "inactive_this_cycle"]}
               for org in orgs}
@@ -227,7 +251,7 @@ class Handler(BaseHTTPRequestHandler):
             if m.group(1) == "orgs" and m.group(2) in orgs:
                 rows = orgs[m.group(2)]
             elif m.group(1) == "enterprises" and m.group(2) == ENTERPRISE:
-                rows = [s for org in orgs for s in orgs[org]]
+                rows = [s for org in orgs for s in orgs[org]] + enterprise_grants
             else:
                 return self.reply(404, {"message": "Not Found"})
             per = min(100, int(query.get("per_page", ["50"])[0]))
@@ -303,6 +327,8 @@ class Handler(BaseHTTPRequestHandler):
             if endpoint != "cost-centers" and endpoint != "budgets" and want != (TODAY.year, TODAY.month):
                 return self.reply(400, {"message": "this fake only answers for the current month"})
             cc = query.get("cost_center_id", [None])[0]
+            if kind == "enterprises" and "organization" in query and endpoint != "usage":
+                scope_orgs = [o for o in org_list if o == query["organization"][0]]
             if endpoint == "usage/summary":
                 if cc is not None:
                     rows = month_rows(scope_orgs, None if cc == "none" else cc, filter_cc=True)
@@ -352,13 +378,16 @@ def expected():
                 anonymous += 1
                 key = "\0%d" % anonymous
             editor = "none" if seat["_last"] is None else ((seat.get("last_activity_editor") or "").split("/")[0] or "unknown")
+            team = (seat.get("assigning_team") or {}).get("slug") or "none"
+            org = (seat.get("organization") or {}).get("login") or "none"
+            plan = seat.get("plan_type") if seat.get("plan_type") in ("business", "enterprise") else "unknown"
             current = merged.get(key)
-            if current is None:
-                merged[key] = {"assigned": seat["_created"], "last": seat["_last"], "editor": editor}
+            if current is None:  # a user's team, org and plan: those of the row with the newest activity, else the first
+                merged[key] = {"assigned": seat["_created"], "last": seat["_last"], "editor": editor, "team": team, "org": org, "plan": plan}
                 continue
             current["assigned"] = min(current["assigned"], seat["_created"])
             if seat["_last"] is not None and (current["last"] is None or seat["_last"] > current["last"]):
-                current["last"], current["editor"] = seat["_last"], editor
+                current.update(last=seat["_last"], editor=editor, team=team, org=org, plan=plan)
         out['github_copilot_seats_idle{%s}' % label] = sum(1 for u in merged.values() if (u["last"] or u["assigned"]) < threshold)
         out['github_copilot_seats_never_active{%s}' % label] = sum(1 for u in merged.values() if u["last"] is None)
         editors = {}
@@ -373,6 +402,18 @@ def expected():
             if u["last"] is not None:
                 out['github_copilot_seat_last_activity_timestamp_seconds{%s,user="%s"}' % (label, key)] = u["last"].timestamp()
         out['github_copilot_collector_success{collector="seats",%s}' % label] = 1
+        idle_cost = 0
+        for u in merged.values():
+            idle = (u["last"] or u["assigned"]) < threshold
+            for family, name, value in (("by_team", "team", u["team"]), ("idle_by_team", "team", u["team"]), ("by_plan", "plan", u["plan"]),
+                                        ("by_org", "org", u["org"])):
+                if family == "by_org" and not label.startswith("enterprise="):
+                    continue
+                key = 'github_copilot_seats_%s{%s,%s="%s"}' % (family, label, name, value)
+                out[key] = out.get(key, 0) + (idle if family == "idle_by_team" else 1)
+            if idle:
+                idle_cost += 39 if u["plan"] == "enterprise" else 19
+        out['github_copilot_seats_idle_monthly_cost_usd{%s}' % label] = idle_cost
 
     for org, rows in orgs.items():
         label = 'org="%s"' % org
@@ -461,13 +502,19 @@ def expected():
             out['github_billing_cost_center_net_amount_usd{cost_center="%s",cost_center_id="%s",enterprise="%s",product="%s",sku="%s"}'
                 % (center["name"], center["id"] or "none", ENTERPRISE, product, sku)] = net
     out['github_copilot_collector_part_success{collector="billing",enterprise="%s",part="cost_centers"}' % ENTERPRISE] = 1
+    # Per organization: those named in the month's usage report, each one's summary.
+    for org in org_list:
+        for item in summarize(month_rows([org])):
+            out['github_billing_org_net_amount_usd{enterprise="%s",org="%s",product="%s",sku="%s"}'
+                % (ENTERPRISE, org, item["product"], item["sku"])] = item["netAmount"]
+    out['github_copilot_collector_part_success{collector="billing",enterprise="%s",part="organizations"}' % ENTERPRISE] = 1
     for owner, budgets in BUDGETS.items():
         scope = 'enterprise="%s"' % owner if owner == ENTERPRISE else 'org="%s"' % owner
         for b in budgets:
             out['github_billing_budget_amount_usd{budget_entity="%s",budget_id="%s",budget_scope="%s",budget_type="%s",%s,product_sku="%s"}'
                 % (b["budget_entity_name"], b["id"], b["budget_scope"], b["budget_type"], scope, b["budget_product_sku"])] = b["budget_amount"]
 
-    rows = [s for org in orgs for s in orgs[org]]
+    rows = [s for org in orgs for s in orgs[org]] + enterprise_grants
     label = 'enterprise="%s"' % ENTERPRISE
     out['github_copilot_seats{%s}' % label] = len({s["assignee"]["login"] for s in rows if s["assignee"]}) + sum(1 for s in rows if not s["assignee"])
     scope_values(label, rows)

@@ -22,9 +22,12 @@ extension GitHubSimulator {
         let wantDay = request.queryValue("day").flatMap { Int($0) }
         let prefix = String(wantYear) + "-" + (wantMonth < 10 ? "0" : "") + String(wantMonth) + "-"
         let costCenter = request.queryValue("cost_center_id")
+        // The enterprise summary and model endpoints take `organization`; the daily report does not.
+        let wantOrganization = kind == "enterprises" && endpoint != "usage" ? request.queryValue("organization")?.lowercased() : nil
         let rows = scenario.billing.usage.filter { row in
             guard organizations.contains(row.organization), row.day.hasPrefix(prefix) else { return false }
             if let wantDay, Int(row.day.suffix(2)) != wantDay { return false }
+            if let wantOrganization, row.organization.lowercased() != wantOrganization { return false }
             if kind == "enterprises" {
                 switch costCenter {
                 case "none": return row.costCenter == nil

@@ -37,9 +37,13 @@ extension SimulatedSeat {
             out += "\"type\":\"User\",\"user_view_type\":\"public\",\"site_admin\":false}"
         }
         let orgURL = "\(baseURL)/orgs/\(organization)"
-        out += ",\"organization\":{\"login\":\"\(organization)\",\"id\":\(organizationID),\"node_id\":\"O_kgDO\(organizationID)\","
-        out += "\"url\":\"\(orgURL)\",\"repos_url\":\"\(orgURL)/repos\","
-        out += "\"avatar_url\":\"https://avatars.githubusercontent.com/u/\(organizationID)?v=4\",\"description\":null}"
+        if organization.isEmpty {
+            out += ",\"organization\":null"
+        } else {
+            out += ",\"organization\":{\"login\":\"\(organization)\",\"id\":\(organizationID),\"node_id\":\"O_kgDO\(organizationID)\","
+            out += "\"url\":\"\(orgURL)\",\"repos_url\":\"\(orgURL)/repos\","
+            out += "\"avatar_url\":\"https://avatars.githubusercontent.com/u/\(organizationID)?v=4\",\"description\":null}"
+        }
         out += ",\"assigning_team\":"
         if let slug = assigningTeam {
             let teamURL = "\(orgURL)/teams/\(slug)"

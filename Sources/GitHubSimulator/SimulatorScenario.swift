@@ -69,14 +69,22 @@ public struct SimulatedOrganization: Sendable, Hashable {
     }
 }
 
-/// A simulated enterprise: the organizations it owns.
+/// A simulated enterprise: the organizations it owns, and seats it grants itself.
 public struct SimulatedEnterprise: Sendable, Hashable {
     public var slug: String
     public var organizations: [String]
+    /// Seats granted at the enterprise level (through an enterprise team, no organization):
+    /// their rows carry `"organization": null`; their `organization` is ignored.
+    public var grants: [SimulatedSeat]
 
-    public init(slug: String, organizations: [String]) {
+    public init(slug: String, organizations: [String], grants: [SimulatedSeat] = []) {
         self.slug = slug
         self.organizations = organizations
+        self.grants = grants.map { seat in
+            var seat = seat
+            seat.organization = ""
+            return seat
+        }
     }
 }
 
@@ -117,14 +125,16 @@ public struct SimulatorScenario: Sendable, Hashable {
     /// organizations appears twice, as on GitHub.
     public func enterpriseSeats(_ slug: String) -> [SimulatedSeat] {
         guard let enterprise = enterprise(slug) else { return [] }
-        return enterprise.organizations.compactMap(organization).flatMap(\.seats)
+        return enterprise.organizations.compactMap(organization).flatMap(\.seats) + enterprise.grants
     }
 }
 
 extension SimulatorScenario {
     /// A deterministic, realistic company for `--demo` and benchmarks: an enterprise `acme`
-    /// owning `acme-corp` (about 70 % of the seats) and `acme-labs`, with about 5 % of users
-    /// seated in both; activity mostly within the last week, some up to 120 days ago, 8 % never active, a few pending
+    /// owning `acme-corp` (about 70 % of the seats, Copilot Enterprise) and `acme-labs` (Copilot
+    /// Business), with about 5 % of users seated in both; seats granted by five teams or directly,
+    /// 2.5 % granted by the enterprise team `ai-pilots` with no organization, 2 % without a
+    /// `plan_type`; activity mostly within the last week, some up to 120 days ago, 8 % never active, a few pending
     /// cancellations, editors VS Code, JetBrains, Visual Studio, Neovim, Xcode and the CLI.
     public static func demo(seats: Int, now: Double, seed: UInt64 = 2026) -> SimulatorScenario {
         var random = SplitMix64(seed: seed)
@@ -137,6 +147,7 @@ extension SimulatorScenario {
         let teams = ["platform", "payments", "mobile", "data", "frontend", nil]
         var corp: [SimulatedSeat] = []
         var labs: [SimulatedSeat] = []
+        var grants: [SimulatedSeat] = []
         for index in 0..<seats {
             let login = "dev-\(String(index + 1).leftPadded(to: 6))"
             let userID = 100_000 + index
@@ -163,7 +174,9 @@ extension SimulatorScenario {
             let team = teams[Int(random.next(below: UInt64(teams.count)))]
             let inCorp = random.next(below: 100) < 70
             let both = random.next(below: 100) < 5
-            let seat = SimulatedSeat(
+            // Chosen from the index, not the generator, so the other draws stay as they were.
+            let plan: String? = index % 50 == 29 ? nil : (inCorp ? "enterprise" : "business")
+            var seat = SimulatedSeat(
                 login: login,
                 userID: userID,
                 organization: inCorp ? "acme-corp" : "acme-labs",
@@ -171,9 +184,15 @@ extension SimulatorScenario {
                 lastActivityAt: activity,
                 lastActivityEditor: editor,
                 pendingCancellationDate: pending,
-                planType: "business",
+                planType: plan,
                 assigningTeam: team
             )
+            if index % 40 == 17 {
+                seat.assigningTeam = "ai-pilots"
+                seat.planType = "enterprise"
+                grants.append(seat)
+                continue
+            }
             if inCorp { corp.append(seat) } else { labs.append(seat) }
             if both {
                 var second = seat
@@ -192,7 +211,7 @@ extension SimulatorScenario {
                 SimulatedOrganization(login: "acme-corp", id: 9_001, seats: corp, pendingInvitation: 2),
                 SimulatedOrganization(login: "acme-labs", id: 9_002, seats: labs, pendingInvitation: 1),
             ],
-            enterprises: [SimulatedEnterprise(slug: "acme", organizations: ["acme-corp", "acme-labs"])],
+            enterprises: [SimulatedEnterprise(slug: "acme", organizations: ["acme-corp", "acme-labs"], grants: grants)],
             billing: demoBilling(corpSeats: corp.count, labsSeats: labs.count, now: now, random: &random),
             reports: SimulatedReports(source: .procedural(seed: seed))
         )

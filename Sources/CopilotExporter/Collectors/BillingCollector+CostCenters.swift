@@ -21,31 +21,15 @@ extension BillingCollector {
     /// totals are unaffected: the part reports 0, says why in a notice, and the store keeps the
     /// breakdown's last good values.
     func costCenterPart(_ enterprise: String, period: BillingPeriod, context: CollectionContext) async -> [MetricFamily] {
-        var families: [MetricFamily] = []
-        var success = 1.0
-        do {
-            families.append(try await costCenters(enterprise, period: period, context: context))
-        } catch {
-            success = 0
-            context.keepLastGood([Self.costCenterFamily])
-            context.notice(
-                "The cost-center breakdown of enterprise \(enterprise) could not be read: \(error) Its last good values stay; "
-                    + "the totals are still collected."
-            )
+        await part(
+            Self.costCenterPart,
+            describedAs: "cost-center",
+            families: [Self.costCenterFamily],
+            enterprise: enterprise,
+            context: context
+        ) {
+            [try await costCenters(enterprise, period: period, context: context)]
         }
-        families.append(
-            MetricFamily(
-                name: "github_copilot_collector_part_success",
-                help: "1 if the last attempt at this part of a collector succeeded; the collector's other series do not depend on it.",
-                samples: [
-                    Sample(
-                        labels: [Label("collector", name.rawValue), Label("part", Self.costCenterPart), Label("enterprise", enterprise)],
-                        value: success
-                    )
-                ]
-            )
-        )
-        return families
     }
 
     /// Net amount by cost center, product and SKU, with `cost_center="none"` for usage that

@@ -7,7 +7,8 @@ public import PrometheusExposition
 ///
 /// Sources: `usage/summary` (for organizations whose summary answers 404, `usage` summed by
 /// product and SKU); enterprises also list their cost centers and query the summary once per
-/// cost center and once for usage with none; budgets when the budgets endpoint answers.
+/// cost center and once for usage with none, and once per organization named in their usage
+/// report; budgets when the budgets endpoint answers.
 public struct BillingCollector: Collector {
     public let name = CollectorName.billing
     public let defaultInterval = 3600.0
@@ -15,7 +16,7 @@ public struct BillingCollector: Collector {
     public let intervalReason = "the billing platform updates a few times a day"
     public let requestsPerPoll =
         "organization: 1 summary + 1 per 10 budgets; enterprise: 1 summary + 1 cost-center list + 1 per cost center "
-        + "(deleted ones too) + 1 (`none`) + 1 per 100 budgets"
+        + "(deleted ones too) + 1 (`none`) + 1 usage report + 1 per organization in it (at most 100) + 1 per 100 budgets"
     public var access: [CollectorAccess] { Self.billingAccess }
 
     static let billingAccess = [
@@ -64,6 +65,7 @@ public struct BillingCollector: Collector {
         var families = Self.families(scope: scope, totals: totals, period: period, now: now)
         if case .enterprise(let enterprise) = scope {
             families += await costCenterPart(enterprise, period: period, context: context)
+            families += await organizationPart(enterprise, period: period, context: context)
         }
         if let budgets = await budgets(scope, context: context) { families.append(budgets) }
         return families
@@ -169,6 +171,12 @@ extension BillingCollector {
                 let list = try? JSONDecoder().decode(CostCenterList.self, from: Data(response.body))
             {
                 probe.cost += list.costCenters.count + 2
+            }
+            let report = await context.get(billing + "/usage", context.period.query)
+            if let response = probe.record("GET \(billing)/usage", report),
+                let rows = try? JSONDecoder().decode(UsageReportResponse.self, from: Data(response.body))
+            {
+                probe.cost += 1 + min(Self.maxOrganizations, Self.rankedOrganizations(rows.usageItems).count)
             }
         }
         probe.record(

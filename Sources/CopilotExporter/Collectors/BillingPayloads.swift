@@ -44,6 +44,8 @@ public struct UsageReportResponse: Decodable, Sendable, Equatable {
         public var grossAmount: Double?
         public var discountAmount: Double?
         public var netAmount: Double?
+        /// The organization the usage belongs to; empty or absent for usage of the enterprise itself.
+        public var organizationName: String?
     }
 
     public var usageItems: [Item]

@@ -30,6 +30,8 @@ public struct CollectionContext: Sendable {
     public var client: GitHubClient
     public var clock: any WallClock
     public var idleDays: Int
+    /// Monthly seat prices for the idle-seat cost (`--collector.seats.price.*`).
+    public var seatPrices = SeatPrices()
     /// Reports something the user should know that is not a failure (an endpoint the plan does
     /// not offer); the poller logs each distinct notice once per job.
     public var notice: @Sendable (String) -> Void

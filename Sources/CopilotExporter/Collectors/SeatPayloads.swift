@@ -47,6 +47,11 @@ public struct CopilotSeat: Decodable, Sendable, Equatable {
         public var id: Int64?
     }
 
+    /// The team through which the seat is granted (`assigning_team`); null for a direct grant.
+    public struct Team: Decodable, Sendable, Equatable {
+        public var slug: String?
+    }
+
     public var assignee: Account?
     public var organization: Account?
     public var createdAt: String
@@ -54,9 +59,11 @@ public struct CopilotSeat: Decodable, Sendable, Equatable {
     public var lastActivityEditor: String?
     public var pendingCancellationDate: String?
     public var planType: String?
+    public var assigningTeam: Team?
 
     enum CodingKeys: String, CodingKey {
         case assignee, organization
+        case assigningTeam = "assigning_team"
         case createdAt = "created_at"
         case lastActivityAt = "last_activity_at"
         case lastActivityEditor = "last_activity_editor"
@@ -107,6 +114,7 @@ extension CopilotSeat {
         var lastActivityEditor: String?
         var pendingCancellationDate: String?
         var planType: String?
+        var assigningTeam: Team?
         let found = try reader.readObject { key, reader in
             if key == "assignee" {
                 assignee = try Account.read(&reader)
@@ -122,6 +130,8 @@ extension CopilotSeat {
                 pendingCancellationDate = try reader.readString()
             } else if key == "plan_type" {
                 planType = try reader.readString()
+            } else if key == "assigning_team" {
+                assigningTeam = try Team.read(&reader)
             } else {
                 try reader.skipValue()
             }
@@ -135,8 +145,23 @@ extension CopilotSeat {
             lastActivityAt: lastActivityAt,
             lastActivityEditor: lastActivityEditor,
             pendingCancellationDate: pendingCancellationDate,
-            planType: planType
+            planType: planType,
+            assigningTeam: assigningTeam
         )
+    }
+}
+
+extension CopilotSeat.Team {
+    static func read(_ reader: inout JSONReader) throws -> CopilotSeat.Team? {
+        var team = CopilotSeat.Team()
+        let found = try reader.readObject { key, reader in
+            if key == "slug" {
+                team.slug = try reader.readString()
+            } else {
+                try reader.skipValue()
+            }
+        }
+        return found ? team : nil
     }
 }
 

@@ -4,8 +4,13 @@ import GitHubAPI
 ///
 /// A user may hold several rows (the enterprise listing returns one per organization or team
 /// that grants the seat); each user counts once. For such a user the newest activity is theirs,
-/// with its editor, and the earliest assignment is when they got a seat. Rows without an
-/// assignee login (a deleted account) count as seats of their own.
+/// with its editor, and the earliest assignment is when they got a seat. The user's team,
+/// organization and plan are those of one row, the row kept: the row with the newest activity
+/// (the one the editor comes from), or, while no row has any, the first row listed. Rows
+/// without an assignee login (a deleted account) count as seats of their own.
+///
+/// Teams and organizations are open sets read from GitHub: past `maxLabels` distinct values
+/// in one scope, further seats count under `SeatStatistics.other` (totals stay right).
 public struct SeatStatistics: Sendable, Equatable {
     /// One user's merged seat.
     public struct UserSeat: Sendable, Equatable {
@@ -13,12 +18,31 @@ public struct SeatStatistics: Sendable, Equatable {
         public var assigned: Double
         public var lastActivity: Double?
         public var editor: String
+        /// `assigning_team.slug` of the row kept; `none` for a direct grant.
+        public var team = "none"
+        /// `organization.login` of the row kept; `none` for an enterprise-level grant.
+        public var organization = "none"
+        public var plan = SeatPlan.unknown
     }
 
     public var users: [UserSeat]
     public var idle: Int
     public var neverActive: Int
     public var byEditor: [String: Int]
+    public var byTeam: [String: Int] = [:]
+    public var idleByTeam: [String: Int] = [:]
+    public var byPlan: [SeatPlan: Int] = [:]
+    public var idleByPlan: [SeatPlan: Int] = [:]
+    public var byOrganization: [String: Int] = [:]
+    /// Seats counted under `other` because their team or organization came past `maxLabels`.
+    public var foldedTeamSeats = 0
+    public var foldedOrganizationSeats = 0
+
+    /// Most distinct `team` or `org` label values one scope gets.
+    static let maxLabels = 1_000
+    /// The label of seats whose team or organization is past `maxLabels`; no slug or login
+    /// can contain parentheses.
+    public static let other = "(other)"
 
     /// - Parameters:
     ///   - idleDays: a seat is idle when its last activity (or, never active, its assignment)
@@ -50,7 +74,15 @@ public struct SeatStatistics: Sendable, Equatable {
                 anonymous += 1
                 key = "\u{0}deleted-\(anonymous)"
             }
-            let candidate = UserSeat(login: key, assigned: assigned, lastActivity: activity, editor: editor)
+            let candidate = UserSeat(
+                login: key,
+                assigned: assigned,
+                lastActivity: activity,
+                editor: editor,
+                team: Self.nonEmpty(seat.assigningTeam?.slug),
+                organization: Self.nonEmpty(seat.organization?.login),
+                plan: SeatPlan(seat.planType)
+            )
             guard var existing = merged[key] else {
                 merged[key] = candidate
                 order.append(key)
@@ -60,27 +92,59 @@ public struct SeatStatistics: Sendable, Equatable {
             if let activity, activity > (existing.lastActivity ?? -.infinity) {
                 existing.lastActivity = activity
                 existing.editor = editor
+                existing.team = candidate.team
+                existing.organization = candidate.organization
+                existing.plan = candidate.plan
             }
             merged[key] = existing
         }
 
+        static func nonEmpty(_ text: String?) -> String {
+            guard let text, !text.isEmpty else { return "none" }
+            return text
+        }
+
         func statistics(idleDays: Int) -> SeatStatistics {
             let threshold = now - Double(idleDays) * 86_400
-            var idle = 0
-            var never = 0
-            var byEditor: [String: Int] = [:]
+            var result = SeatStatistics(users: [], idle: 0, neverActive: 0, byEditor: [:])
+            var teams = LabelBound()
+            var organizations = LabelBound()
             for key in order {
                 let seat = merged[key]!
-                if seat.lastActivity == nil { never += 1 }
-                if (seat.lastActivity ?? seat.assigned) < threshold { idle += 1 }
-                byEditor[seat.editor, default: 0] += 1
+                let isIdle = (seat.lastActivity ?? seat.assigned) < threshold
+                let team = teams.label(seat.team)
+                if seat.lastActivity == nil { result.neverActive += 1 }
+                result.byEditor[seat.editor, default: 0] += 1
+                result.byTeam[team, default: 0] += 1
+                result.byPlan[seat.plan, default: 0] += 1
+                result.byOrganization[organizations.label(seat.organization), default: 0] += 1
+                if isIdle {
+                    result.idle += 1
+                    result.idleByTeam[team, default: 0] += 1
+                    result.idleByPlan[seat.plan, default: 0] += 1
+                }
             }
-            return SeatStatistics(
-                users: order.compactMap { key in key.hasPrefix("\u{0}") ? nil : merged[key] },
-                idle: idle,
-                neverActive: never,
-                byEditor: byEditor
-            )
+            result.users = order.compactMap { key in key.hasPrefix("\u{0}") ? nil : merged[key] }
+            result.foldedTeamSeats = teams.folded
+            result.foldedOrganizationSeats = organizations.folded
+            return result
+        }
+    }
+
+    /// Hands out at most `maxLabels` distinct values, first come first served, and `other`
+    /// for the rest, counting the seats so folded.
+    struct LabelBound {
+        private var kept: Set<String> = []
+        private(set) var folded = 0
+
+        mutating func label(_ value: String) -> String {
+            if kept.contains(value) { return value }
+            if kept.count < SeatStatistics.maxLabels {
+                kept.insert(value)
+                return value
+            }
+            folded += 1
+            return SeatStatistics.other
         }
     }
 

@@ -3,7 +3,8 @@ public import GitHubAPI
 public import PrometheusExposition
 
 /// Copilot seats: how many are billed, their states, which are idle or never used, by editor,
-/// and per user when each was assigned and last active.
+/// by team, plan and (enterprise) organization, what the idle ones cost, and per user when each
+/// was assigned and last active.
 ///
 /// Organization: `GET /orgs/{org}/copilot/billing` (breakdown) and every page of
 /// `GET /orgs/{org}/copilot/billing/seats`. Enterprise: every page of
@@ -11,7 +12,7 @@ public import PrometheusExposition
 public struct SeatsCollector: Collector {
     public let name = CollectorName.seats
     public let defaultInterval = 300.0
-    public let summary = "seats billed, idle and by editor; per user last activity"
+    public let summary = "seats billed, idle, by editor, team, plan and org; idle cost; per user last activity"
     public let intervalReason = "seat activity changes within minutes"
     public let requestsPerPoll = "organization: 1 + one per 100 seats; enterprise: one per 100 seat rows"
     public let access = [
@@ -55,13 +56,20 @@ public struct SeatsCollector: Collector {
             totalSeats = totalSeats ?? total
         }
         let statistics = accumulator.statistics(idleDays: context.idleDays)
+        for (what, seats) in [("teams", statistics.foldedTeamSeats), ("organizations", statistics.foldedOrganizationSeats)] where seats > 0
+        {
+            context.notice(
+                "The seats of \(scope) come from more than \(SeatStatistics.maxLabels) \(what); \(seats) seats of the rest are "
+                    + "counted under \(SeatStatistics.other)."
+            )
+        }
         return Self.families(
             scope: scope,
             billed: breakdown?.total ?? totalSeats ?? statistics.users.count,
             breakdown: breakdown,
             statistics: statistics,
             idleDays: context.idleDays
-        )
+        ) + Self.chargebackFamilies(scope: scope, statistics: statistics, prices: context.seatPrices)
     }
 
     /// Maps the fetched figures to the CONTRACT seat families.

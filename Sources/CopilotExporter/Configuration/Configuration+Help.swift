@@ -42,6 +42,10 @@ extension Configuration {
           --[no-]collector.NAME            enable or disable a collector (all on; see below)
           --collector.NAME.interval=DUR    poll interval (defaults below)
           --collector.seats.idle-days=30   a seat is idle after this many days without activity
+          --collector.seats.price.business=19
+          --collector.seats.price.enterprise=39
+                                           US dollars a seat costs a month by plan (GitHub's list
+                                           prices), to price idle seats; unknown plans as business
           --github.requests-per-hour=2400  GitHub requests an hour that default intervals may
                                            spend in all; large orgs are polled less often
           --no-metrics.per-user            drop every series with a user label

@@ -130,6 +130,10 @@ extension Configuration {
                 throw ConfigurationError("--collector.seats.idle-days must be a whole number of days from 0 to 3650.")
             }
             idleDays = days
+        case "collector.seats.price.business":
+            seatPrices.business = try Self.seatPrice(try flag.value(), flag: flag.name)
+        case "collector.seats.price.enterprise":
+            seatPrices.enterprise = try Self.seatPrice(try flag.value(), flag: flag.name)
         case "metrics.pseudonymize-users": pseudonymizeKeyFile = try flag.value()
         case "no-metrics.per-user":
             try flag.noValue()
@@ -193,6 +197,14 @@ extension Configuration {
             return true
         }
         return false
+    }
+
+    /// A seat's monthly price in US dollars: a number from 0 to 10000, such as 19 or 39.5.
+    static func seatPrice(_ text: String, flag: String) throws(ConfigurationError) -> Double {
+        guard let price = Double(text), price.isFinite, price >= 0, price <= 10_000 else {
+            throw ConfigurationError("--\(flag) must be a price in US dollars a seat-month from 0 to 10000, such as 19 (got '\(text)').")
+        }
+        return price
     }
 
     func validate() throws(ConfigurationError) {

@@ -25,6 +25,8 @@ public struct Configuration: Sendable, Equatable {
     /// personal access token's 5,000, leaving room for the token's other users.
     public var requestsPerHour = 2_400.0
     public var idleDays = 30
+    /// `--collector.seats.price.business` and `.enterprise`, US dollars a seat-month.
+    public var seatPrices = SeatPrices()
     public var perUser = true
     /// Key file for `--metrics.pseudonymize-users`.
     public var pseudonymizeKeyFile: String?

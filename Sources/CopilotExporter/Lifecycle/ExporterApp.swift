@@ -81,7 +81,8 @@ public struct ExporterApp: Sendable {
             userAgent: "copilot_exporter/\(Self.version)",
             observe: { await store.observe($0) }
         )
-        let context = CollectionContext(client: client, clock: clock, idleDays: configuration.idleDays)
+        var context = CollectionContext(client: client, clock: clock, idleDays: configuration.idleDays)
+        context.seatPrices = configuration.seatPrices
         return Poller(
             jobs: jobs,
             context: context,

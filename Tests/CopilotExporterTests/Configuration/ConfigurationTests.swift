@@ -42,6 +42,15 @@ import Testing
         #expect(config.tokenFile == "/run/secrets/token")
     }
 
+    @Test func seatPricesDefaultToGitHubsListPricesAndTakeFlags() throws {
+        #expect(try Configuration.parse(["--demo"], environment: [:]).seatPrices == SeatPrices(business: 19, enterprise: 39))
+        let config = try Configuration.parse(
+            ["--demo", "--collector.seats.price.business=17.5", "--collector.seats.price.enterprise", "0"],
+            environment: [:]
+        )
+        #expect(config.seatPrices == SeatPrices(business: 17.5, enterprise: 0))
+    }
+
     @Test func webConfigAndHealthProtectionAreFlags() throws {
         let config = try Configuration.parse(["--demo", "--web.config.file=web.yml", "--web.protect-health"], environment: [:])
         #expect(config.webConfigFile == "web.yml")
@@ -65,6 +74,9 @@ import Testing
         (["--github.org"], ["GITHUB_TOKEN": "t"], "needs a value"),
         (["--github.org=a", "--log.level=loud"], ["GITHUB_TOKEN": "t"], "--log.level must be one of"),
         (["--github.org=a", "--collector.seats.idle-days=-1"], ["GITHUB_TOKEN": "t"], "idle-days"),
+        (["--github.org=a", "--collector.seats.price.business=nineteen"], ["GITHUB_TOKEN": "t"], "price.business must be a price"),
+        (["--github.org=a", "--collector.seats.price.enterprise=-1"], ["GITHUB_TOKEN": "t"], "price.enterprise must be a price"),
+        (["--github.org=a", "--collector.seats.price.enterprise=inf"], ["GITHUB_TOKEN": "t"], "from 0 to 10000"),
         (["--github.org=a", "--web.telemetry-path=metrics"], ["GITHUB_TOKEN": "t"], "must start with /"),
         (["--github.org=a", "--github.api-url=api.github.com"], ["GITHUB_TOKEN": "t"], "http(s) URL"),
         (["--github.org=a", "--once=yes"], ["GITHUB_TOKEN": "t"], "takes no value"),

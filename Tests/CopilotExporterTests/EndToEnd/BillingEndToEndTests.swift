@@ -213,6 +213,14 @@ import Testing
         lines["\(cc){cost_center=\"none\",cost_center_id=\"none\",enterprise=\"globex\",product=\"Actions\",sku=\"actions_linux\"}"] = 100
         lines["\(cc){cost_center=\"none\",cost_center_id=\"none\",enterprise=\"globex\",product=\"Copilot\",sku=\"Copilot Business\"}"] = 8
         lines["github_copilot_collector_part_success{collector=\"billing\",enterprise=\"globex\",part=\"cost_centers\"}"] = 1
+        // Per organization: both are named in the daily report (north by its usage without a
+        // cost center), and each one's summary covers every cost center.
+        let byOrg = "github_billing_org_net_amount_usd"
+        lines["\(byOrg){enterprise=\"globex\",org=\"north\",\(ai)}"] = 65
+        lines["\(byOrg){enterprise=\"globex\",org=\"north\",\(pr)}"] = 8
+        lines["\(byOrg){enterprise=\"globex\",org=\"north\",product=\"Actions\",sku=\"actions_linux\"}"] = 100
+        lines["\(byOrg){enterprise=\"globex\",org=\"south\",product=\"Copilot\",sku=\"Copilot Business\"}"] = 8
+        lines["github_copilot_collector_part_success{collector=\"billing\",enterprise=\"globex\",part=\"organizations\"}"] = 1
         for scope in ["org=\"north\"", "enterprise=\"globex\""] {
             lines["github_copilot_premium_requests{\(sortedLabels(scope + ",model=\"o3\""))}"] = 16
             lines["github_copilot_premium_requests_net_amount_usd{\(sortedLabels(scope + ",model=\"o3\""))}"] = 8

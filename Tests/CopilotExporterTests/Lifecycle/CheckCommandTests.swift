@@ -50,7 +50,9 @@ import Testing
     @Test func everythingWorksWithTheRightToken() async throws {
         let outcome = try await check(["--github.org=acme", "--github.enterprise=ent"])
         #expect(outcome.status == 0, "\(outcome.failures)")
-        #expect(outcome.lines.count == 14)
+        #expect(outcome.lines.count == 15)
+        // The enterprise's usage report names its organizations for the per-organization cost.
+        #expect(outcome.lines.contains { $0.text.contains("GET /enterprises/ent/settings/billing/usage ") })
         #expect(outcome.report[0].contains("(in 9 days); renew it soon"))
         #expect(outcome.report[1].hasPrefix("Budget: at the current seat counts the configured intervals will spend about "))
         #expect(outcome.report.last?.hasPrefix("Result: everything the configuration needs works") == true)

@@ -122,7 +122,7 @@ import Testing
                 transport: URLSessionTransport(timeout: 5)
             ).run()
             #expect(status == 0, "\(lines.filter { $0.verdict != .ok }.map(\.text))")
-            #expect(lines.count == 7)
+            #expect(lines.count == 8)
             for line in lines {
                 #expect(line.credential == (line.collector == .usageMetrics ? .app : .token), "\(line.text)")
             }
