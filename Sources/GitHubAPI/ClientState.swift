@@ -50,6 +50,30 @@ public actor ClientState {
         if let old = cache.removeValue(forKey: url) { cachedBytes -= old.body.count }
     }
 
+    /// One remembered answer, for `--storage.path`.
+    public struct ETagEntry: Sendable, Equatable {
+        public var url: String
+        public var etag: String
+        public var body: [UInt8]
+
+        public init(url: String, etag: String, body: [UInt8]) {
+            self.url = url
+            self.etag = etag
+            self.body = body
+        }
+    }
+
+    /// Every remembered answer, least recently used first.
+    public func entries() -> [ETagEntry] {
+        cache.sorted { $0.value.lastUsed < $1.value.lastUsed }.map { ETagEntry(url: $0.key, etag: $0.value.etag, body: $0.value.body) }
+    }
+
+    /// Remembers answers kept by an earlier process, within this cache's bounds (the most
+    /// recently used of them win).
+    public func restore(_ entries: [ETagEntry]) {
+        for entry in entries { store(entry.url, etag: entry.etag, body: entry.body) }
+    }
+
     /// No request to `resource` before `time`; `reason` is the error that set the block, repeated
     /// while it holds so that one incident reads as one sentence.
     func block(_ resource: String, until time: Double, reason: GitHubAPIError? = nil) {

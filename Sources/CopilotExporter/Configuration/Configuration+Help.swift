@@ -54,6 +54,8 @@ extension Configuration {
           --log.format=logfmt              logfmt or json
           --demo                           serve against the built-in GitHub simulator (no token)
           --demo.seats=300                 size of the simulated enterprise
+          --storage.path=DIR               keep report data, month sums, ETags and the last
+                                           values across restarts (default: memory only)
           --once                           collect once, print the exposition, exit 0 (all ok) or 1
           --version                        print the version
           --help                           print this help

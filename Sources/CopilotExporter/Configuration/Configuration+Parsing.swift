@@ -135,6 +135,10 @@ extension Configuration {
         case "collector.seats.price.enterprise":
             seatPrices.enterprise = try Self.seatPrice(try flag.value(), flag: flag.name)
         case "metrics.pseudonymize-users": pseudonymizeKeyFile = try flag.value()
+        case "storage.path":
+            let path = try flag.value()
+            guard !path.isEmpty else { throw ConfigurationError("--storage.path must name a directory, such as /var/lib/copilot_exporter.") }
+            storagePath = path
         case "no-metrics.per-user":
             try flag.noValue()
             perUser = false

@@ -35,6 +35,8 @@ public struct Configuration: Sendable, Equatable {
     public var demo = false
     public var demoSeats = 300
     public var once = false
+    /// `--storage.path`: a directory for state kept across restarts; nil keeps it in memory only.
+    public var storagePath: String?
     public var check = false
     public var showVersion = false
     public var showHelp = false

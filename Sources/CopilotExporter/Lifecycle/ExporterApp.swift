@@ -88,7 +88,8 @@ public struct ExporterApp: Sendable {
             context: context,
             store: store,
             logger: logger,
-            budget: RequestBudget(hourly: configuration.requestsPerHour)
+            budget: RequestBudget(hourly: configuration.requestsPerHour),
+            keeper: configuration.storagePath.map { StateKeeper(directory: $0, logger: logger) }
         )
     }
 

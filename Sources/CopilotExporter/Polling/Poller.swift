@@ -37,6 +37,8 @@ public struct Poller: Sendable {
     public let logger: Logger
     public let budget: RequestBudget
     public let backoff: FailureBackoff
+    /// `--storage.path`: where each success is saved and from where a start restores.
+    public let keeper: StateKeeper?
 
     public init(
         jobs: [PollJob],
@@ -44,8 +46,10 @@ public struct Poller: Sendable {
         store: SnapshotStore,
         logger: Logger,
         budget: RequestBudget = RequestBudget(hourly: 2_400),
-        backoff: FailureBackoff = FailureBackoff()
+        backoff: FailureBackoff = FailureBackoff(),
+        keeper: StateKeeper? = nil
     ) {
+        self.keeper = keeper
         self.jobs = jobs
         self.context = context
         self.store = store
@@ -56,6 +60,7 @@ public struct Poller: Sendable {
 
     /// Attempts every job once, concurrently, and returns when all have finished.
     public func runOnce() async {
+        _ = await restore(families: false)
         await withTaskGroup(of: Void.self) { group in
             for job in jobs {
                 group.addTask { _ = await attempt(job) }
@@ -67,9 +72,12 @@ public struct Poller: Sendable {
     /// Polls until cancelled. With `failOnCredentialProblem`, throws `StartupFailure` when a
     /// job's first attempt fails because of the token.
     public func run(failOnCredentialProblem: Bool) async throws {
+        let notBefore = await restore(families: true)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for job in jobs {
-                group.addTask { try await poll(job, failOnCredentialProblem: failOnCredentialProblem) }
+                group.addTask {
+                    try await poll(job, failOnCredentialProblem: failOnCredentialProblem, notBefore: notBefore[job.key])
+                }
             }
             try await group.waitForAll()
         }
@@ -77,9 +85,17 @@ public struct Poller: Sendable {
 
     /// Polls one job until cancelled: its regular wait after a success (stretched by the request
     /// budget), a shorter one after a failure (see `FailureBackoff`).
-    func poll(_ job: PollJob, failOnCredentialProblem: Bool) async throws {
+    /// - Parameter notBefore: no attempt before this time (a job restored from `--storage.path`
+    ///   whose saved values are younger than its interval); such a first attempt is no start-up
+    ///   check any more, so a credential problem then is a failure like any other.
+    func poll(_ job: PollJob, failOnCredentialProblem: Bool, notBefore: Double? = nil) async throws {
         var first = true
         var regular = job.interval
+        if let notBefore, notBefore > context.clock.now() {
+            first = false
+            await store.recordInterval(job.key, seconds: regular)
+            try await context.clock.sleep(seconds: notBefore - context.clock.now())
+        }
         var failures = 0
         var spentOnFailures = 0
         var pollCost: Int?
@@ -157,6 +173,10 @@ public struct Poller: Sendable {
             if await store.recordSuccess(job.key, families: families, keeping: keeping, duration: duration, at: start) {
                 logger.info("Collection recovered.", labels)
             }
+            if let keeper {
+                await keeper.saveJob(job.key, families: families, lastSuccess: start, duration: duration)
+                await keeper.saveETags(from: context.client.state)
+            }
             logger.debug("Collection succeeded.", [("job", job.key.description), ("duration_seconds", String(duration))])
         } catch is CancellationError {
             return AttemptOutcome(failed: false, error: nil, spent: spent.load(ordering: .relaxed))
@@ -178,5 +198,31 @@ public struct Poller: Sendable {
         if let warning = await store.tokenExpiryWarning(now: context.clock.now()) { logger.warn(warning) }
         for warning in await store.retirementWarnings() { logger.warn(warning) }
         return AttemptOutcome(failed: failed, error: failure, spent: spent.load(ordering: .relaxed))
+    }
+}
+
+extension Poller {
+    /// Loads what `--storage.path` kept from an earlier process: the client's ETags and, with
+    /// `families`, each job's last good families, published at once with the time they were
+    /// collected. Returns, per restored job, the time its next attempt is due (its last success
+    /// plus its interval): a restart within the interval asks GitHub for nothing.
+    func restore(families: Bool) async -> [JobKey: Double] {
+        guard let keeper else { return [:] }
+        await keeper.restoreETags(into: context.client.state)
+        guard families else { return [:] }
+        let restored = await keeper.restoreJobs(jobs.map(\.key))
+        var notBefore: [JobKey: Double] = [:]
+        for job in jobs {
+            guard let saved = restored[job.key] else { continue }
+            await store.recordSuccess(job.key, families: saved.families, duration: saved.duration, at: saved.lastSuccess)
+            notBefore[job.key] = saved.lastSuccess + job.interval
+        }
+        if !restored.isEmpty {
+            logger.info(
+                "Restored the last good values from storage.",
+                [("jobs", String(restored.count)), ("storage_path", keeper.directory)]
+            )
+        }
+        return notBefore
     }
 }
