@@ -16,7 +16,7 @@ public struct UsageMetricsCollector: Collector {
     public let summary = "per-user AI credits and active users from the usage-metrics reports"
     public let intervalReason = "reports appear once a day"
     public let requestsPerPoll =
-        "2 to 4 link requests (newest day, revision window, active users); the first poll of a month also 1 per day so far, "
+        "2 to 4 link requests (newest day, revision window, active users and adoption); the first poll of a month (or after a restart) also 1 for the 28-day users report, or, for days it does not cover, 1 per day so far, "
         + "and every poll 1 per earlier day of the month not published yet; "
         + "report downloads go to another host and do not count"
     public let access = [
