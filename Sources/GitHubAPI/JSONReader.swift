@@ -38,6 +38,16 @@ public struct JSONReader {
             for index in 0..<count where key.bytes[index] != pointer[index] { return false }
             return true
         }
+
+        /// True when the key starts with `literal`.
+        public func hasPrefix(_ literal: StaticString) -> Bool {
+            if let unescaped { return unescaped.hasPrefix(literal.description) }
+            let count = literal.utf8CodeUnitCount
+            guard bytes.count >= count else { return false }
+            let pointer = literal.utf8Start
+            for index in 0..<count where bytes[index] != pointer[index] { return false }
+            return true
+        }
     }
 
     static let maxDepth = 512
@@ -158,6 +168,20 @@ public struct JSONReader {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let value = Int64(text) else { throw Failure(offset: start, problem: "expected an integer") }
         return value
+    }
+
+    /// A boolean value; nil for `null`; any other type is a failure.
+    public mutating func readBool() throws -> Bool? {
+        if try readNull() { return nil }
+        switch peek() {
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return true
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return false
+        default: throw failure("expected a boolean")
+        }
     }
 
     /// Consumes one value of any type, checking that it is well formed.

@@ -155,13 +155,14 @@ extension GitHubSimulator {
                 request: request,
                 scenario: scenario
             )
-        case 6
-        where (parts[0] == "orgs" || parts[0] == "enterprises") && parts[2] == "copilot" && parts[3] == "metrics" && parts[4] == "reports":
+        case 6...7
+        where (parts[0] == "orgs" || parts[0] == "enterprises") && parts[2] == "copilot" && parts[3] == "metrics" && parts[4] == "reports"
+            && (parts.count == 6 || parts[6] == "latest"):
             let accepted: Set<String> =
                 parts[0] == "orgs"
                 ? ["read:org", "admin:org", "manage_billing:copilot"] : ["manage_billing:copilot", "read:enterprise", "admin:enterprise"]
             guard !Set(scopes).isDisjoint(with: accepted) else { return scopeError(accepted: accepted.sorted().joined(separator: ", ")) }
-            return reportLinks(kind: parts[0], slug: parts[1], report: parts[5], request: request, scenario: scenario)
+            return reportLinks(kind: parts[0], slug: parts[1], report: parts[5...].joined(separator: "/"), request: request, scenario: scenario)
         case 1 where parts[0] == "rate_limit":
             let (remaining, reset) = state.withLock { state -> (Int, Double) in
                 let budget = state.budgets[SimulatedToken.userBudget]

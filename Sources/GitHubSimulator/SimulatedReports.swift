@@ -94,3 +94,32 @@ extension SimulatorScenario {
         }
     }
 }
+
+extension SimulatorScenario {
+    /// The seed of the users' simulated activity (features, IDEs, counters).
+    var activitySeed: UInt64 {
+        if case .procedural(let seed) = reports.source { return seed }
+        return 0
+    }
+
+    /// Whether `day` is published at `today` (00:00 UTC of the simulator's today).
+    func isPublished(_ day: String, today: Double) -> Bool {
+        guard let dayStart = SimulatedCalendar.dayStart(day) else { return false }
+        let lag = reports.publicationLagDays + (reports.lateDays[day] ?? 0)
+        return dayStart <= today - Double(lag) * 86_400
+    }
+
+    /// The window of the 28-day reports: it ends on the newest published day before which
+    /// every day of the window is published too (a late day holds the window back), or nil.
+    func latestWindow(today: Double) -> (start: String, end: String)? {
+        var end = today - Double(reports.publicationLagDays) * 86_400
+        var tries = 0
+        while tries < 400 {
+            tries += 1
+            guard let late = (0..<28).map({ end - Double($0) * 86_400 }).first(where: { !isPublished(SimulatedCalendar.day($0), today: today) })
+            else { return (SimulatedCalendar.day(end - 27 * 86_400), SimulatedCalendar.day(end)) }
+            end = late - 86_400
+        }
+        return nil
+    }
+}

@@ -97,7 +97,7 @@ import Testing
                 "github_copilot_user_ai_credits_used", "github_copilot_active_users", "github_copilot_usage_report_day_timestamp_seconds",
                 "github_copilot_collector_success",
             ]
-            .contains { key.hasPrefix($0) }
+            .contains { key.hasPrefix($0 + "{") || key.hasPrefix($0 + "_month_to_date{") }
         }
     }
 
@@ -205,8 +205,11 @@ import Testing
         func days(_ requests: [LoggedRequest]) -> Set<String> {
             Set(requests.filter { $0.target.contains("/users-1-day?day=") }.map { String($0.target.suffix(10)) })
         }
-        #expect(days(outcome.reportsPerPoll[0]).count == 19)  // November 1 to 19
+        // November 1 to 17 come from the 28-day report; the revision window day by day.
+        #expect(days(outcome.reportsPerPoll[0]) == ["2026-11-18", "2026-11-19"])
+        #expect(outcome.reportsPerPoll[0].filter { $0.target.hasSuffix("/users-28-day/latest") }.count == 3, "once per scope")
         #expect(days(outcome.reportsPerPoll[1]) == ["2026-11-18", "2026-11-19"])
+        #expect(!outcome.reportsPerPoll[1].contains { $0.target.contains("28-day") })
         #expect(outcome.values["github_copilot_user_ai_credits_used_month_to_date{enterprise=\"globex\",user=\"alice\"}"] == 19.5)
     }
 

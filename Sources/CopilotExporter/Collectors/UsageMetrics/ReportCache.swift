@@ -1,21 +1,22 @@
 import GitHubAPI
 
-/// What the usage-metrics collector keeps between polls: the per-user AI-credit sums of report
-/// days that were read and that GitHub no longer revises, so each of those days is downloaded
-/// at most once. A day not published yet is never folded here.
+/// What the usage-metrics collector keeps between polls: the per-user sums (AI credits,
+/// interactions, active days) of report days that were read and that GitHub no longer
+/// revises, so each of those days is downloaded at most once. A day not published yet is
+/// never folded here.
 ///
-/// Memory is one entry per user for the month's folded sum, plus one day's per-user values (the
-/// newest final day, for the newest-day series when the revision window is empty). A new month
-/// starts afresh.
+/// Memory is one entry per user for the month's folded sums, plus one day's per-user values
+/// (the newest final day, for the newest-day series when the revision window is empty). A new
+/// month starts afresh.
 public actor ReportCache {
     struct Month {
         var month: String
         var finalDays: Set<String> = []
-        var sums: [String: Double] = [:]
+        var sums = MonthToDate()
     }
 
     private var months: [Scope: Month] = [:]
-    private var newestFinal: [Scope: (day: String, credits: [String: Double])] = [:]
+    private var newestFinal: [Scope: (day: String, users: UsersDay)] = [:]
 
     public init() {}
 
@@ -26,20 +27,46 @@ public actor ReportCache {
 
     /// Adds a final day's per-user credits, as read from its report, to the month's sums.
     func fold(_ scope: Scope, month: String, day: String, credits: [String: Double]) {
+        fold(scope, month: month, day: day, users: UsersDay(credits: credits))
+    }
+
+    /// Adds a final day's per-user values, as read from its report, to the month's sums.
+    func fold(_ scope: Scope, month: String, day: String, users: UsersDay) {
         var entry = months[scope]?.month == month ? months[scope]! : Month(month: month)
         guard entry.finalDays.insert(day).inserted else { return }
-        for (user, value) in credits { entry.sums[user, default: 0] += value }
+        entry.sums.add(users, on: day)
         months[scope] = entry
-        if day >= (newestFinal[scope]?.day ?? "") { newestFinal[scope] = (day, credits) }
+        if day >= (newestFinal[scope]?.day ?? "") { newestFinal[scope] = (day, users) }
+    }
+
+    /// Adds several final days at once (read from a 28-day report): their sums, and the
+    /// newest of them when it was read in full. Refused when any of `days` is already folded.
+    func fold(_ scope: Scope, month: String, days: Set<String>, sums: MonthToDate, newest: (day: String, users: UsersDay)?) {
+        var entry = months[scope]?.month == month ? months[scope]! : Month(month: month)
+        guard entry.finalDays.isDisjoint(with: days) else { return }
+        entry.finalDays.formUnion(days)
+        entry.sums = entry.sums.merging(sums)
+        months[scope] = entry
+        if let newest, newest.day >= (newestFinal[scope]?.day ?? "") { newestFinal[scope] = newest }
+    }
+
+    /// The folded per-user credit sums of `month`.
+    func sums(_ scope: Scope, month: String) -> [String: Double] {
+        monthToDate(scope, month: month).credits
     }
 
     /// The folded per-user sums of `month`.
-    func sums(_ scope: Scope, month: String) -> [String: Double] {
-        months[scope]?.month == month ? months[scope]!.sums : [:]
+    func monthToDate(_ scope: Scope, month: String) -> MonthToDate {
+        months[scope]?.month == month ? months[scope]!.sums : MonthToDate()
     }
 
     /// Per-user credits of a final day, when it is the newest folded one.
     func finalDay(_ scope: Scope, day: String) -> [String: Double]? {
-        newestFinal[scope]?.day == day ? newestFinal[scope]!.credits : nil
+        finalUsersDay(scope, day: day)?.credits
+    }
+
+    /// Per-user values of a final day, when it is the newest folded one.
+    func finalUsersDay(_ scope: Scope, day: String) -> UsersDay? {
+        newestFinal[scope]?.day == day ? newestFinal[scope]!.users : nil
     }
 }

@@ -14,11 +14,32 @@ public struct UserDayRecord: Decodable, Sendable, Equatable {
     public var userLogin: String?
     public var day: String?
     public var aiCreditsUsed: Double?
+    public var interactions: Double?
+    public var generations: Double?
+    public var acceptances: Double?
+    /// True when any `used_*` flag (`used_chat`, `used_cli`, …; an open set) is true.
+    public var usedAny = false
+    /// `totals_by_ide[]`: each IDE's last known IDE and plugin versions.
+    public var ides: [IDEVersions] = []
 
-    enum CodingKeys: String, CodingKey {
-        case userLogin = "user_login"
-        case day
-        case aiCreditsUsed = "ai_credits_used"
+    /// One entry of `totals_by_ide[]`, as far as versions go.
+    public struct IDEVersions: Sendable, Equatable {
+        public var ide: String?
+        public var ideVersion: String?
+        public var plugin: String?
+        public var pluginVersion: String?
+    }
+
+    public init(userLogin: String? = nil, day: String? = nil, aiCreditsUsed: Double? = nil) {
+        self.userLogin = userLogin
+        self.day = day
+        self.aiCreditsUsed = aiCreditsUsed
+    }
+
+    /// Whether the record shows any activity: an interaction, generation, acceptance, credits
+    /// used, or a `used_*` flag set.
+    public var isActive: Bool {
+        usedAny || [interactions, generations, acceptances, aiCreditsUsed].contains { ($0 ?? 0) > 0 }
     }
 }
 
@@ -35,6 +56,16 @@ extension UserDayRecord {
                     record.day = try reader.readString()
                 } else if key == "ai_credits_used" {
                     record.aiCreditsUsed = try reader.readNumber()
+                } else if key == "user_initiated_interaction_count" {
+                    record.interactions = try reader.readNumber()
+                } else if key == "code_generation_activity_count" {
+                    record.generations = try reader.readNumber()
+                } else if key == "code_acceptance_activity_count" {
+                    record.acceptances = try reader.readNumber()
+                } else if key.hasPrefix("used_") {
+                    if try reader.readBool() == true { record.usedAny = true }
+                } else if key == "totals_by_ide" {
+                    try reader.readArray { reader in record.ides.append(try IDEVersions.read(&reader)) }
                 } else {
                     try reader.skipValue()
                 }
@@ -53,6 +84,8 @@ public struct AggregateRecord: Decodable, Sendable, Equatable {
         public var dailyActiveUsers: Double?
         public var weeklyActiveUsers: Double?
         public var monthlyActiveUsers: Double?
+        /// The adoption-and-impact fields of the day.
+        public var adoption = AdoptionDay()
 
         enum CodingKeys: String, CodingKey {
             case day
@@ -70,13 +103,27 @@ public struct AggregateRecord: Decodable, Sendable, Equatable {
     }
 
     public init(from decoder: any Decoder) throws {
-        flat = try DayTotals(from: decoder)
+        flat = try DayTotals(decoding: decoder)
         dayTotals = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([DayTotals].self, forKey: .dayTotals)
     }
 
     /// The totals for `day`: the flat record, or the matching `day_totals` entry.
     public func totals(for day: String) -> DayTotals? {
         if let dayTotals { return dayTotals.first { $0.day == day } ?? (dayTotals.count == 1 ? dayTotals[0] : nil) }
-        return flat.dailyActiveUsers == nil && flat.weeklyActiveUsers == nil && flat.monthlyActiveUsers == nil ? nil : flat
+        let nothing = flat.dailyActiveUsers == nil && flat.weeklyActiveUsers == nil && flat.monthlyActiveUsers == nil
+        return nothing && flat.adoption.isEmpty ? nil : flat
+    }
+}
+
+extension AggregateRecord.DayTotals {
+    public init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(decoding decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        day = try container.decodeIfPresent(String.self, forKey: .day)
+        dailyActiveUsers = try container.decodeIfPresent(Double.self, forKey: .dailyActiveUsers)
+        weeklyActiveUsers = try container.decodeIfPresent(Double.self, forKey: .weeklyActiveUsers)
+        monthlyActiveUsers = try container.decodeIfPresent(Double.self, forKey: .monthlyActiveUsers)
+        adoption = try AdoptionDay(from: decoder)
     }
 }

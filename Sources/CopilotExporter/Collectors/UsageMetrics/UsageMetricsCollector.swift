@@ -16,7 +16,7 @@ public struct UsageMetricsCollector: Collector {
     public let summary = "per-user AI credits and active users from the usage-metrics reports"
     public let intervalReason = "reports appear once a day"
     public let requestsPerPoll =
-        "2 to 4 link requests (newest day, revision window, active users); the first poll of a month also 1 per day so far, "
+        "2 to 4 link requests (newest day, revision window, active users and adoption); the first poll of a month (or after a restart) also 1 for the 28-day users report, or, for days it does not cover, 1 per day so far, "
         + "and every poll 1 per earlier day of the month not published yet; "
         + "report downloads go to another host and do not count"
     public let access = [
@@ -60,17 +60,18 @@ public struct UsageMetricsCollector: Collector {
         guard let newest = try await newestUsersReport(scope, today: Int((now / 86_400).rounded(.down)), context: context) else {
             return []
         }
-        let (newestCredits, monthToDate) = try await credits(scope, newest: newest, now: now, context: context)
-        let activeUsers = try await activeUsers(scope, day: newest.day, context: context)
+        let users = try await usersMonth(scope, newest: newest, now: now, context: context)
+        let aggregate = try await activeUsers(scope, day: newest.day, context: context)
+        let scopeLabel = Label(scope.labelName, scope.slug)
         return Self.families(
             scope: scope,
             newestDay: Double(newest.day) * 86_400,
-            newestCredits: newestCredits,
-            monthToDate: monthToDate,
-            activeUsers: activeUsers,
+            users: users,
+            activeUsers: aggregate,
             usersReport: usersReport,
             aggregateReport: aggregateReport
-        )
+        ) + Self.userFamilies(users, scope: scopeLabel, notice: context.notice)
+            + AdoptionFamilies.families(aggregate?.adoption ?? AdoptionDay(), scope: scopeLabel, notice: context.notice)
     }
 
     /// The newest day (days since the epoch) with a published users report, and its links;
@@ -100,62 +101,6 @@ public struct UsageMetricsCollector: Collector {
         return nil
     }
 
-    /// Per-user AI credits of the newest day and of the month to date. Days older than the
-    /// revision window are final once read: folded into the report cache; newer days, and days
-    /// not published yet, are asked for on every poll.
-    func credits(
-        _ scope: Scope,
-        newest: (day: Int, links: ReportLinks),
-        now: Double,
-        context: CollectionContext
-    ) async throws -> (newest: [String: Double], monthToDate: [String: Double]) {
-        let usersReport = Self.reports(scope).users
-        let period = BillingPeriod(containing: now)
-        let month = String(RFC3339.day(period.start).prefix(7))
-        let monthStart = Int(period.start / 86_400)
-        let finalBefore = Int((now / 86_400).rounded(.down)) - revisionWindowDays
-        var newestCredits: [String: Double]?
-        var recentSums: [String: Double] = [:]
-        // The newest day may still lie in the previous month, in the first days of a month.
-        let days = newest.day >= monthStart ? Array(monthStart...newest.day) : []
-        let known = days.isEmpty ? [] : await context.reports.finalDays(scope, month: month)
-        for day in days {
-            let dayText = RFC3339.day(Double(day) * 86_400)
-            let isFinal = day < finalBefore
-            if isFinal && known.contains(dayText) { continue }
-            var dayLinks: ReportLinks? = day == newest.day ? newest.links : nil
-            if dayLinks == nil, case .published(let links) = try await links(scope, report: usersReport, day: day, context: context) {
-                dayLinks = links
-            }
-            guard let dayLinks else {
-                // Not published yet (GitHub documents no deadline): nothing counts for it now,
-                // and it is asked for again on the next poll; only a day read is final.
-                if isFinal {
-                    context.notice(
-                        "The Copilot users report for \(dayText) is not published yet for \(scope); the month-to-date sums "
-                            + "leave it out until it is, and it is asked for again on each poll."
-                    )
-                }
-                continue
-            }
-            let credits = try await userCredits(dayLinks, scope: scope, report: usersReport, context: context)
-            if day == newest.day { newestCredits = credits }
-            if isFinal {
-                await context.reports.fold(scope, month: month, day: dayText, credits: credits)
-            } else {
-                for (user, value) in credits { recentSums[user, default: 0] += value }
-            }
-        }
-        if newestCredits == nil {
-            newestCredits = await context.reports.finalDay(scope, day: RFC3339.day(Double(newest.day) * 86_400))
-        }
-        if newestCredits == nil {
-            newestCredits = try await userCredits(newest.links, scope: scope, report: usersReport, context: context)
-        }
-        let monthToDate = await context.reports.sums(scope, month: month).merging(recentSums, uniquingKeysWith: +)
-        return (newestCredits ?? [:], monthToDate)
-    }
-
     /// Active users on `day` from the organization or enterprise report; nil, with a notice,
     /// when that report is not published.
     func activeUsers(_ scope: Scope, day: Int, context: CollectionContext) async throws -> AggregateRecord.DayTotals? {
@@ -166,7 +111,7 @@ public struct UsageMetricsCollector: Collector {
             return try await aggregate(links, day: dayText, scope: scope, report: aggregateReport, context: context)
         case .notPublished:
             context.notice(
-                "The Copilot \(aggregateReport) report for \(dayText) is not published for \(scope); active users are not shown."
+                "The Copilot \(aggregateReport) report for \(dayText) is not published for \(scope); active users and adoption figures are not shown."
             )
             return nil
         }
@@ -189,29 +134,8 @@ public struct UsageMetricsCollector: Collector {
         }
     }
 
-    /// Per-user `ai_credits_used` of one users report (all its parts), read as a stream.
-    func userCredits(_ links: ReportLinks, scope: Scope, report: String, context: CollectionContext) async throws -> [String: Double] {
-        let reader = NDJSONReader(parse: UserDayRecord.read)
-        let credits = Mutex<[String: Double]>([:])
-        for link in links.downloadLinks {
-            try await context.client.download(link, endpoint: "GET \(Self.reports(scope).base)/\(report)") { chunk in
-                reader.feed(chunk) { record in
-                    guard let user = record.userLogin, let used = record.aiCreditsUsed else { return }
-                    credits.withLock { $0[user, default: 0] += used }
-                }
-            }
-            reader.finish { record in
-                guard let user = record.userLogin, let used = record.aiCreditsUsed else { return }
-                credits.withLock { $0[user, default: 0] += used }
-            }
-        }
-        if reader.skippedLines > 0 {
-            context.notice("Skipped \(reader.skippedLines) unreadable lines in a Copilot \(report) report for \(scope).")
-        }
-        return credits.withLock { $0 }
-    }
-
-    /// The active-user totals of `day` in an organization or enterprise report.
+    /// The totals of `day` in an organization or enterprise report: active users and the
+    /// adoption-and-impact fields.
     func aggregate(
         _ links: ReportLinks,
         day: String,
@@ -236,8 +160,7 @@ public struct UsageMetricsCollector: Collector {
     static func families(
         scope: Scope,
         newestDay: Double,
-        newestCredits: [String: Double],
-        monthToDate: [String: Double],
+        users: UsersMonth,
         activeUsers: AggregateRecord.DayTotals?,
         usersReport: String,
         aggregateReport: String
@@ -248,12 +171,12 @@ public struct UsageMetricsCollector: Collector {
             MetricFamily(
                 name: "github_copilot_user_ai_credits_used",
                 help: "AI credits the user used on the newest report day." + cached,
-                samples: newestCredits.map { Sample(labels: [scopeLabel, Label("user", $0.key)], value: $0.value) }
+                samples: users.newest.credits.map { Sample(labels: [scopeLabel, Label("user", $0.key)], value: $0.value) }
             ),
             MetricFamily(
                 name: "github_copilot_user_ai_credits_used_month_to_date",
                 help: "AI credits the user used, summed over the report days of the current UTC month." + cached,
-                samples: monthToDate.map { Sample(labels: [scopeLabel, Label("user", $0.key)], value: $0.value) }
+                samples: users.monthToDate.credits.map { Sample(labels: [scopeLabel, Label("user", $0.key)], value: $0.value) }
             ),
         ]
         var days = [Sample(labels: [scopeLabel, Label("report", usersReport)], value: newestDay)]

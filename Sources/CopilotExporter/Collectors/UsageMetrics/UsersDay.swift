@@ -1,0 +1,91 @@
+/// What one users-report day says per user: AI credits, interactions, whether the user was
+/// active, and how many users run each IDE and plugin version.
+public struct UsersDay: Sendable, Equatable {
+    public var credits: [String: Double] = [:]
+    public var interactions: [String: Double] = [:]
+    public var active: Set<String> = []
+    /// Users per (`ide`, `ide_version`) and per (`plugin`, `plugin_version`); empty versions
+    /// are left out, and at most `maxVersions` distinct pairs are kept of each.
+    public var ideVersions: [VersionKey: Set<String>] = [:]
+    public var pluginVersions: [VersionKey: Set<String>] = [:]
+    /// Distinct pairs passed over because of the bound.
+    public var versionsCut = 0
+
+    /// A name (IDE or plugin) and its version, as GitHub writes them.
+    public struct VersionKey: Sendable, Hashable {
+        public var name: String
+        public var version: String
+    }
+
+    static let maxVersions = 300
+    static let maxVersionLength = 200
+
+    public init(credits: [String: Double] = [:]) { self.credits = credits }
+
+    /// Adds one record.
+    mutating func add(_ record: UserDayRecord) {
+        guard let user = record.userLogin else { return }
+        if let used = record.aiCreditsUsed { credits[user, default: 0] += used }
+        if let count = record.interactions { interactions[user, default: 0] += count }
+        if record.isActive { active.insert(user) }
+        for entry in record.ides {
+            if let ide = entry.ide, let version = entry.ideVersion {
+                Self.count(&ideVersions, VersionKey(name: ide, version: version), user, cut: &versionsCut)
+            }
+            if let plugin = entry.plugin, let version = entry.pluginVersion {
+                Self.count(&pluginVersions, VersionKey(name: plugin, version: version), user, cut: &versionsCut)
+            }
+        }
+    }
+
+    private static func count(_ table: inout [VersionKey: Set<String>], _ key: VersionKey, _ user: String, cut: inout Int) {
+        guard !key.name.isEmpty, !key.version.isEmpty else { return }
+        if table[key] == nil {
+            guard table.count < Self.maxVersions, key.name.utf8.count + key.version.utf8.count <= Self.maxVersionLength else {
+                cut += 1
+                return
+            }
+        }
+        table[key, default: []].insert(user)
+    }
+}
+
+/// Per-user sums over the final report days of a month: AI credits, interactions, and the
+/// days (a bit per day of the month) each user was active.
+public struct MonthToDate: Sendable, Equatable {
+    public var credits: [String: Double] = [:]
+    public var interactions: [String: Double] = [:]
+    public var activeDays: [String: UInt32] = [:]
+
+    public init() {}
+
+    /// The bit of `day` (`YYYY-MM-DD`) in `activeDays`; nil for a malformed day.
+    static func bit(_ day: String) -> UInt32? {
+        guard let number = Int(day.suffix(2)), (1...31).contains(number) else { return nil }
+        return 1 << UInt32(number - 1)
+    }
+
+    /// Adds one day's per-user values.
+    mutating func add(_ day: UsersDay, on date: String) {
+        for (user, value) in day.credits { credits[user, default: 0] += value }
+        for (user, value) in day.interactions { interactions[user, default: 0] += value }
+        if let bit = Self.bit(date) { for user in day.active { activeDays[user, default: 0] |= bit } }
+    }
+
+    /// Adds one record of the day `bit` stands for.
+    mutating func add(_ record: UserDayRecord, bit: UInt32) {
+        guard let user = record.userLogin else { return }
+        if let used = record.aiCreditsUsed { credits[user, default: 0] += used }
+        if let count = record.interactions { interactions[user, default: 0] += count }
+        if record.isActive { activeDays[user, default: 0] |= bit }
+    }
+
+    /// Both months' sums together (final days and days still in the revision window).
+    func merging(_ other: MonthToDate) -> MonthToDate {
+        var out = self
+        out.credits.merge(other.credits, uniquingKeysWith: +)
+        out.interactions.merge(other.interactions, uniquingKeysWith: +)
+        out.activeDays.merge(other.activeDays, uniquingKeysWith: |)
+        return out
+    }
+}
