@@ -15,9 +15,9 @@ public struct TeamsCollector: Collector {
     public let summary = "per-team members, active users, AI credits and activity from the user-teams and users reports"
     public let intervalReason = "reports appear once a day"
     public let requestsPerPoll =
-        "3 to 6 link requests (newest users day, its user-teams report, the revision window's two reports a day); "
-        + "the first poll of a month also 2 per day so far, and every poll 2 per earlier day of the month not published yet; "
-        + "report downloads go to another host and do not count"
+        "2 to 6 link requests (the newest users day, looking back up to 3 days, as usage_metrics also does; its user-teams "
+        + "report; both reports of the revision window's other day); the first poll of a month also 2 per day so far, and "
+        + "every poll 2 per earlier day of the month not published yet; report downloads go to another host and do not count"
     public var access: [CollectorAccess] { usage.access }
     /// The usage-metrics collector whose lookback, revision window and report access this uses.
     public var usage = UsageMetricsCollector()
