@@ -176,4 +176,37 @@ import Testing
         #expect(hidden.text.contains("user=\"\(key.pseudonym("zed"))\""))
         #expect(!hidden.text.contains("user=\"zed\""))
     }
+
+    /// A second poll an hour later asks only for the revision window's days (final days were
+    /// folded into the team cache) and shows the same month-to-date sums.
+    @Test func finalDaysAreJoinedOnceAndStayInTheMonthToDate() async throws {
+        let clock = ManualClock(now: Self.midMonth)
+        let simulator = GitHubSimulator(scenario: Self.scenario(), clock: clock)
+        try simulator.start()
+        let configuration = try Configuration.parse(
+            ["--github.org=north", "--github.api-url=\(simulator.baseURL)"]
+                + ["--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits"]
+                + ["--no-collector.usage_metrics"],
+            environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]
+        )
+        let poller = ExporterApp(configuration: configuration, credentials: StaticToken(GitHubSimulator.demoToken), clock: clock, logger: .silent)
+            .makePoller()
+        var teamDays: [[String]] = []
+        var values: [[String: Double]] = []
+        for poll in 0..<2 {
+            if poll > 0 { clock.advance(by: 3_600) }
+            simulator.clearLog()
+            await poller.runOnce()
+            teamDays.append(
+                simulator.requests.map(\.target).filter { $0.contains("/reports/user-teams-1-day?") }.compactMap { $0.split(separator: "=").last.map(String.init) }
+                    .sorted()
+            )
+            values.append(Self.teams(parseExposition(String(decoding: poller.store.publisher.snapshot.plain(.text), as: UTF8.self))))
+        }
+        await simulator.stop()
+        #expect(teamDays[0] == (1...19).map { String(format: "2026-11-%02d", $0) })
+        #expect(teamDays[1] == ["2026-11-18", "2026-11-19"])
+        #expect(values[0]["github_copilot_team_ai_credits_used_month_to_date{org=\"north\",team=\"beta\"}"] == 15)
+        #expect(values[1] == values[0])
+    }
 }
