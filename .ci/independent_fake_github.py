@@ -7,7 +7,9 @@ Billing as GitHub's REST docs describe it: budgets paged in the body (`page`, `p
 `has_next_page`, `total_count`; organizations at most 10 a page, enterprises 100), cost centers
 listed in both states when `state` is absent (one deleted, names shared), the enterprise model
 endpoints' default `cost_center_id` drawn at random ("all" or "none": GitHub documents neither),
-and one report day of the month not published (a late day) that must not count.
+and one report day of the month not published (a late day) that must not count. Teams: the user-teams
+report (one team per organization under GitHub's 5-member threshold, absent; users in two teams; a
+slug shared by both organizations), joined here with the users report on user id and day.
 
 Usage: independent_fake_github.py BINARY [SEED]
 """
@@ -181,6 +183,54 @@ for org in org_list:
         chosen = {u: (round(rng.random() * 40, 1) if rng.random() > 0.1 else None) for u in members if rng.random() < 0.3}
         user_days[(org, day.isoformat())] = chosen
 LATE_ORG = org_list[1]  # its yesterday report answers 204
+USER_IDS = dict(zip(users, rng.sample(range(10**6, 10**7), len(users))))  # one id per user, in every report
+# Per (org, day, user) activity counters; a field may be absent, and some records show none.
+activity = {}
+for (org, day), chosen in user_days.items():
+    for user in chosen:
+        record = {"code_generation_activity_count": rng.choice([0, 0, 1, 4]), "used_chat": rng.random() < 0.3}
+        if rng.random() > 0.1:
+            record["user_initiated_interaction_count"] = rng.choice([0, 2, 7, 30])
+        if rng.random() > 0.1:
+            record["code_acceptance_activity_count"] = rng.choice([0, 1, 5])
+        activity[(org, day, user)] = record
+
+# ---- teams (user-teams-1-day): each org has a few teams; a seated user is in 0 to 2 of them (so
+# some are in two); one team per org is under GitHub's 5-member threshold; one slug is shared by
+# both orgs (a team known across the enterprise, its members those of both).
+SHARED_TEAM = "shared-%d" % rng.randrange(100)
+team_members = {}  # (org, slug) -> set of logins
+for org in org_list:
+    seated = sorted({s["assignee"]["login"] for s in orgs[org] if s["assignee"]})
+    slugs = ["team-%s-%d" % (org, i) for i in range(rng.randrange(3, 6))] + [SHARED_TEAM]
+    for user in seated:
+        for slug in rng.sample(slugs, rng.choice([0, 1, 1, 2])):
+            team_members.setdefault((org, slug), set()).add(user)
+    small = "small-%s" % org
+    team_members[(org, small)] = set(rng.sample(seated, min(len(seated), rng.randrange(1, 5))))
+TEAM_IDS = {slug: rng.randrange(10**6) for _, slug in team_members}
+
+
+def scope_teams(scope_orgs):
+    """slug -> members, for the teams GitHub reports at this scope (5 or more seated members)."""
+    merged = {}
+    for (org, slug), members in team_members.items():
+        if org in scope_orgs:
+            merged.setdefault(slug, set()).update(members)
+    return {slug: members for slug, members in merged.items() if len(members) >= 5}
+
+
+def scope_activity(scope_orgs, day, user):
+    """The user's merged counters in this scope's users report of `day` (None: no record)."""
+    records = [activity[(org, day, user)] for org in scope_orgs if (org, day, user) in activity]
+    if not records:
+        return None
+    out = {"used_chat": any(r["used_chat"] for r in records)}
+    for field in ("code_generation_activity_count", "user_initiated_interaction_count", "code_acceptance_activity_count"):
+        values = [r[field] for r in records if field in r]
+        if values:
+            out[field] = sum(values)
+    return out
 # A day of this month older than the revision window that nobody has published yet.
 LATE_DAY = TODAY - dt.timedelta(days=4) if TODAY - dt.timedelta(days=4) >= MONTH_START else None
 
@@ -278,10 +328,23 @@ class Handler(BaseHTTPRequestHandler):
                 for i, (user, credits) in enumerate(sorted(scope_user_day(scope_orgs, day).items())):
                     if i % int(parts) != int(part) - 1:
                         continue
-                    record = {"day": day, "user_login": user, "user_id": i, "totals_by_ide": [{"ide": "vscode", "x": [1, {"y": "z"}]}]}
+                    record = {"day": day, "user_login": user, "user_id": USER_IDS[user], "totals_by_ide": [{"ide": "vscode", "x": [1, {"y": "z"}]}]}
+                    record.update(scope_activity(scope_orgs, day, user))
                     if credits is not None:
                         record["ai_credits_used"] = credits
                     lines.append(json.dumps(record))
+            elif report == "user-teams-1-day":
+                # One line per membership and organization: a user in the shared team of both
+                # organizations is listed twice at the enterprise.
+                rows = []
+                reported = scope_teams(scope_orgs)
+                for (org, slug), members in sorted(team_members.items()):
+                    if org in scope_orgs and slug in reported:
+                        for user in sorted(members):
+                            scope_field = ("organization_id", "7") if kind == "orgs" else ("enterprise_id", "1")
+                            rows.append({"user_id": USER_IDS[user], "user_login": user, "day": day, scope_field[0]: scope_field[1],
+                                         "team_id": TEAM_IDS[slug], "slug": slug})
+                lines = [json.dumps(r) for i, r in enumerate(rows) if i % int(parts) == int(part) - 1]
             elif int(part) == 1:
                 d = dt.date.fromisoformat(day)
                 def active(days):
@@ -456,6 +519,48 @@ def expected():
         for collector in ("billing", "premium_requests", "ai_credits", "usage_metrics"):
             out['github_copilot_collector_success{collector="%s",%s}' % (collector, label)] = 1
 
+    # ---- teams: the user-teams report joined with the users report on user id and day
+    def team_day(scope_orgs, day):
+        credits_by_user = scope_user_day(scope_orgs, day)
+        out_day = {}
+        for slug, members in scope_teams(scope_orgs).items():
+            values = {"members": len(members), "active": 0}
+            for user in members:
+                record = scope_activity(scope_orgs, day, user)
+                if record is None:
+                    continue
+                credits = credits_by_user.get(user)
+                counters = [record.get(f, 0) for f in ("code_generation_activity_count", "user_initiated_interaction_count",
+                                                        "code_acceptance_activity_count")]
+                if record["used_chat"] or any(c > 0 for c in counters) or (credits or 0) > 0:
+                    values["active"] += 1
+                for key, value in (("credits", credits), ("interactions", record.get("user_initiated_interaction_count")),
+                                   ("acceptances", record.get("code_acceptance_activity_count"))):
+                    if value is not None:
+                        values[key] = values.get(key, 0) + value
+            out_day[slug] = values
+        return out_day
+
+    def teams(label, scope_orgs, newest):
+        for slug, values in team_day(scope_orgs, newest).items():
+            series = '{%s,team="%s"}' % (label, slug)
+            out["github_copilot_team_members" + series] = values["members"]
+            out["github_copilot_team_active_users" + series] = values["active"]
+            for key, family in (("credits", "ai_credits_used"), ("interactions", "interactions"), ("acceptances", "code_acceptances")):
+                if key in values:
+                    out["github_copilot_team_%s%s" % (family, series)] = values[key]
+        mtd = {}
+        day = MONTH_START
+        while day.isoformat() <= newest:
+            if day != LATE_DAY:
+                for slug, values in team_day(scope_orgs, day.isoformat()).items():
+                    if "credits" in values:
+                        mtd[slug] = mtd.get(slug, 0) + values["credits"]
+            day += dt.timedelta(days=1)
+        for slug, credits in mtd.items():
+            out['github_copilot_team_ai_credits_used_month_to_date{%s,team="%s"}' % (label, slug)] = credits
+        out['github_copilot_collector_success{collector="teams",%s}' % label] = 1
+
     # ---- usage-metrics reports
     def reports(label, kind, slug, scope_orgs, aggregate):
         newest = None
@@ -487,6 +592,7 @@ def expected():
                 users |= set(scope_user_day(scope_orgs, (d - dt.timedelta(days=back)).isoformat()))
             out['github_copilot_active_users{%s,period="%s"}' % (label, period)] = len(users)
         out['github_copilot_usage_report_day_timestamp_seconds{%s,report="users-1-day"}' % label] = stamp
+        teams(label, scope_orgs, newest)
         out['github_copilot_usage_report_day_timestamp_seconds{%s,report="%s"}' % (label, aggregate)] = stamp
 
     for org in orgs:
@@ -534,7 +640,7 @@ if result.returncode != 0:
 
 FAMILIES = ("github_copilot_seats", "github_copilot_seat_", "github_copilot_collector_success", "github_copilot_collector_part_success", "github_billing_",
             "github_copilot_premium_requests", "github_copilot_ai_credits", "github_copilot_user_ai_credits", "github_copilot_active_users",
-            "github_copilot_usage_report_day")
+            "github_copilot_usage_report_day", "github_copilot_team_")
 got = {}
 for line in result.stdout.splitlines():
     if line.startswith("#") or not line.startswith(FAMILIES):
@@ -565,6 +671,11 @@ for title, keys in (("missing", missing), ("unexpected", extra), ("wrong", wrong
     for k in keys[:10]:
         print("  %s: %s want=%s got=%s" % (title, k, want.get(k), got.get(k)))
 print("report downloads: %d without the token, %d with it" % (DOWNLOADS["without token"], DOWNLOADS["with token"]))
+team_series = sorted(k for k in want if k.startswith("github_copilot_team_members"))
+print("teams: %d team series (members), shared slug %s, small teams absent: %s"
+      % (len(team_series), SHARED_TEAM, all("small-" not in k for k in got)))
+if not team_series:
+    sys.exit("no team series to compare (seed %d)" % seed)
 print("budgets: %s; cost centers: %d (one deleted); model endpoints' default cost center: %s; late day: %s"
       % (", ".join("%s %d in %d pages" % (o, len(b), BUDGET_PAGES.get(o, 0)) for o, b in BUDGETS.items()),
          len(COST_CENTERS), MODEL_DEFAULT, LATE_DAY))
@@ -579,5 +690,5 @@ if DOWNLOADS["with token"] or not DOWNLOADS["without token"]:
     sys.exit("report downloads must carry no Authorization header")
 if missing or extra or wrong:
     sys.exit("families differ from the independent computation (seed %d)" % seed)
-print("ok: every seat, billing, premium-request, AI-credit and usage-metrics family has the expected value "
+print("ok: every seat, billing, premium-request, AI-credit, usage-metrics and team family has the expected value "
       "for 2 organizations and 1 enterprise (amounts to 1e-9, projections to 1e-3 relative)")

@@ -10,7 +10,10 @@ extension GitHubSimulator {
         guard request.method == "GET" || request.method == "HEAD" else {
             return error(404, "Not Found")
         }
-        if path.hasPrefix("/downloads/") { return download(request, scenario: state.withLock { $0.scenario }) }
+        if path.hasPrefix("/downloads/") {
+            let scenario = state.withLock { $0.scenario }
+            return path.contains("/user-teams-1-day/") ? userTeamsDownload(request, scenario: scenario) : download(request, scenario: scenario)
+        }
         guard let token = bearerToken(request), let credential = state.withLock({ $0.tokens[token] }),
             (credential.expires ?? .infinity) > clock.now()
         else {
@@ -162,6 +165,7 @@ extension GitHubSimulator {
                 parts[0] == "orgs"
                 ? ["read:org", "admin:org", "manage_billing:copilot"] : ["manage_billing:copilot", "read:enterprise", "admin:enterprise"]
             guard !Set(scopes).isDisjoint(with: accepted) else { return scopeError(accepted: accepted.sorted().joined(separator: ", ")) }
+            if parts[5] == "user-teams-1-day" { return userTeamsLinks(kind: parts[0], slug: parts[1], request: request, scenario: scenario) }
             return reportLinks(kind: parts[0], slug: parts[1], report: parts[5...].joined(separator: "/"), request: request, scenario: scenario)
         case 1 where parts[0] == "rate_limit":
             let (remaining, reset) = state.withLock { state -> (Int, Double) in

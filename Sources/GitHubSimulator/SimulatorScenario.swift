@@ -94,6 +94,8 @@ public struct SimulatorScenario: Sendable, Hashable {
     public var enterprises: [SimulatedEnterprise]
     public var billing: SimulatedBilling
     public var reports: SimulatedReports
+    /// Team memberships for the user-teams reports (seats' assigning teams plus extras).
+    public var teams = SimulatedTeams()
 
     public init(
         organizations: [SimulatedOrganization],

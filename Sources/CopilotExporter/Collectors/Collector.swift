@@ -37,6 +37,8 @@ public struct CollectionContext: Sendable {
     public var notice: @Sendable (String) -> Void
     /// Report days already downloaded, shared across polls.
     public var reports: ReportCache
+    /// Per-team sums of joined report days, shared across polls.
+    public var teamReports: TeamReportCache
     /// Asks the store to keep the last good values of these families, because the part of the
     /// collection that makes them failed while the rest succeeded.
     public var keepLastGood: @Sendable ([String]) -> Void
@@ -46,6 +48,7 @@ public struct CollectionContext: Sendable {
         clock: any WallClock,
         idleDays: Int = 30,
         reports: ReportCache = ReportCache(),
+        teamReports: TeamReportCache = TeamReportCache(),
         notice: @escaping @Sendable (String) -> Void = { _ in },
         keepLastGood: @escaping @Sendable ([String]) -> Void = { _ in }
     ) {
@@ -54,6 +57,7 @@ public struct CollectionContext: Sendable {
         self.clock = clock
         self.idleDays = idleDays
         self.reports = reports
+        self.teamReports = teamReports
         self.notice = notice
     }
 }

@@ -119,6 +119,7 @@ import Testing
     static let appFlags = ["--github.app-client-id=Iv23li", "--github.app-private-key-file=app.pem"]
     static let usageMetricsOnly = [
         "--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits",
+        "--no-collector.teams",
     ]
 
     @Test(arguments: [

@@ -261,7 +261,7 @@ import Testing
         let configuration = try Configuration.parse(
             [
                 "--github.org=north", "--github.org=south", "--github.enterprise=globex", "--github.api-url=\(simulator.baseURL)",
-                "--no-collector.seats", "--no-collector.usage_metrics",
+                "--no-collector.seats", "--no-collector.usage_metrics", "--no-collector.teams",
             ],
             environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]
         )

@@ -18,9 +18,11 @@ import Testing
 
     static let seatsOnly = [
         "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics",
+        "--no-collector.teams",
     ]
     static let usageOnly = [
         "--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits",
+        "--no-collector.teams",
     ]
 
     func check(
@@ -50,7 +52,7 @@ import Testing
     @Test func everythingWorksWithTheRightToken() async throws {
         let outcome = try await check(["--github.org=acme", "--github.enterprise=ent"])
         #expect(outcome.status == 0, "\(outcome.failures)")
-        #expect(outcome.lines.count == 15)
+        #expect(outcome.lines.count == 17)
         // The enterprise's usage report names its organizations for the per-organization cost.
         #expect(outcome.lines.contains { $0.text.contains("GET /enterprises/ent/settings/billing/usage ") })
         #expect(outcome.report[0].contains("(in 9 days); renew it soon"))
@@ -61,7 +63,7 @@ import Testing
     @Test func aBadOrRevokedToken() async throws {
         let outcome = try await check(["--github.org=acme"], token: "ghp_revoked")
         #expect(outcome.status != 0)
-        #expect(outcome.failures.count == 7)
+        #expect(outcome.failures.count == 8)
         #expect(
             outcome.failures.allSatisfy {
                 $0.contains("  401  ") && $0.contains("wrong, expired or revoked") && $0.contains("create a new one")
