@@ -1,4 +1,4 @@
-public import GitHubAPI
+import GitHubAPI
 
 /// What the teams collector keeps between polls: per-team AI-credit sums of report days that
 /// were joined and that GitHub no longer revises, so each of those days is downloaded at most
