@@ -176,6 +176,7 @@ public struct Poller: Sendable {
             if let keeper {
                 await keeper.saveJob(job.key, families: families, lastSuccess: start, duration: duration)
                 await keeper.saveETags(from: context.client.state)
+                await keeper.saveReports(from: context.reports, teams: context.teamReports)
             }
             logger.debug("Collection succeeded.", [("job", job.key.description), ("duration_seconds", String(duration))])
         } catch is CancellationError {
@@ -209,6 +210,7 @@ extension Poller {
     func restore(families: Bool) async -> [JobKey: Double] {
         guard let keeper else { return [:] }
         await keeper.restoreETags(into: context.client.state)
+        await keeper.restoreReports(into: context.reports, teams: context.teamReports)
         guard families else { return [:] }
         let restored = await keeper.restoreJobs(jobs.map(\.key))
         var notBefore: [JobKey: Double] = [:]
@@ -218,6 +220,7 @@ extension Poller {
             notBefore[job.key] = saved.lastSuccess + job.interval
         }
         if !restored.isEmpty {
+            await store.publishIfStale()
             logger.info(
                 "Restored the last good values from storage.",
                 [("jobs", String(restored.count)), ("storage_path", keeper.directory)]

@@ -12,14 +12,19 @@ public actor StateKeeper {
     /// Format versions of each kind of file; a later release reads these or ignores the file.
     static let jobFormat: UInt32 = 1
     static let etagFormat: UInt32 = 1
+    static let reportFormat: UInt32 = 1
 
     /// Largest job file (families of 100,000 users are about 10 MB).
     static let maxJobBytes = 256 << 20
     static let maxETagBytes = 32 << 20
+    /// Largest report-cache file (month sums of 100,000 users are about 5 MB).
+    static let maxReportBytes = 256 << 20
 
     public nonisolated let directory: String
     nonisolated let logger: Logger
     private var warned: [String] = []
+    /// The generations of the report caches last written, so unchanged caches are not rewritten.
+    private var savedReports: (reports: Int, teams: Int)?
 
     public init(directory: String, logger: Logger) {
         self.directory = directory
@@ -127,6 +132,40 @@ public actor StateKeeper {
             writer.blob(entry.body)
         }
         return save(file("etags.state", maxBytes: Self.maxETagBytes), format: Self.etagFormat, payload: writer.bytes)
+    }
+
+    // MARK: report caches
+
+    /// Fills the report caches from the saved ones: the month sums and final days of the
+    /// usage-metrics and teams collectors, so a restart downloads none of those days again.
+    public func restoreReports(into reports: ReportCache, teams: TeamReportCache) async {
+        guard let payload = load(file("reports.state", maxBytes: Self.maxReportBytes), format: Self.reportFormat) else { return }
+        var reader = StateReader(payload)
+        do throws(StateReader.Malformed) {
+            let reportBytes = try reader.blob()
+            let teamBytes = try reader.blob()
+            guard reader.isAtEnd else { throw StateReader.Malformed() }
+            try await reports.restore(reportBytes)
+            try await teams.restore(teamBytes)
+        } catch {
+            warnOnce("The state in \(directory)/reports.state is malformed; it is ignored and the report days are read again.")
+        }
+    }
+
+    /// Saves the report caches when either changed since the last save.
+    @discardableResult
+    public func saveReports(from reports: ReportCache, teams: TeamReportCache) async -> Bool {
+        let (reportGeneration, reportBytes) = await reports.state()
+        let (teamGeneration, teamBytes) = await teams.state()
+        if let savedReports, savedReports == (reportGeneration, teamGeneration) { return true }
+        var writer = StateWriter()
+        writer.blob(reportBytes)
+        writer.blob(teamBytes)
+        guard save(file("reports.state", maxBytes: Self.maxReportBytes), format: Self.reportFormat, payload: writer.bytes) else {
+            return false
+        }
+        savedReports = (reportGeneration, teamGeneration)
+        return true
     }
 
     // MARK: files

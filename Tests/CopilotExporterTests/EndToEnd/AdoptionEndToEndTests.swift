@@ -29,7 +29,7 @@ import Testing
         for rule in faults { simulator.inject(rule) }
         let configuration = try Configuration.parse(
             ["--github.enterprise=acme", "--github.org=acme-corp", "--github.api-url=\(simulator.baseURL)"]
-                + ["--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits"]
+                + ["--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.teams"]
                 + extraFlags,
             environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]
         )

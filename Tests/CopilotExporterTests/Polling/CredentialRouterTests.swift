@@ -125,7 +125,7 @@ import Testing
                 transport: URLSessionTransport(timeout: 5)
             ).run()
             #expect(status == 0, "\(lines.filter { $0.verdict != .ok }.map(\.text))")
-            #expect(lines.count == 8)
+            #expect(lines.count == 9)
             for line in lines {
                 #expect(line.credential == ([.usageMetrics, .teams].contains(line.collector) ? .app : .token), "\(line.text)")
             }

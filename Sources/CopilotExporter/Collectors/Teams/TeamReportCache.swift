@@ -14,8 +14,10 @@ public actor TeamReportCache {
         var sums: [String: Double] = [:]
     }
 
-    private var months: [Scope: Month] = [:]
-    private var newestFinal: [Scope: (day: String, teams: TeamDay)] = [:]
+    var months: [Scope: Month] = [:]
+    /// Counts folds, so `--storage.path` writes the cache only when it changed.
+    var generation = 0
+    var newestFinal: [Scope: (day: String, teams: TeamDay)] = [:]
 
     public init() {}
 
@@ -30,6 +32,7 @@ public actor TeamReportCache {
         guard entry.finalDays.insert(day).inserted else { return }
         for (team, value) in teams.credits { entry.sums[team, default: 0] += value }
         months[scope] = entry
+        generation += 1
         if day >= (newestFinal[scope]?.day ?? "") { newestFinal[scope] = (day, teams) }
     }
 

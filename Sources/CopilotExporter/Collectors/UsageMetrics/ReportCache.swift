@@ -15,8 +15,10 @@ public actor ReportCache {
         var sums = MonthToDate()
     }
 
-    private var months: [Scope: Month] = [:]
-    private var newestFinal: [Scope: (day: String, users: UsersDay)] = [:]
+    var months: [Scope: Month] = [:]
+    /// Counts folds, so `--storage.path` writes the cache only when it changed.
+    var generation = 0
+    var newestFinal: [Scope: (day: String, users: UsersDay)] = [:]
 
     public init() {}
 
@@ -36,6 +38,7 @@ public actor ReportCache {
         guard entry.finalDays.insert(day).inserted else { return }
         entry.sums.add(users, on: day)
         months[scope] = entry
+        generation += 1
         if day >= (newestFinal[scope]?.day ?? "") { newestFinal[scope] = (day, users) }
     }
 
@@ -47,6 +50,7 @@ public actor ReportCache {
         entry.finalDays.formUnion(days)
         entry.sums = entry.sums.merging(sums)
         months[scope] = entry
+        generation += 1
         if let newest, newest.day >= (newestFinal[scope]?.day ?? "") { newestFinal[scope] = newest }
     }
 
