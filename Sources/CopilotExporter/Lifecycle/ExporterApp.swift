@@ -89,7 +89,7 @@ public struct ExporterApp: Sendable {
             store: store,
             logger: logger,
             budget: RequestBudget(hourly: configuration.requestsPerHour),
-            keeper: configuration.storagePath.map { StateKeeper(directory: $0, logger: logger) }
+            keeper: configuration.storagePath.map { StateKeeper(path: $0, logger: logger) }
         )
     }
 

@@ -1,4 +1,5 @@
 public import GitHubAPI
+import Glibc
 public import PrometheusExposition
 
 /// `--storage.path`: what a restart keeps. Each job's last good families with the time of that
@@ -20,14 +21,21 @@ public actor StateKeeper {
     /// Largest report-cache file (month sums of 100,000 users are about 5 MB).
     static let maxReportBytes = 256 << 20
 
+    /// `--storage.path` as given: a mounted volume, typically owned by root.
+    public nonisolated let path: String
+    /// The exporter's own directory in it (mode 0700, owned by this user; created when needed),
+    /// so that a volume another user owns or may write still holds private files.
     public nonisolated let directory: String
     nonisolated let logger: Logger
     private var warned: [String] = []
     /// The generations of the report caches last written, so unchanged caches are not rewritten.
     private var savedReports: (reports: Int, teams: Int)?
 
-    public init(directory: String, logger: Logger) {
-        self.directory = directory
+    public init(path: String, logger: Logger) {
+        var path = path
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        self.path = path
+        self.directory = (path == "/" ? "" : path) + "/copilot_exporter"
         self.logger = logger
     }
 
@@ -189,6 +197,7 @@ public actor StateKeeper {
     }
 
     func save(_ file: StateFile, format: UInt32, payload: [UInt8]) -> Bool {
+        _ = mkdir(path, 0o700)  // the volume itself, when it is a plain directory not made yet
         do {
             try file.write(version: format, payload: payload)
             return true

@@ -130,8 +130,10 @@ import Testing
             let first = try Self.poller(simulator, clock: clock, storage: storage)
             await first.runOnce()
             let before = Self.published(first)
-            for name in try FileManager.default.contentsOfDirectory(atPath: storage) {
-                let url = URL(fileURLWithPath: storage + "/" + name)
+            let files = try FileManager.default.contentsOfDirectory(atPath: storage + "/copilot_exporter")
+            #expect(files.count > 10)
+            for name in files {
+                let url = URL(fileURLWithPath: storage + "/copilot_exporter/" + name)
                 let bytes = try Data(contentsOf: url)
                 try Data(bytes.prefix(bytes.count / 2)).write(to: url)  // truncated, as by a full disk
             }

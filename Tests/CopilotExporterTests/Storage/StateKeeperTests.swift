@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import PrometheusExposition
 import Synchronization
 import Testing
@@ -66,7 +67,7 @@ import Testing
     @Test func jobsRoundTripUnderTheirOwnNames() async throws {
         let directory = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let keeper = StateKeeper(directory: directory, logger: Lines().logger)
+        let keeper = StateKeeper(path: directory, logger: Lines().logger)
         let north = JobKey(.usageMetrics, .organization("north"))
         let odd = JobKey(.seats, .enterprise("we/ird..slug"))
         #expect(await keeper.saveJob(north, families: StateCodingTests.families, lastSuccess: 1_795_176_000, duration: 1.25))
@@ -76,7 +77,7 @@ import Testing
         #expect(restored[north] == .init(families: StateCodingTests.families, lastSuccess: 1_795_176_000, duration: 1.25))
         #expect(restored[odd]?.lastSuccess == 5)
         #expect(StateKeeper.fileName(odd) == "job-seats-enterprise-we%2Fird%2E%2Eslug.state")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == [
+        #expect(try FileManager.default.contentsOfDirectory(atPath: keeper.directory).sorted() == [
             "job-seats-enterprise-we%2Fird%2E%2Eslug.state", "job-usage_metrics-organization-north.state",
         ])
     }
@@ -86,11 +87,11 @@ import Testing
         let directory = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let lines = Lines()
-        let keeper = StateKeeper(directory: directory, logger: lines.logger)
+        let keeper = StateKeeper(path: directory, logger: lines.logger)
         let north = JobKey(.usageMetrics, .organization("north"))
         let south = JobKey(.usageMetrics, .organization("south"))
         await keeper.saveJob(north, families: StateCodingTests.families, lastSuccess: 1, duration: 1)
-        try FileManager.default.moveItem(atPath: directory + "/" + StateKeeper.fileName(north), toPath: directory + "/" + StateKeeper.fileName(south))
+        try FileManager.default.moveItem(atPath: keeper.directory + "/" + StateKeeper.fileName(north), toPath: keeper.directory + "/" + StateKeeper.fileName(south))
         #expect(await keeper.restoreJobs([south]).isEmpty)
         #expect(await keeper.restoreJobs([south]).isEmpty)
         let warnings = lines.lines.withLock { $0 }
@@ -102,10 +103,10 @@ import Testing
         let directory = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let lines = Lines()
-        let keeper = StateKeeper(directory: directory, logger: lines.logger)
+        let keeper = StateKeeper(path: directory, logger: lines.logger)
         let north = JobKey(.seats, .organization("north"))
         await keeper.saveJob(north, families: StateCodingTests.families, lastSuccess: 1, duration: 1)
-        let path = directory + "/" + StateKeeper.fileName(north)
+        let path = keeper.directory + "/" + StateKeeper.fileName(north)
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[bytes.count / 2] ^= 1
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -119,9 +120,10 @@ import Testing
         let directory = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let lines = Lines()
-        let keeper = StateKeeper(directory: directory, logger: lines.logger)
+        let keeper = StateKeeper(path: directory, logger: lines.logger)
         let north = JobKey(.seats, .organization("north"))
-        try StateFile(directory: directory, name: StateKeeper.fileName(north)).write(version: 99, payload: [1, 2, 3])
+        #expect(mkdir(directory, 0o700) == 0)
+        try StateFile(directory: keeper.directory, name: StateKeeper.fileName(north)).write(version: 99, payload: [1, 2, 3])
         #expect(await keeper.restoreJobs([north]).isEmpty)
         #expect(lines.lines.withLock { $0 }.contains { $0.contains("of format 99, not 1") })
     }
@@ -129,7 +131,7 @@ import Testing
     @Test func etagsRoundTripWithinTheClientsBounds() async throws {
         let directory = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let keeper = StateKeeper(directory: directory, logger: Lines().logger)
+        let keeper = StateKeeper(path: directory, logger: Lines().logger)
         let first = ClientState()
         await first.store("https://api.example/a", etag: "\"1\"", body: Array("alpha".utf8))
         await first.store("https://api.example/b", etag: "W/\"2\"", body: [])
@@ -144,9 +146,24 @@ import Testing
         #expect(await small.entries().map(\.url) == ["https://api.example/a"])
     }
 
+    /// A volume owned by root and writable by all (an emptyDir) still gets a private directory.
+    @Test func theStateLivesInAPrivateDirectoryOfItsOwnInsideTheVolume() async throws {
+        let volume = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: volume) }
+        #expect(mkdir(volume, 0o777) == 0)
+        #expect(chmod(volume, 0o777) == 0)
+        let keeper = StateKeeper(path: volume + "/", logger: Lines().logger)
+        #expect(keeper.directory == volume + "/copilot_exporter")
+        #expect(await keeper.saveJob(JobKey(.seats, .organization("north")), families: [], lastSuccess: 1, duration: 0))
+        var info = stat()
+        #expect(stat(keeper.directory, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o700)
+        #expect(info.st_uid == geteuid())
+    }
+
     @Test func anUnwritableStoragePathIsLoggedOnceAndTheSaveReportsFailure() async throws {
         let lines = Lines()
-        let keeper = StateKeeper(directory: "/proc/copilot-exporter-keeper-\(getpid())", logger: lines.logger)
+        let keeper = StateKeeper(path: "/proc/copilot-exporter-keeper-\(getpid())", logger: lines.logger)
         let north = JobKey(.seats, .organization("north"))
         #expect(await keeper.saveJob(north, families: [], lastSuccess: 1, duration: 0) == false)
         #expect(await keeper.saveJob(north, families: [], lastSuccess: 2, duration: 0) == false)
