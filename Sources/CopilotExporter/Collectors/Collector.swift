@@ -35,6 +35,10 @@ public struct CollectionContext: Sendable {
     public var notice: @Sendable (String) -> Void
     /// Report days already downloaded, shared across polls.
     public var reports: ReportCache
+    /// AI usage report exports asked for and read, shared across polls (`ai_usage_report`).
+    public var aiUsageExports: AIUsageExportCache
+    /// `--collector.ai_usage_report.per-model`: also export per user and model.
+    public var aiUsagePerModel: Bool
     /// Asks the store to keep the last good values of these families, because the part of the
     /// collection that makes them failed while the rest succeeded.
     public var keepLastGood: @Sendable ([String]) -> Void
@@ -44,6 +48,8 @@ public struct CollectionContext: Sendable {
         clock: any WallClock,
         idleDays: Int = 30,
         reports: ReportCache = ReportCache(),
+        aiUsageExports: AIUsageExportCache = AIUsageExportCache(),
+        aiUsagePerModel: Bool = false,
         notice: @escaping @Sendable (String) -> Void = { _ in },
         keepLastGood: @escaping @Sendable ([String]) -> Void = { _ in }
     ) {
@@ -52,6 +58,8 @@ public struct CollectionContext: Sendable {
         self.clock = clock
         self.idleDays = idleDays
         self.reports = reports
+        self.aiUsageExports = aiUsageExports
+        self.aiUsagePerModel = aiUsagePerModel
         self.notice = notice
     }
 }

@@ -7,6 +7,7 @@ public enum CollectorRegistry {
         ModelUsageCollector.premiumRequests,
         ModelUsageCollector.aiCredits,
         UsageMetricsCollector(),
+        AIUsageReportCollector(),
     ]
 
     /// The registered collector called `name`.

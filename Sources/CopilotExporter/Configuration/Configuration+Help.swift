@@ -42,6 +42,8 @@ extension Configuration {
           --[no-]collector.NAME            enable or disable a collector (all on; see below)
           --collector.NAME.interval=DUR    poll interval (defaults below)
           --collector.seats.idle-days=30   a seat is idle after this many days without activity
+          --collector.ai_usage_report.per-model
+                                           billed AI credits per user and model too (many series)
           --github.requests-per-hour=2400  GitHub requests an hour that default intervals may
                                            spend in all; large orgs are polled less often
           --no-metrics.per-user            drop every series with a user label

@@ -130,6 +130,12 @@ extension Configuration {
                 throw ConfigurationError("--collector.seats.idle-days must be a whole number of days from 0 to 3650.")
             }
             idleDays = days
+        case "collector.ai_usage_report.per-model":
+            try flag.noValue()
+            aiUsagePerModel = true
+        case "no-collector.ai_usage_report.per-model":
+            try flag.noValue()
+            aiUsagePerModel = false
         case "metrics.pseudonymize-users": pseudonymizeKeyFile = try flag.value()
         case "no-metrics.per-user":
             try flag.noValue()

@@ -25,6 +25,8 @@ public struct Configuration: Sendable, Equatable {
     /// personal access token's 5,000, leaving room for the token's other users.
     public var requestsPerHour = 2_400.0
     public var idleDays = 30
+    /// `--collector.ai_usage_report.per-model`: billed AI credits per user and model too.
+    public var aiUsagePerModel = false
     public var perUser = true
     /// Key file for `--metrics.pseudonymize-users`.
     public var pseudonymizeKeyFile: String?

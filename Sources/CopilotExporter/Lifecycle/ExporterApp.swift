@@ -81,7 +81,12 @@ public struct ExporterApp: Sendable {
             userAgent: "copilot_exporter/\(Self.version)",
             observe: { await store.observe($0) }
         )
-        let context = CollectionContext(client: client, clock: clock, idleDays: configuration.idleDays)
+        let context = CollectionContext(
+            client: client,
+            clock: clock,
+            idleDays: configuration.idleDays,
+            aiUsagePerModel: configuration.aiUsagePerModel
+        )
         return Poller(
             jobs: jobs,
             context: context,
