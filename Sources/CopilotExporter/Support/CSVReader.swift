@@ -37,7 +37,9 @@ public struct CSVReader: Sendable {
     private var inQuotes = false
     /// The previous byte was a quote inside a quoted field: either an escaped quote or the end.
     private var quotePending = false
-    private var atStart = true
+    /// Bytes of a leading byte-order mark matched so far; nil once past the stream's start.
+    private var bomMatched: Int? = 0
+    private static let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
     /// No byte of the current field read yet: only there does a quote open a quoted field.
     private var fieldFresh = true
     private var recordStarted = false
@@ -56,20 +58,27 @@ public struct CSVReader: Sendable {
             failure = .tooLarge(limit: maxBytes)
             return
         }
-        var index = chunk.startIndex
-        if atStart {
-            if chunk.starts(with: [0xEF, 0xBB, 0xBF]) { index += 3 }
-            if !chunk.isEmpty { atStart = false }
-        }
-        while index < chunk.endIndex, failure == nil {
-            step(chunk[index], record)
-            index += 1
+        for byte in chunk {
+            guard failure == nil else { return }
+            if let matched = bomMatched {
+                if byte == Self.bom[matched] {
+                    bomMatched = matched + 1 == Self.bom.count ? nil : matched + 1
+                    continue
+                }
+                bomMatched = nil
+                for earlier in Self.bom[..<matched] { step(earlier, record) }
+            }
+            step(byte, record)
         }
     }
 
     /// Ends the stream: completes a last record without a line break.
     public mutating func finish(_ record: ([String]) -> Void) {
         guard failure == nil else { return }
+        if let matched = bomMatched {
+            bomMatched = nil
+            for earlier in Self.bom[..<matched] { step(earlier, record) }
+        }
         if inQuotes && !quotePending {
             failure = .unterminatedQuote(record: records + 1)
             return
