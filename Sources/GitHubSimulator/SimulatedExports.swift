@@ -16,7 +16,7 @@ public struct SimulatedExportBehaviour: Sendable, Hashable {
     public var includedCredits: Double
 
     public init(
-        processingChecks: Int = 1,
+        processingChecks: Int = 0,
         failing: Int = 0,
         linkLifetime: Double = 3_600,
         linkUses: Int? = nil,

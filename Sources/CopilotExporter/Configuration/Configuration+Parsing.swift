@@ -246,7 +246,7 @@ extension Configuration {
         for kind in Scope.Kind.allCases where scopes.contains(where: { $0.kind == kind }) {
             let refused = CollectorRegistry.all.filter { collector in
                 enabledCollectors.contains(collector.name)
-                    && collector.access.first { $0.scope == kind }?.acceptsApp != true
+                    && collector.access.contains { $0.scope == kind && !$0.acceptsApp }
             }
             if !refused.isEmpty { parts.append("\(kind.rawValue) " + refused.map(\.name.rawValue).joined(separator: ", ")) }
         }

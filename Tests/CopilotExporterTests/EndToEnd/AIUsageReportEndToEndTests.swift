@@ -129,9 +129,9 @@ import Testing
         // Poll 4, the next day: a new export (the second POST in two days); meanwhile the last values stay.
         #expect(Self.targets(polls[3]).filter { $0.hasPrefix("POST") } == ["POST \(base)"])
         #expect(Self.perUser(polls[3].values) == Self.expected)
-        // The organization is not asked anything.
+        // The organization gets no job: nothing asked, no health series.
         #expect(!polls.flatMap(\.requests).contains { $0.target.contains("/orgs/") || $0.target.contains("/organizations/") })
-        #expect(log.contains { $0.contains("enterprises only") && $0.contains("north") }, "\(log)")
+        #expect(polls[0].values.keys.filter { $0.contains("org=\"north\"") }.isEmpty)
     }
 
     @Test func aFailedExportIsLoggedOnceAndANewOneIsAskedForOnTheNextAttempt() async throws {

@@ -153,7 +153,7 @@ import Testing
         var configuration = try Configuration.parse(
             [
                 "--github.org=north", "--github.org=south", "--github.enterprise=globex", "--github.api-url=\(simulator.baseURL)",
-                "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics",
+                "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics", "--no-collector.ai_usage_report",
             ]
                 + (perUser ? [] : ["--no-metrics.per-user"]),
             environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]

@@ -17,10 +17,10 @@ import Testing
     }
 
     static let seatsOnly = [
-        "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics",
+        "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics", "--no-collector.ai_usage_report",
     ]
     static let usageOnly = [
-        "--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits",
+        "--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.ai_usage_report",
     ]
 
     func check(
@@ -50,7 +50,7 @@ import Testing
     @Test func everythingWorksWithTheRightToken() async throws {
         let outcome = try await check(["--github.org=acme", "--github.enterprise=ent"])
         #expect(outcome.status == 0, "\(outcome.failures)")
-        #expect(outcome.lines.count == 14)
+        #expect(outcome.lines.count == 15)
         #expect(outcome.report[0].contains("(in 9 days); renew it soon"))
         #expect(outcome.report[1].hasPrefix("Budget: at the current seat counts the configured intervals will spend about "))
         #expect(outcome.report.last?.hasPrefix("Result: everything the configuration needs works") == true)

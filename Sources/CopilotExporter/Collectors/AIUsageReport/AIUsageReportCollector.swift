@@ -14,17 +14,18 @@ import Synchronization
 /// token and sum it by column name. A failed export fails the poll (one error, logged once) and
 /// the next attempt asks for a new one; an expired link (403, 404 or 410 from the download host)
 /// asks for a new one at once. At most one new export a day, plus one per failure or expiry.
-/// Organizations: GitHub offers the export to enterprises only, so nothing is asked.
+/// Enterprises only: GitHub offers the export to enterprises, so the collector declares no
+/// organization access and organizations get no job.
 public struct AIUsageReportCollector: Collector {
     public let name = CollectorName.aiUsageReport
     public let defaultInterval = 3600.0
-    public let summary = "billed AI credits and net amount per user from the enterprise AI usage report export"
+    public let summary = "billed AI credits and net amount per user from the AI usage report export (enterprises only)"
     public let intervalReason =
         "a poll after the day's export was read costs nothing; the hour only bounds how long a processing export waits to be read"
     public let requestsPerPoll =
         "enterprise: once a day 1 list + 1 POST (the new export; a POST costs 5 secondary-limit points) + up to 3 status checks; "
         + "every later poll while it is processing 1 to 3 status checks; 0 once the day's export was read; "
-        + "CSV downloads go to another host and do not count. Organizations: 0 (not supported)"
+        + "CSV downloads go to another host and do not count; organizations: none (no job: not supported)"
     public let access = [
         CollectorAccess(
             scope: .enterprise,
@@ -34,18 +35,10 @@ public struct AIUsageReportCollector: Collector {
             gitHubApp: "not supported",
             acceptsApp: false
         ),
-        CollectorAccess(
-            scope: .organization,
-            role: "not supported: GitHub offers the AI usage report export for enterprises only",
-            classicToken: "n/a",
-            fineGrainedToken: "n/a",
-            gitHubApp: "n/a",
-            acceptsApp: false
-        ),
     ]
-    /// Status checks of a processing export within one poll, and the wait before each.
-    public var checksPerPoll = 3
-    public var checkWait = 20.0
+    /// Waits (seconds) before each status check of a processing export within one poll:
+    /// short first, since a small report is ready within seconds; 32 s in all at most.
+    public var checkWaits = [2.0, 10, 20]
 
     public init() {}
 
@@ -110,15 +103,15 @@ public struct AIUsageReportCollector: Collector {
                 export = try await request(enterprise, today: today, entry: &entry, context: context)
                 requestedThisPoll = true
             case .processing:
-                guard checks < checksPerPoll else {
+                guard checks < checkWaits.count else {
                     context.notice(
                         "The AI usage report export for enterprise \(enterprise) is still being prepared by GitHub; "
                             + "it is checked again on the next poll."
                     )
                     return lastGood(enterprise, entry)
                 }
+                try await context.clock.sleep(seconds: checkWaits[checks])
                 checks += 1
-                try await context.clock.sleep(seconds: checkWait)
                 export = try await status(enterprise, id: export.id, context: context)
             }
         }
@@ -254,12 +247,7 @@ extension AIUsageReportCollector {
     /// Lists the exports (a GET; asking for one would create it, so `check` does not).
     public func probe(_ scope: Scope, context: ProbeContext) async -> CollectorProbe {
         var probe = CollectorProbe()
-        guard case .enterprise(let enterprise) = scope else {
-            probe.endpoints.append(
-                ("(none)", .warning(status: "-", message: "the AI usage report export exists for enterprises only; nothing is asked"))
-            )
-            return probe
-        }
+        guard case .enterprise(let enterprise) = scope else { return probe }
         probe.record("GET " + Self.base(enterprise), await context.get(Self.base(enterprise)))
         probe.cost = 2
         return probe
