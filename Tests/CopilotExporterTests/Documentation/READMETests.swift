@@ -1,5 +1,6 @@
 import CopilotExporter
 import Foundation
+import GitHubAPI
 import Testing
 
 /// The README's tables that describe the collectors are derived from `CollectorRegistry`:
