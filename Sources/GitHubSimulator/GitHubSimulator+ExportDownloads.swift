@@ -15,7 +15,11 @@ extension GitHubSimulator {
     /// used up.
     func exportDownload(_ request: HTTPRequest) -> HTTPResponse {
         if request.header("authorization") != nil {
-            return HTTPResponse(status: 400, headers: [("Content-Type", "application/xml")], body: Array("<Error><Code>InvalidAuthenticationInfo</Code></Error>".utf8))
+            return HTTPResponse(
+                status: 400,
+                headers: [("Content-Type", "application/xml")],
+                body: Array("<Error><Code>InvalidAuthenticationInfo</Code></Error>".utf8)
+            )
         }
         let parts = request.path.split(separator: "/").map(String.init)
         guard parts.count == 3, let part = Int(parts[2].dropFirst("part-".count).prefix { $0.isNumber }),
@@ -44,7 +48,13 @@ extension GitHubSimulator {
     /// (`ai_credits_used`), so its per-user credits equal the usage-metrics month-to-date sums.
     /// Even days of the month go to `GPT-5`, odd ones to `Claude Sonnet 4.5`; each user's first
     /// `includedCredits` of the month are discounted. Rows are dealt to the parts in turn.
-    func aiUsageCSV(_ export: SimulatedExport, part: Int, of parts: Int, behaviour: SimulatedExportBehaviour, scenario: SimulatorScenario)
+    func aiUsageCSV(
+        _ export: SimulatedExport,
+        part: Int,
+        of parts: Int,
+        behaviour: SimulatedExportBehaviour,
+        scenario: SimulatorScenario
+    )
         -> String
     {
         var out = Self.aiUsageColumns.joined(separator: ",") + "\r\n"

@@ -7,7 +7,8 @@ extension GitHubSimulator {
     func route(_ request: HTTPRequest) -> HTTPResponse {
         let path = request.path
         if let response = appRoute(request, path: path) { return response }
-        guard request.method == "GET" || request.method == "HEAD" || (request.method == "POST" && path.hasSuffix("/settings/billing/reports"))
+        guard
+            request.method == "GET" || request.method == "HEAD" || (request.method == "POST" && path.hasSuffix("/settings/billing/reports"))
         else {
             return error(404, "Not Found")
         }

@@ -128,7 +128,8 @@ import Testing
         #expect {
             try Configuration.parse(Self.appFlags + ["--github.org=a", "--github.enterprise=e"], environment: [:])
         } throws: { error in
-            "\(error)" == "GitHub refuses GitHub App tokens for the enterprise seats, billing, premium_requests, ai_credits, ai_usage_report endpoints; "
+            "\(error)"
+                == "GitHub refuses GitHub App tokens for the enterprise seats, billing, premium_requests, ai_credits, ai_usage_report endpoints; "
                 + "give a classic personal access token too (GITHUB_TOKEN or --github.token-file), which those collectors then use, "
                 + "or disable them with --no-collector.NAME."
         }

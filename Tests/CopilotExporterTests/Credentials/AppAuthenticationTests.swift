@@ -281,5 +281,6 @@ struct TemporaryKey {
 }
 
 let onlySeatsFlags = [
-    "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics", "--no-collector.ai_usage_report",
+    "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics",
+    "--no-collector.ai_usage_report",
 ]

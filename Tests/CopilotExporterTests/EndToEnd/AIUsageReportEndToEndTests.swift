@@ -91,8 +91,9 @@ import Testing
             await poller.runOnce()
             let text = String(decoding: poller.store.publisher.snapshot.plain(.text), as: UTF8.self)
             let values = parseExposition(text).filter {
-                $0.key.hasPrefix("github_copilot_user_ai_credits") || $0.key.contains("collector=\"ai_usage_report\"")
-                    && $0.key.hasPrefix("github_copilot_collector_success")
+                $0.key.hasPrefix("github_copilot_user_ai_credits")
+                    || $0.key.contains("collector=\"ai_usage_report\"")
+                        && $0.key.hasPrefix("github_copilot_collector_success")
             }
             results.append(Poll(values: values, requests: simulator.requests))
         }
@@ -107,9 +108,11 @@ import Testing
     static func targets(_ poll: Poll) -> [String] { poll.requests.map { "\($0.method) \($0.target.split(separator: "?")[0])" } }
 
     @Test func anExportStillProcessingShowsNothingThenItsExactValuesOnceCompleted() async throws {
-        let (polls, log) = try await run(polls: 4, behaviour: { $0.processingChecks = 3 }) { poll, _, clock in
-            if poll == 3 { clock.advance(by: 86_400) }
-        }
+        let (polls, log) = try await run(
+            polls: 4,
+            behaviour: { $0.processingChecks = 3 },
+            beforePoll: { poll, _, clock in if poll == 3 { clock.advance(by: 86_400) } }
+        )
         let base = "/enterprises/globex/settings/billing/reports"
         let first = "00000000-0000-4000-8000-000000000001"
         // Poll 1: nothing listed, one export asked for, three checks within the poll: still
@@ -147,17 +150,21 @@ import Testing
     }
 
     @Test func anExpiredLinkAsksForANewExportAtOnce() async throws {
-        let (polls, log) = try await run(polls: 1, behaviour: { ($0.processingChecks, $0.linkLifetime) = (0, 3_600) }) { _, simulator, _ in
-            // Asked for at 00:10 today by someone else, completed at 00:15: its links expired at 01:15.
-            simulator.seedExport(
-                enterprise: "globex",
-                reportType: "ai_credit",
-                startDate: "2026-12-01",
-                endDate: "2026-12-03",
-                createdAt: Self.now - 5.8 * 3_600,
-                completedAt: Self.now - 5.75 * 3_600
-            )
-        }
+        let (polls, log) = try await run(
+            polls: 1,
+            behaviour: { ($0.processingChecks, $0.linkLifetime) = (0, 3_600) },
+            beforePoll: { _, simulator, _ in
+                // Asked for at 00:10 today by someone else, completed at 00:15: its links expired at 01:15.
+                simulator.seedExport(
+                    enterprise: "globex",
+                    reportType: "ai_credit",
+                    startDate: "2026-12-01",
+                    endDate: "2026-12-03",
+                    createdAt: Self.now - 5.8 * 3_600,
+                    completedAt: Self.now - 5.75 * 3_600
+                )
+            }
+        )
         let downloads = polls[0].requests.filter { $0.target.hasPrefix("/export-downloads/") }
         #expect(downloads.map(\.status) == [403, 200])
         #expect(downloads.first?.target.contains("000000000001") == true)
@@ -167,7 +174,11 @@ import Testing
     }
 
     @Test func perModelSeriesAreOnlyThereWithTheFlag() async throws {
-        let (polls, _) = try await run(polls: 1, extraFlags: ["--collector.ai_usage_report.per-model"], behaviour: { $0.processingChecks = 0 })
+        let (polls, _) = try await run(
+            polls: 1,
+            extraFlags: ["--collector.ai_usage_report.per-model"],
+            behaviour: { $0.processingChecks = 0 }
+        )
         let byModel = polls[0].values.filter { $0.key.contains("_by_model") }
         let c = Self.credits + "_by_model"
         let n = Self.net + "_by_model"

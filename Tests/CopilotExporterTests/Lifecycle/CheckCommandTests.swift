@@ -17,10 +17,12 @@ import Testing
     }
 
     static let seatsOnly = [
-        "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics", "--no-collector.ai_usage_report",
+        "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics",
+        "--no-collector.ai_usage_report",
     ]
     static let usageOnly = [
-        "--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.ai_usage_report",
+        "--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits",
+        "--no-collector.ai_usage_report",
     ]
 
     func check(

@@ -34,7 +34,7 @@ public struct AIUsageReportCollector: Collector {
             fineGrainedToken: "\"Enterprise administration\" (write), per GitHub's REST reference (untested)",
             gitHubApp: "not supported",
             acceptsApp: false
-        ),
+        )
     ]
     /// Waits (seconds) before each status check of a processing export within one poll:
     /// short first, since a small report is ready within seconds; 32 s in all at most.
@@ -187,7 +187,10 @@ public struct AIUsageReportCollector: Collector {
                 )
                 return nil
             }
-            if let problem = csv.withLock({ $0.finish(); return $0.problem }) {
+            if let problem = csv.withLock({
+                $0.finish()
+                return $0.problem
+            }) {
                 throw AIUsageReportError.unreadable(enterprise: enterprise, id: export.id, detail: problem)
             }
         }
