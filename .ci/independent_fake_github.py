@@ -11,6 +11,11 @@ and one report day of the month not published (a late day) that must not count. 
 report (one team per organization under GitHub's 5-member threshold, absent; users in two teams; a
 slug shared by both organizations), joined here with the users report on user id and day.
 
+The enterprise AI usage report export (`report_type` `ai_credit`): POST answers 202 `processing`,
+the first status check `completed` with download URLs; the CSV is
+written with its own column order, quotes where a field needs them, and rows the exporter must
+not count (another unit, last month, no user).
+
 Usage: independent_fake_github.py BINARY [SEED]
 """
 import datetime as dt
@@ -115,6 +120,8 @@ breakdowns = {org: {k: rng.randrange(0, 500) for k in ["total", "added_this_cycl
 DOWNLOADS = {"with token": 0, "without token": 0}
 BUDGET_PAGES = {}  # owner -> highest page asked for
 ASKED_DAYS = set()  # report days asked for
+EXPORTS = {}  # id -> {"checks": n, "start": day, "end": day}
+EXPORT_POSTS = []
 
 
 def public(seat):
@@ -274,6 +281,59 @@ def summarize(rows, by_model=False):
     return items
 
 
+AI_PRICE = rng.choice([0.01, 0.04, 0.25])
+AI_INCLUDED = rng.choice([0, 5, 50])
+
+
+def csv_field(value):
+    text = str(value)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def ai_usage_rows(start, end):
+    """(user, model, credits, net) of the enterprise between two days, in date order."""
+    used, rows = {}, []
+    day = dt.date.fromisoformat(start)
+    while day <= dt.date.fromisoformat(end):
+        for user, credits in sorted(scope_user_day(org_list, day.isoformat()).items()):
+            if not credits:
+                continue
+            free = max(0.0, min(credits, AI_INCLUDED - used.get(user, 0.0)))
+            used[user] = used.get(user, 0.0) + credits
+            model = "GPT-5" if (len(user) + day.day) % 2 else "Claude Opus 4.6, preview"
+            rows.append((day.isoformat(), user, model, credits, (credits - free) * AI_PRICE, free * AI_PRICE))
+        day += dt.timedelta(days=1)
+    return rows
+
+
+def ai_usage_csv(start, end):
+    header = ["username", "model", "date", "product", "sku", "unit_type", "quantity", "applied_cost_per_quantity", "gross_amount",
+              "discount_amount", "net_amount", "organization", "cost_center_name", "input", "output"]
+    lines = [",".join(header)]
+    for day, user, model, credits, net, discount in ai_usage_rows(start, end):
+        lines.append(",".join(csv_field(v) for v in [user, model, day, "copilot", "copilot_ai_credit", "ai-credits", repr(credits),
+                                                      AI_PRICE, repr(credits * AI_PRICE), repr(discount), repr(net), org_list[0],
+                                                      'R&D, "North"', 1200, 300]))
+    # Rows the exporter must leave out: premium requests, last month, no user.
+    lines.append(",".join(["someone", "o3", end, "copilot", "copilot_premium_request", "requests", "7", "0.04", "0.28", "0", "0.28", "", "", "0", "0"]))
+    lines.append(",".join(["someone", "o3", (MONTH_START - dt.timedelta(days=1)).isoformat(), "copilot", "copilot_ai_credit", "ai-credits",
+                           "9", "0.04", "0.36", "0", "0.36", "", "", "0", "0"]))
+    lines.append(",".join(["", "GPT-5", end, "copilot", "copilot_ai_credit", "ai-credits", "3", "0.04", "0.12", "0", "0.12", "", "", "0", "0"]))
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def export_object(export_id, port):
+    export = EXPORTS[export_id]
+    body = {"id": export_id, "report_type": "ai_credit", "start_date": export["start"], "end_date": export["end"],
+            "status": "completed" if export["checks"] >= 1 else "processing", "created_at": NOW.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "actor": "fake-admin"}
+    if body["status"] == "completed":
+        body["download_urls"] = ["http://127.0.0.1:%d/dl/export/%s.csv?sig=abc" % (port, export_id)]
+    return body
+
+
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -288,11 +348,43 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def do_POST(self):
+        url = urlparse(self.path)
+        if self.headers.get("Authorization") != "Bearer " + TOKEN:
+            return self.reply(401, {"message": "Bad credentials"})
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+        if url.path != "/enterprises/%s/settings/billing/reports" % ENTERPRISE or body.get("report_type") != "ai_credit":
+            return self.reply(404, {"message": "Not Found"})
+        export_id = "fake-%d" % (len(EXPORTS) + 1)
+        EXPORTS[export_id] = {"checks": 0, "start": body["start_date"], "end": body.get("end_date", TODAY.isoformat())}
+        EXPORT_POSTS.append(body)
+        return self.reply(202, export_object(export_id, self.server.server_port))
+
     def do_GET(self):
         url = urlparse(self.path)
         query = parse_qs(url.query)
         if not url.path.startswith("/dl/") and self.headers.get("Authorization") != "Bearer " + TOKEN:
             return self.reply(401, {"message": "Bad credentials"})
+        m = re.fullmatch(r"/dl/export/([^/]+)\.csv", url.path)
+        if m and m.group(1) in EXPORTS:
+            DOWNLOADS["with token" if self.headers.get("Authorization") else "without token"] += 1
+            if self.headers.get("Authorization"):
+                return self.reply(403, {"error": "a signed URL takes no Authorization header"})
+            data = ai_usage_csv(EXPORTS[m.group(1)]["start"], EXPORTS[m.group(1)]["end"])
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        m = re.fullmatch(r"/enterprises/([^/]+)/settings/billing/reports(?:/([^/]+))?", url.path)
+        if m and m.group(1) == ENTERPRISE:
+            if m.group(2) is None:
+                return self.reply(200, {"usage_report_exports": [export_object(i, self.server.server_port) for i in EXPORTS]})
+            if m.group(2) not in EXPORTS:
+                return self.reply(404, {"message": "Not Found"})
+            EXPORTS[m.group(2)]["checks"] += 1
+            return self.reply(200, export_object(m.group(2), self.server.server_port))
         m = re.fullmatch(r"/orgs/([^/]+)/copilot/billing", url.path)
         if m and m.group(1) in orgs:
             return self.reply(200, {"seat_breakdown": breakdowns[m.group(1)], "seat_management_setting": "assign_selected"})
@@ -620,6 +712,16 @@ def expected():
             out['github_billing_budget_amount_usd{budget_entity="%s",budget_id="%s",budget_scope="%s",budget_type="%s",%s,product_sku="%s"}'
                 % (b["budget_entity_name"], b["id"], b["budget_scope"], b["budget_type"], scope, b["budget_product_sku"])] = b["budget_amount"]
 
+    billed = {}
+    for _, user, _, credits, net, _ in ai_usage_rows(MONTH_START.isoformat(), TODAY.isoformat()):
+        total = billed.setdefault(user, [0.0, 0.0])
+        total[0] += credits
+        total[1] += net
+    for user, (credits, net) in billed.items():
+        out['github_copilot_user_ai_credits_month_to_date{enterprise="%s",user="%s"}' % (ENTERPRISE, user)] = credits
+        out['github_copilot_user_ai_credits_net_amount_usd_month_to_date{enterprise="%s",user="%s"}' % (ENTERPRISE, user)] = net
+    out['github_copilot_collector_success{collector="ai_usage_report",enterprise="%s"}' % ENTERPRISE] = 1
+
     rows = [s for org in orgs for s in orgs[org]] + enterprise_grants
     label = 'enterprise="%s"' % ENTERPRISE
     out['github_copilot_seats{%s}' % label] = len({s["assignee"]["login"] for s in rows if s["assignee"]}) + sum(1 for s in rows if not s["assignee"])
@@ -684,11 +786,13 @@ for owner, budgets in BUDGETS.items():
     if budgets and BUDGET_PAGES.get(owner, 0) != (len(budgets) + largest - 1) // largest:
         sys.exit("budgets of %s: asked for %d pages, expected %d (seed %d)"
                  % (owner, BUDGET_PAGES.get(owner, 0), (len(budgets) + largest - 1) // largest, seed))
+if [(p["start_date"], p["end_date"]) for p in EXPORT_POSTS] != [(MONTH_START.isoformat(), TODAY.isoformat())]:
+    sys.exit("expected one AI usage report export for the month to date, got %s (seed %d)" % (EXPORT_POSTS, seed))
 if LATE_DAY is not None and LATE_DAY.isoformat() not in ASKED_DAYS:
     sys.exit("the unpublished day %s was never asked for (seed %d)" % (LATE_DAY, seed))
 if DOWNLOADS["with token"] or not DOWNLOADS["without token"]:
     sys.exit("report downloads must carry no Authorization header")
 if missing or extra or wrong:
     sys.exit("families differ from the independent computation (seed %d)" % seed)
-print("ok: every seat, billing, premium-request, AI-credit, usage-metrics and team family has the expected value "
+print("ok: every seat, billing, premium-request, AI-credit, usage-metrics team and AI-usage-report family has the expected value "
       "for 2 organizations and 1 enterprise (amounts to 1e-9, projections to 1e-3 relative)")

@@ -7,9 +7,12 @@ extension GitHubSimulator {
     func route(_ request: HTTPRequest) -> HTTPResponse {
         let path = request.path
         if let response = appRoute(request, path: path) { return response }
-        guard request.method == "GET" || request.method == "HEAD" else {
+        guard
+            request.method == "GET" || request.method == "HEAD" || (request.method == "POST" && path.hasSuffix("/settings/billing/reports"))
+        else {
             return error(404, "Not Found")
         }
+        if path.hasPrefix("/export-downloads/") { return exportDownload(request) }
         if path.hasPrefix("/downloads/") {
             let scenario = state.withLock { $0.scenario }
             return path.contains("/user-teams-1-day/") ? userTeamsDownload(request, scenario: scenario) : download(request, scenario: scenario)
@@ -38,7 +41,9 @@ extension GitHubSimulator {
         if budget.remaining <= 0 {
             return rateLimitResponse(remaining: 0, reset: budget.resetAt, scopes: scopeHeader)
         }
-        var response = resource(path: path, query: request, scopes: scopes, kind: credential.kind)
+        var response =
+            exportRoute(request, path: path, scopes: scopes, kind: credential.kind)
+            ?? resource(path: path, query: request, scopes: scopes, kind: credential.kind)
         response.headers.append((name: scopeHeader.0, value: scopeHeader.1))
         if let expires = credential.expires {
             let expiry = SimulatedCalendar.timestamp(expires).replacingOccurrences(of: "T", with: " ").dropLast() + " UTC"

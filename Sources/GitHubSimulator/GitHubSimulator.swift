@@ -29,6 +29,8 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         var apps: [String: SimulatedApp] = [:]
         /// Paths announced for retirement: `Deprecation` and `Sunset` on every answer to them.
         var retiring: [(pathContains: String, deprecation: Double, sunset: Double)] = []
+        /// Usage report exports asked for, and how they behave.
+        var exports = SimulatedExports()
     }
 
     struct Budget {

@@ -39,6 +39,10 @@ public struct CollectionContext: Sendable {
     public var reports: ReportCache
     /// Per-team sums of joined report days, shared across polls.
     public var teamReports: TeamReportCache
+    /// AI usage report exports asked for and read, shared across polls (`ai_usage_report`).
+    public var aiUsageExports: AIUsageExportCache
+    /// `--collector.ai_usage_report.per-model`: also export per user and model.
+    public var aiUsagePerModel: Bool
     /// Asks the store to keep the last good values of these families, because the part of the
     /// collection that makes them failed while the rest succeeded.
     public var keepLastGood: @Sendable ([String]) -> Void
@@ -49,6 +53,8 @@ public struct CollectionContext: Sendable {
         idleDays: Int = 30,
         reports: ReportCache = ReportCache(),
         teamReports: TeamReportCache = TeamReportCache(),
+        aiUsageExports: AIUsageExportCache = AIUsageExportCache(),
+        aiUsagePerModel: Bool = false,
         notice: @escaping @Sendable (String) -> Void = { _ in },
         keepLastGood: @escaping @Sendable ([String]) -> Void = { _ in }
     ) {
@@ -58,6 +64,8 @@ public struct CollectionContext: Sendable {
         self.idleDays = idleDays
         self.reports = reports
         self.teamReports = teamReports
+        self.aiUsageExports = aiUsageExports
+        self.aiUsagePerModel = aiUsagePerModel
         self.notice = notice
     }
 }

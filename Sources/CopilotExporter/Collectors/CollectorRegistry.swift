@@ -8,6 +8,7 @@ public enum CollectorRegistry {
         ModelUsageCollector.aiCredits,
         UsageMetricsCollector(),
         TeamsCollector(),
+        AIUsageReportCollector(),
     ]
 
     /// The registered collector called `name`.

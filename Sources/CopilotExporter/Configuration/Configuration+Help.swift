@@ -46,6 +46,8 @@ extension Configuration {
           --collector.seats.price.enterprise=39
                                            US dollars a seat costs a month by plan (GitHub's list
                                            prices), to price idle seats; unknown plans as business
+          --collector.ai_usage_report.per-model
+                                           billed AI credits per user and model too (many series)
           --github.requests-per-hour=2400  GitHub requests an hour that default intervals may
                                            spend in all; large orgs are polled less often
           --no-metrics.per-user            drop every series with a user label

@@ -134,6 +134,12 @@ extension Configuration {
             seatPrices.business = try Self.seatPrice(try flag.value(), flag: flag.name)
         case "collector.seats.price.enterprise":
             seatPrices.enterprise = try Self.seatPrice(try flag.value(), flag: flag.name)
+        case "collector.ai_usage_report.per-model":
+            try flag.noValue()
+            aiUsagePerModel = true
+        case "no-collector.ai_usage_report.per-model":
+            try flag.noValue()
+            aiUsagePerModel = false
         case "metrics.pseudonymize-users": pseudonymizeKeyFile = try flag.value()
         case "storage.path":
             let path = try flag.value()
@@ -256,7 +262,7 @@ extension Configuration {
         for kind in Scope.Kind.allCases where scopes.contains(where: { $0.kind == kind }) {
             let refused = CollectorRegistry.all.filter { collector in
                 enabledCollectors.contains(collector.name)
-                    && collector.access.first { $0.scope == kind }?.acceptsApp != true
+                    && collector.access.contains { $0.scope == kind && !$0.acceptsApp }
             }
             if !refused.isEmpty { parts.append("\(kind.rawValue) " + refused.map(\.name.rawValue).joined(separator: ", ")) }
         }

@@ -27,6 +27,8 @@ public struct Configuration: Sendable, Equatable {
     public var idleDays = 30
     /// `--collector.seats.price.business` and `.enterprise`, US dollars a seat-month.
     public var seatPrices = SeatPrices()
+    /// `--collector.ai_usage_report.per-model`: billed AI credits per user and model too.
+    public var aiUsagePerModel = false
     public var perUser = true
     /// Key file for `--metrics.pseudonymize-users`.
     public var pseudonymizeKeyFile: String?

@@ -71,7 +71,8 @@ public struct CheckCommand: Sendable {
         let period = BillingPeriod(containing: now)
         let router = CredentialRouter(client.credentials)
         for scope in configuration.scopes {
-            for collector in CollectorRegistry.all where configuration.enabledCollectors.contains(collector.name) {
+            for collector in CollectorRegistry.all
+            where configuration.enabledCollectors.contains(collector.name) && collector.access.contains(where: { $0.scope == scope.kind }) {
                 let context = ProbeContext(client: client.routed(for: collector, scope: scope), period: period, now: now)
                 let probe = await collector.probe(scope, context: context)
                 let credential = router.kind(for: collector, scope: scope.kind)

@@ -40,7 +40,8 @@ public struct ExporterApp: Sendable {
     public func jobs() -> [PollJob] {
         var jobs: [PollJob] = []
         for collector in CollectorRegistry.all where configuration.enabledCollectors.contains(collector.name) {
-            for scope in configuration.scopes {
+            // A collector declares access for the kinds of scope it can read; others get no job.
+            for scope in configuration.scopes where collector.access.contains(where: { $0.scope == scope.kind }) {
                 let interval = configuration.intervals[collector.name] ?? collector.defaultInterval
                 jobs.append(PollJob(collector: collector, scope: scope, interval: interval))
             }
@@ -81,7 +82,12 @@ public struct ExporterApp: Sendable {
             userAgent: "copilot_exporter/\(Self.version)",
             observe: { await store.observe($0) }
         )
-        var context = CollectionContext(client: client, clock: clock, idleDays: configuration.idleDays)
+        var context = CollectionContext(
+            client: client,
+            clock: clock,
+            idleDays: configuration.idleDays,
+            aiUsagePerModel: configuration.aiUsagePerModel
+        )
         context.seatPrices = configuration.seatPrices
         return Poller(
             jobs: jobs,

@@ -102,7 +102,7 @@ import Testing
         ),
         (
             ["--github.enterprise=e", "--github.app-client-id=I", "--github.app-private-key-file=k", "--no-collector.billing"], [:],
-            "GitHub refuses GitHub App tokens for the enterprise seats, premium_requests, ai_credits endpoints; give a classic"
+            "GitHub refuses GitHub App tokens for the enterprise seats, premium_requests, ai_credits, ai_usage_report endpoints; give a classic"
         ),
     ])
     func badInputIsOneSentenceThatSaysWhatToDo(arguments: [String], environment: [String: String], fragment: String) {
@@ -119,7 +119,7 @@ import Testing
     static let appFlags = ["--github.app-client-id=Iv23li", "--github.app-private-key-file=app.pem"]
     static let usageMetricsOnly = [
         "--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits",
-        "--no-collector.teams",
+        "--no-collector.teams", "--no-collector.ai_usage_report",
     ]
 
     @Test(arguments: [
@@ -140,7 +140,8 @@ import Testing
         #expect {
             try Configuration.parse(Self.appFlags + ["--github.org=a", "--github.enterprise=e"], environment: [:])
         } throws: { error in
-            "\(error)" == "GitHub refuses GitHub App tokens for the enterprise seats, billing, premium_requests, ai_credits endpoints; "
+            "\(error)"
+                == "GitHub refuses GitHub App tokens for the enterprise seats, billing, premium_requests, ai_credits, ai_usage_report endpoints; "
                 + "give a classic personal access token too (GITHUB_TOKEN or --github.token-file), which those collectors then use, "
                 + "or disable them with --no-collector.NAME."
         }

@@ -282,5 +282,5 @@ struct TemporaryKey {
 
 let onlySeatsFlags = [
     "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics",
-    "--no-collector.teams",
+    "--no-collector.teams", "--no-collector.ai_usage_report",
 ]

@@ -1,5 +1,6 @@
 import CopilotExporter
 import Foundation
+import GitHubAPI
 import Testing
 
 /// The README's tables that describe the collectors are derived from `CollectorRegistry`:
@@ -39,7 +40,9 @@ import Testing
 
     @Test func everyRegisteredCollectorIsInBothTablesAndInHelp() {
         for collector in CollectorRegistry.all {
-            #expect(CollectorRegistry.credentialTable.contains("| `\(collector.name)` | organization"))
+            for access in collector.access {
+                #expect(CollectorRegistry.credentialTable.contains("| `\(collector.name)` | \(access.scope.rawValue)"))
+            }
             #expect(CollectorRegistry.credentialTable.contains("| `\(collector.name)` | enterprise"))
             #expect(CollectorRegistry.budgetTable.contains("| `\(collector.name)` |"))
             #expect(Configuration.helpText.contains("  \(collector.name) "))

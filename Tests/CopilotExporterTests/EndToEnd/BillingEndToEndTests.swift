@@ -261,7 +261,7 @@ import Testing
         let configuration = try Configuration.parse(
             [
                 "--github.org=north", "--github.org=south", "--github.enterprise=globex", "--github.api-url=\(simulator.baseURL)",
-                "--no-collector.seats", "--no-collector.usage_metrics", "--no-collector.teams",
+                "--no-collector.seats", "--no-collector.usage_metrics", "--no-collector.teams", "--no-collector.ai_usage_report",
             ],
             environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]
         )

@@ -98,7 +98,10 @@ import Testing
         // The scenario is only worth its files while every collector succeeds for every scope.
         let text = try #require(bodies.first { $0.file == "metrics.prom" }?.body)
         for collector in CollectorName.allCases {
-            for scope in ["org=\"acme-corp\"", "org=\"acme-labs\"", "enterprise=\"acme\""] {
+            // A collector has jobs only for the kinds of scope it declares access for.
+            let kinds = Set(CollectorRegistry.collector(collector).access.map(\.scope.rawValue))
+            for scope in ["org=\"acme-corp\"", "org=\"acme-labs\"", "enterprise=\"acme\""]
+            where kinds.contains(scope.hasPrefix("org") ? "organization" : "enterprise") {
                 let line = "github_copilot_collector_success{collector=\"\(collector.rawValue)\",\(scope)} 1\n"
                 #expect(text.contains(line), "\(collector) \(scope)")
             }

@@ -154,7 +154,7 @@ import Testing
             [
                 "--github.org=north", "--github.org=south", "--github.enterprise=globex", "--github.api-url=\(simulator.baseURL)",
                 "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics",
-                "--no-collector.teams",
+                "--no-collector.teams", "--no-collector.ai_usage_report",
             ]
                 + (perUser ? [] : ["--no-metrics.per-user"]),
             environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]

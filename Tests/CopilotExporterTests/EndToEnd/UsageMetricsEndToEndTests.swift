@@ -62,7 +62,7 @@ import Testing
             [
                 "--github.org=north", "--github.org=south", "--github.enterprise=globex", "--github.api-url=\(simulator.baseURL)",
                 "--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits",
-                "--no-collector.teams",
+                "--no-collector.teams", "--no-collector.ai_usage_report",
             ],
             environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]
         )

@@ -18,11 +18,11 @@ import Testing
 
     static let seatsOnly = [
         "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.usage_metrics",
-        "--no-collector.teams",
+        "--no-collector.teams", "--no-collector.ai_usage_report",
     ]
     static let usageOnly = [
         "--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits",
-        "--no-collector.teams",
+        "--no-collector.teams", "--no-collector.ai_usage_report",
     ]
 
     func check(
@@ -52,7 +52,7 @@ import Testing
     @Test func everythingWorksWithTheRightToken() async throws {
         let outcome = try await check(["--github.org=acme", "--github.enterprise=ent"])
         #expect(outcome.status == 0, "\(outcome.failures)")
-        #expect(outcome.lines.count == 17)
+        #expect(outcome.lines.count == 18)
         // The enterprise's usage report names its organizations for the per-organization cost.
         #expect(outcome.lines.contains { $0.text.contains("GET /enterprises/ent/settings/billing/usage ") })
         #expect(outcome.report[0].contains("(in 9 days); renew it soon"))

@@ -97,7 +97,7 @@ import Testing
             #expect(!organization.isEmpty && organization.isSubset(of: minted), "\(organization.subtracting(minted))")
             #expect(organization.isDisjoint(with: enterpriseReports))
             #expect(api.allSatisfy { $0.status < 400 }, "\(api.filter { $0.status >= 400 }.map(\.target))")
-            let mints = Set(simulator.requests.filter { $0.method == "POST" }.map(\.target))
+            let mints = Set(simulator.requests.filter { $0.method == "POST" && $0.target.hasPrefix("/app/") }.map(\.target))
             #expect(mints == ["/app/installations/11/access_tokens", "/app/installations/44/access_tokens"])
         }
     }
@@ -105,7 +105,7 @@ import Testing
     @Test(.requiresOpenSSL) func anAppAloneServesAnEnterpriseWhenOnlyUsageMetricsIsEnabled() async throws {
         let usageOnly = [
             "--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits",
-            "--no-collector.teams",
+            "--no-collector.teams", "--no-collector.ai_usage_report",
         ]
         try await withAppAndToken(["--github.enterprise=ent"] + usageOnly, token: nil) { simulator, configuration, credentials in
             #expect(credentials is GitHubAppCredentials)
@@ -125,7 +125,7 @@ import Testing
                 transport: URLSessionTransport(timeout: 5)
             ).run()
             #expect(status == 0, "\(lines.filter { $0.verdict != .ok }.map(\.text))")
-            #expect(lines.count == 9)
+            #expect(lines.count == 10)
             for line in lines {
                 #expect(line.credential == ([.usageMetrics, .teams].contains(line.collector) ? .app : .token), "\(line.text)")
             }
