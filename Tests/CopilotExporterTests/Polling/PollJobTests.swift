@@ -52,7 +52,7 @@ import Testing
         let all = try Configuration.parse(["--github.org=a", "--github.enterprise=e"], environment: ["GITHUB_TOKEN": "t"])
         let allJobs = ExporterApp(configuration: all, credentials: StaticToken("t"), logger: .silent).jobs()
         #expect(Set(allJobs.map(\.collector.name)) == Set(CollectorName.allCases))
-        #expect(allJobs.count == 12)
+        #expect(allJobs.count == 13)  // ai_usage_report has no organization job
         #expect(allJobs.allSatisfy { $0.adaptive })
         let fixed = try Configuration.parse(["--github.org=a", "--collector.seats.interval=1m"], environment: ["GITHUB_TOKEN": "t"])
         let jobs = ExporterApp(configuration: fixed, credentials: StaticToken("t"), logger: .silent).jobs()
