@@ -8,30 +8,11 @@ extension GitHubClient {
         if let block = await state.blocked(credential.label, now: clock.now()) {
             throw block.reason ?? GitHubAPIError.rateLimited(endpoint: endpoint, resource: "core", reset: block.until)
         }
-        let headers = [
-            "Accept": "application/vnd.github+json",
-            "Authorization": "Bearer " + credential.token,
-            "X-GitHub-Api-Version": apiVersion,
-            "User-Agent": userAgent,
-            "Content-Type": "application/json",
-        ]
-        let outcome: AttemptOutcome
-        do {
-            let response = try await transport.send(TransportRequest(method: "POST", url: url(path), headers: headers, body: body))
-            await observe(
-                APIObservation(
-                    code: String(response.status),
-                    rateLimit: RateLimit(headers: response),
-                    tokenExpiry: APIObservation.tokenExpiry(response.header("github-authentication-token-expiration")),
-                    credential: credential.label,
-                    retirement: Retirement(endpoint: endpoint, response: response)
-                )
-            )
-            outcome = .response(response)
-        } catch {
-            await observe(APIObservation(code: "error", credential: credential.label))
-            outcome = .noResponse(reason: Self.reason(error), tooLarge: error.limitExceeded)
-        }
+        let outcome = await attempt(
+            TransportRequest(method: "POST", url: url(path), headers: ["Content-Type": "application/json"], body: body),
+            credential: credential,
+            endpoint: endpoint
+        )
         // The last attempt's decision: accept a 2xx, fail (and block on a limit) otherwise.
         let decision = retry.decide(
             outcome,

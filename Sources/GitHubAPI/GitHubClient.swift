@@ -223,15 +223,22 @@ public struct GitHubClient: Sendable {
     /// Sends one attempt with `credential` and, when a body is cached, its ETag; reports the
     /// exchange to `observe`.
     func attemptGet(url: String, etag: String?, credential: Credential, endpoint: String) async -> AttemptOutcome {
-        var headers = [
-            "Accept": "application/vnd.github+json",
-            "Authorization": "Bearer " + credential.token,
-            "X-GitHub-Api-Version": apiVersion,
-            "User-Agent": userAgent,
-        ]
-        if let etag { headers["If-None-Match"] = etag }
+        await attempt(TransportRequest(url: url, headers: etag.map { ["If-None-Match": $0] } ?? [:]), credential: credential, endpoint: endpoint)
+    }
+
+    /// Sends one request with the API headers and the credential, and reports what GitHub said
+    /// (status, rate limit, token expiry, retirement) to the observer.
+    func attempt(_ request: TransportRequest, credential: Credential, endpoint: String) async -> AttemptOutcome {
+        var request = request
+        request.headers.merge(
+            [
+                "Accept": "application/vnd.github+json", "Authorization": "Bearer " + credential.token,
+                "X-GitHub-Api-Version": apiVersion, "User-Agent": userAgent,
+            ],
+            uniquingKeysWith: { own, _ in own }
+        )
         do {
-            let response = try await transport.send(TransportRequest(url: url, headers: headers))
+            let response = try await transport.send(request)
             await observe(
                 APIObservation(
                     code: String(response.status),
