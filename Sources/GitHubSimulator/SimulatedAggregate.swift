@@ -104,13 +104,16 @@ struct SimulatedPullRequests {
     init(organization: String, day: String) {
         var random = SplitMix64(seed: FNV1a.hash(Array("\(organization)/\(day)/pulls".utf8)))
         func below(_ bound: Int) -> Int { Int(random.next(below: UInt64(max(1, bound)))) }
-        created = 2 + below(30)
-        merged = below(created + 1)
-        reviewed = below(created + 1)
-        createdByCopilot = below(created / 4 + 1)
-        mergedCreatedByCopilot = min(createdByCopilot, below(merged + 1))
-        reviewedByCopilot = below(reviewed + 1)
-        mergedReviewedByCopilot = min(reviewedByCopilot, below(merged + 1))
+        // A believable day: most pull requests reviewed and merged, Copilot authoring a tenth
+        // to a third of them and reviewing a third to over half of the reviewed ones.
+        func share(_ total: Int, _ low: Int, _ spread: Int) -> Int { total * (low + below(spread + 1)) / 100 }
+        created = 5 + below(40)
+        merged = share(created, 60, 30)
+        reviewed = share(created, 70, 30)
+        createdByCopilot = share(created, 10, 20)
+        mergedCreatedByCopilot = min(share(createdByCopilot, 60, 40), merged)
+        reviewedByCopilot = share(reviewed, 30, 30)
+        mergedReviewedByCopilot = min(share(reviewedByCopilot, 50, 40), merged)
         for type in Self.commentTypes {
             let made = below(6)
             byCommentType[type] = (made, below(made + 1))

@@ -159,7 +159,8 @@ extension SimulatorScenario {
             var editor: String?
             if random.next(below: 100) >= 8 {
                 let bucket = random.next(below: 100)
-                let window: UInt64 = bucket < 60 ? 7 : (bucket < 85 ? 30 : 120)
+                // Half the seats were used in the last two days (daily users), most within a week.
+                let window: UInt64 = bucket < 50 ? 2 : (bucket < 70 ? 7 : (bucket < 88 ? 30 : 120))
                 let daysAgo = min(assignedDaysAgo, Double(random.next(below: window)))
                 activity = (now - daysAgo * 86_400 - Double(random.next(below: 86_400))).rounded(.down)
                 activity = max(activity!, created)

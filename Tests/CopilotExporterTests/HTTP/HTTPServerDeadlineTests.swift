@@ -80,6 +80,9 @@ import Testing
                 received += count
                 usleep(100_000)
             }
+            // The socket closes a moment before the server's count of open connections drops.
+            let settled = Date().addingTimeInterval(5)
+            while server.connectionCounts.open > 0 && Date() < settled { usleep(10_000) }
             return received
         }
         #expect(server.connectionCounts.open == 0, "the server gave up on the response")
