@@ -223,7 +223,11 @@ public struct GitHubClient: Sendable {
     /// Sends one attempt with `credential` and, when a body is cached, its ETag; reports the
     /// exchange to `observe`.
     func attemptGet(url: String, etag: String?, credential: Credential, endpoint: String) async -> AttemptOutcome {
-        await attempt(TransportRequest(url: url, headers: etag.map { ["If-None-Match": $0] } ?? [:]), credential: credential, endpoint: endpoint)
+        await attempt(
+            TransportRequest(url: url, headers: etag.map { ["If-None-Match": $0] } ?? [:]),
+            credential: credential,
+            endpoint: endpoint
+        )
     }
 
     /// Sends one request with the API headers and the credential, and reports what GitHub said

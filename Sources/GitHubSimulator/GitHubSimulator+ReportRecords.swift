@@ -18,7 +18,10 @@ extension GitHubSimulator {
             let versions = SimulatedActivity.versions(login: user.login, ide: ide, day: day)
             let label: [(String, String)] = [
                 ("ide", JSONText.quote(ide)),
-                ("last_known_ide_version", JSONText.object([("ide_version", JSONText.quote(versions.ideVersion)), ("sampled_at", sampledAt)])),
+                (
+                    "last_known_ide_version",
+                    JSONText.object([("ide_version", JSONText.quote(versions.ideVersion)), ("sampled_at", sampledAt)])
+                ),
                 (
                     "last_known_plugin_version",
                     JSONText.object([
@@ -31,7 +34,12 @@ extension GitHubSimulator {
         }
         pairs.append(("totals_by_ide", SimulatedAggregate.array(ides)))
         if let cli = activity.cli {
-            pairs.append(("totals_by_cli", SimulatedAggregate.cliJSON(cli, version: ("1.0.\(FNV1a.hash(Array(user.login.utf8)) % 12)", "\(day)T10:00:00.000Z"))))
+            pairs.append(
+                (
+                    "totals_by_cli",
+                    SimulatedAggregate.cliJSON(cli, version: ("1.0.\(FNV1a.hash(Array(user.login.utf8)) % 12)", "\(day)T10:00:00.000Z"))
+                )
+            )
         }
         if let credits = user.credits { pairs.append(("ai_credits_used", Self.number(credits))) }
         if let window {

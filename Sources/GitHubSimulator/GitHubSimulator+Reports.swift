@@ -89,12 +89,16 @@ extension GitHubSimulator {
             }
         case "organization-28-day", "enterprise-28-day":
             guard partNumber == 1 else { break }
-            let days = (0..<28).reversed().map { JSONText.object(aggregateDay(SimulatedCalendar.day(dayStart - Double($0) * 86_400), scope: scope, scenario: scenario)) }
-            body += JSONText.object([
-                ("day_totals", "[" + days.joined(separator: ",") + "]"), (scope.field, JSONText.quote(scope.id)),
-                ("report_end_day", JSONText.quote(day)), ("report_start_day", JSONText.quote(SimulatedCalendar.day(dayStart - 27 * 86_400))),
-                ("etl_id", JSONText.quote("simulated")), ("day_partition", JSONText.quote(day)), ("entity_id_partition", scope.id),
-            ]) + "\n"
+            let days = (0..<28).reversed().map {
+                JSONText.object(aggregateDay(SimulatedCalendar.day(dayStart - Double($0) * 86_400), scope: scope, scenario: scenario))
+            }
+            body +=
+                JSONText.object([
+                    ("day_totals", "[" + days.joined(separator: ",") + "]"), (scope.field, JSONText.quote(scope.id)),
+                    ("report_end_day", JSONText.quote(day)),
+                    ("report_start_day", JSONText.quote(SimulatedCalendar.day(dayStart - 27 * 86_400))),
+                    ("etl_id", JSONText.quote("simulated")), ("day_partition", JSONText.quote(day)), ("entity_id_partition", scope.id),
+                ]) + "\n"
         default:
             guard partNumber == 1 else { break }
             body += JSONText.object(aggregateDay(day, scope: scope, scenario: scenario)) + "\n"

@@ -15,7 +15,8 @@ extension GitHubSimulator {
         if path.hasPrefix("/export-downloads/") { return exportDownload(request) }
         if path.hasPrefix("/downloads/") {
             let scenario = state.withLock { $0.scenario }
-            return path.contains("/user-teams-1-day/") ? userTeamsDownload(request, scenario: scenario) : download(request, scenario: scenario)
+            return path.contains("/user-teams-1-day/")
+                ? userTeamsDownload(request, scenario: scenario) : download(request, scenario: scenario)
         }
         guard let token = bearerToken(request), let credential = state.withLock({ $0.tokens[token] }),
             (credential.expires ?? .infinity) > clock.now()
@@ -170,8 +171,16 @@ extension GitHubSimulator {
                 parts[0] == "orgs"
                 ? ["read:org", "admin:org", "manage_billing:copilot"] : ["manage_billing:copilot", "read:enterprise", "admin:enterprise"]
             guard !Set(scopes).isDisjoint(with: accepted) else { return scopeError(accepted: accepted.sorted().joined(separator: ", ")) }
-            if parts[5] == "user-teams-1-day" { return userTeamsLinks(kind: parts[0], slug: parts[1], request: request, scenario: scenario) }
-            return reportLinks(kind: parts[0], slug: parts[1], report: parts[5...].joined(separator: "/"), request: request, scenario: scenario)
+            if parts[5] == "user-teams-1-day" {
+                return userTeamsLinks(kind: parts[0], slug: parts[1], request: request, scenario: scenario)
+            }
+            return reportLinks(
+                kind: parts[0],
+                slug: parts[1],
+                report: parts[5...].joined(separator: "/"),
+                request: request,
+                scenario: scenario
+            )
         case 1 where parts[0] == "rate_limit":
             let (remaining, reset) = state.withLock { state -> (Int, Double) in
                 let budget = state.budgets[SimulatedToken.userBudget]

@@ -39,16 +39,27 @@ struct SimulatedAggregate {
         out.append(
             (
                 "totals_by_language_feature",
-                Self.array(byLanguageFeature.map { (quoted([("feature", $0.key[1]), ("language", $0.key[0])]), $0.value) }, interactions: false)
+                Self.array(
+                    byLanguageFeature.map { (quoted([("feature", $0.key[1]), ("language", $0.key[0])]), $0.value) },
+                    interactions: false
+                )
             )
         )
         out.append(
             (
                 "totals_by_language_model",
-                Self.array(byLanguageModel.map { (quoted([("language", $0.key[0]), ("model", $0.key[1])]), $0.value) }, interactions: false)
+                Self.array(
+                    byLanguageModel.map { (quoted([("language", $0.key[0]), ("model", $0.key[1])]), $0.value) },
+                    interactions: false
+                )
             )
         )
-        out.append(("totals_by_model_feature", Self.array(byModelFeature.map { (quoted([("feature", $0.key[1]), ("model", $0.key[0])]), $0.value) })))
+        out.append(
+            (
+                "totals_by_model_feature",
+                Self.array(byModelFeature.map { (quoted([("feature", $0.key[1]), ("model", $0.key[0])]), $0.value) })
+            )
+        )
         return out
     }
 
@@ -68,7 +79,12 @@ struct SimulatedAggregate {
         let average = cli.requests == 0 ? 0 : Double(cli.promptTokens + cli.outputTokens) / Double(cli.requests)
         var pairs: [(String, String)] = []
         if let version {
-            pairs.append(("last_known_cli_version", JSONText.object([("cli_version", JSONText.quote(version.0)), ("sampled_at", JSONText.quote(version.1))])))
+            pairs.append(
+                (
+                    "last_known_cli_version",
+                    JSONText.object([("cli_version", JSONText.quote(version.0)), ("sampled_at", JSONText.quote(version.1))])
+                )
+            )
         }
         pairs += [
             ("prompt_count", String(cli.prompts)), ("request_count", String(cli.requests)), ("session_count", String(cli.sessions)),
@@ -155,7 +171,8 @@ struct SimulatedPullRequests {
                 "["
                     + byCommentType.keys.sorted().map { type in
                         JSONText.object([
-                            ("comment_type", JSONText.quote(type)), ("total_copilot_applied_suggestions", String(byCommentType[type]!.applied)),
+                            ("comment_type", JSONText.quote(type)),
+                            ("total_copilot_applied_suggestions", String(byCommentType[type]!.applied)),
                             ("total_copilot_suggestions", String(byCommentType[type]!.suggestions)),
                         ])
                     }

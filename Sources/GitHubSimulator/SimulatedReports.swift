@@ -116,7 +116,10 @@ extension SimulatorScenario {
         var tries = 0
         while tries < 400 {
             tries += 1
-            guard let late = (0..<28).map({ end - Double($0) * 86_400 }).first(where: { !isPublished(SimulatedCalendar.day($0), today: today) })
+            guard
+                let late = (0..<28).map({ end - Double($0) * 86_400 }).first(where: {
+                    !isPublished(SimulatedCalendar.day($0), today: today)
+                })
             else { return (SimulatedCalendar.day(end - 27 * 86_400), SimulatedCalendar.day(end)) }
             end = late - 86_400
         }

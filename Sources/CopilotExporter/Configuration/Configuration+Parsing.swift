@@ -143,7 +143,9 @@ extension Configuration {
         case "metrics.pseudonymize-users": pseudonymizeKeyFile = try flag.value()
         case "storage.path":
             let path = try flag.value()
-            guard !path.isEmpty else { throw ConfigurationError("--storage.path must name a directory, such as /var/lib/copilot_exporter.") }
+            guard !path.isEmpty else {
+                throw ConfigurationError("--storage.path must name a directory, such as /var/lib/copilot_exporter.")
+            }
             storagePath = path
         case "no-metrics.per-user":
             try flag.noValue()

@@ -26,15 +26,23 @@ import Testing
                 HTTPResponse(
                     status: 200,
                     headers: [("Content-Type", "application/json")],
-                    body: Array(#"{"download_links":["http://\#(request.header("host") ?? "")/files/\#(file)?sig=x"],"report_day":"\#(day)"}"#.utf8)
+                    body: Array(
+                        #"{"download_links":["http://\#(request.header("host") ?? "")/files/\#(file)?sig=x"],"report_day":"\#(day)"}"#.utf8
+                    )
                 )
             }
             switch request.target {
             case "\(base)/users-1-day?day=\(day)": return links("users.ndjson")
             case "\(base)/enterprise-1-day?day=\(day)": return links("aggregate.ndjson")
             case let target where target.hasPrefix("/files/users.ndjson"): return HTTPResponse(status: 200, body: Array(usersLine.utf8))
-            case let target where target.hasPrefix("/files/aggregate.ndjson"): return HTTPResponse(status: 200, body: Array(aggregateLine.utf8))
-            default: return HTTPResponse(status: 404, headers: [("Content-Type", "application/json")], body: Array(#"{"message":"Not Found"}"#.utf8))
+            case let target where target.hasPrefix("/files/aggregate.ndjson"):
+                return HTTPResponse(status: 200, body: Array(aggregateLine.utf8))
+            default:
+                return HTTPResponse(
+                    status: 404,
+                    headers: [("Content-Type", "application/json")],
+                    body: Array(#"{"message":"Not Found"}"#.utf8)
+                )
             }
         }
         try stub.start()
@@ -46,7 +54,10 @@ import Testing
             clock: clock,
             retry: RetryPolicy(maxAttempts: 1)
         )
-        let families = try await UsageMetricsCollector().collect(.enterprise("ex"), context: CollectionContext(client: client, clock: clock))
+        let families = try await UsageMetricsCollector().collect(
+            .enterprise("ex"),
+            context: CollectionContext(client: client, clock: clock)
+        )
         await stub.stop()
         var values: [String: Double] = [:]
         for family in families {
@@ -123,7 +134,11 @@ import Testing
         for entry in pulls["copilot_suggestions_by_comment_type"] as? [[String: Any]] ?? [] {
             let type = entry["comment_type"] as! String
             put("github_copilot_review_suggestions_by_comment_type", [("comment_type", type)], entry["total_copilot_suggestions"])
-            put("github_copilot_review_suggestions_applied_by_comment_type", [("comment_type", type)], entry["total_copilot_applied_suggestions"])
+            put(
+                "github_copilot_review_suggestions_applied_by_comment_type",
+                [("comment_type", type)],
+                entry["total_copilot_applied_suggestions"]
+            )
         }
         if let cli = day["totals_by_cli"] as? [String: Any] {
             put("github_copilot_cli_sessions", [], cli["session_count"])
@@ -162,15 +177,25 @@ import Testing
         let users = try Self.lines("copilot-usage-metrics-users-report-record.ndjson")[0]
         let first = try await Self.collect(usersLine: users, aggregateLine: lines[0]).values
         #expect(first["github_copilot_pull_request_median_time_to_merge_seconds{copilot=\"author\",enterprise=\"ex\"}"] == 150)
-        #expect(first["github_copilot_lines_suggested_by_language{change=\"added\",enterprise=\"ex\",feature=\"code_completion\",language=\"unknown\"}"] == 35)
+        #expect(
+            first[
+                "github_copilot_lines_suggested_by_language{change=\"added\",enterprise=\"ex\",feature=\"code_completion\",language=\"unknown\"}"
+            ] == 35
+        )
         #expect(first["github_copilot_active_users_by_surface{enterprise=\"ex\",period=\"daily\",surface=\"cli\"}"] == 2)
         #expect(first["github_copilot_cli_tokens{enterprise=\"ex\",kind=\"output\"}"] == 7000)
-        #expect(first["github_copilot_interactions_by_language{enterprise=\"ex\",feature=\"code_completion\",language=\"unknown\"}"] == nil, "not in the language breakdown")
+        #expect(
+            first["github_copilot_interactions_by_language{enterprise=\"ex\",feature=\"code_completion\",language=\"unknown\"}"] == nil,
+            "not in the language breakdown"
+        )
         // The second record has no totals_by_cli, no daily_active_cli_users and no medians.
         let second = try await Self.collect(usersLine: users, aggregateLine: lines[1]).values
         #expect(!second.keys.contains { $0.hasPrefix("github_copilot_cli_") || $0.hasPrefix("github_copilot_pull_request_median") })
         #expect(!second.keys.contains { $0.contains("surface=\"cli\"") })
-        #expect(second["github_copilot_pull_requests_with_copilot{enterprise=\"ex\",role=\"author\",state=\"created\"}"] == 0, "a reported 0 is kept")
+        #expect(
+            second["github_copilot_pull_requests_with_copilot{enterprise=\"ex\",role=\"author\",state=\"created\"}"] == 0,
+            "a reported 0 is kept"
+        )
     }
 
     /// The users example: `ai_credits_used` 12.5, interactions 0, active (generations and
@@ -184,8 +209,10 @@ import Testing
         let ide = try #require((record["totals_by_ide"] as? [[String: Any]])?.first)
         let version = try #require((ide["last_known_ide_version"] as? [String: Any])?["ide_version"] as? String)
         let perUser: [String: Double] = [
-            "github_copilot_user_ai_credits_used{enterprise=\"ex\",user=\"\(login)\"}": (record["ai_credits_used"] as! NSNumber).doubleValue,
-            "github_copilot_user_ai_credits_used_month_to_date{enterprise=\"ex\",user=\"\(login)\"}": (record["ai_credits_used"] as! NSNumber).doubleValue,
+            "github_copilot_user_ai_credits_used{enterprise=\"ex\",user=\"\(login)\"}": (record["ai_credits_used"] as! NSNumber)
+                .doubleValue,
+            "github_copilot_user_ai_credits_used_month_to_date{enterprise=\"ex\",user=\"\(login)\"}":
+                (record["ai_credits_used"] as! NSNumber).doubleValue,
             "github_copilot_user_interactions_month_to_date{enterprise=\"ex\",user=\"\(login)\"}":
                 (record["user_initiated_interaction_count"] as! NSNumber).doubleValue,
             "github_copilot_user_active_days_month_to_date{enterprise=\"ex\",user=\"\(login)\"}": 1,

@@ -15,7 +15,8 @@ import Testing
     }
 
     @Test func readsTheDocumentedUserTeamsFields() throws {
-        let line = #"{"user_id":42,"user_login":"octo","day":"2026-11-19","organization_id":"7","team_id":9,"slug":"platform","x":[{"y":null}]}"#
+        let line =
+            #"{"user_id":42,"user_login":"octo","day":"2026-11-19","organization_id":"7","team_id":9,"slug":"platform","x":[{"y":null}]}"#
         #expect(try Self.teamRecord(line) == UserTeamRecord(userID: 42, day: "2026-11-19", slug: "platform"))
         #expect(try Self.teamRecord(#"{"user_id":"43","slug":"a\"b"}"#) == UserTeamRecord(userID: 43, slug: "a\"b"))
         #expect(try Self.teamRecord(#"{"user_id":"x","slug":"s"}"#) == UserTeamRecord(slug: "s"))
@@ -34,7 +35,13 @@ import Testing
         (#"{"user_id":1,"user_login":"octo","totals_by_ide":[]}"#, nil, nil, nil, true),
     ]
 
-    @Test(arguments: activityTable) func readsActivity(line: String, credits: Double?, interactions: Double?, acceptances: Double?, active: Bool) throws {
+    @Test(arguments: activityTable) func readsActivity(
+        line: String,
+        credits: Double?,
+        interactions: Double?,
+        acceptances: Double?,
+        active: Bool
+    ) throws {
         let record = try Self.activity(line)
         #expect(record.userID == 1)
         #expect(record.activity == .init(credits: credits, interactions: interactions, acceptances: acceptances, active: active))

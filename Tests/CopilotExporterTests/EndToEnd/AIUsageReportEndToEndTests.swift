@@ -70,7 +70,8 @@ import Testing
         let configuration = try Configuration.parse(
             [
                 "--github.enterprise=globex", "--github.org=north", "--github.api-url=\(simulator.baseURL)", "--no-collector.seats",
-                "--no-collector.usage_metrics", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.teams",
+                "--no-collector.usage_metrics", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits",
+                "--no-collector.teams",
             ] + extraFlags,
             environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]
         )

@@ -29,13 +29,21 @@ import Testing
         for rule in faults { simulator.inject(rule) }
         let configuration = try Configuration.parse(
             ["--github.enterprise=acme", "--github.org=acme-corp", "--github.api-url=\(simulator.baseURL)"]
-                + ["--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits", "--no-collector.teams"]
+                + [
+                    "--no-collector.seats", "--no-collector.billing", "--no-collector.premium_requests", "--no-collector.ai_credits",
+                    "--no-collector.teams",
+                ]
                 + extraFlags,
             environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]
         )
         let logger = Logger(level: .error, clock: clock, sink: { _ in })
-        let poller = ExporterApp(configuration: configuration, credentials: StaticToken(GitHubSimulator.demoToken), clock: clock, logger: logger)
-            .makePoller()
+        let poller = ExporterApp(
+            configuration: configuration,
+            credentials: StaticToken(GitHubSimulator.demoToken),
+            clock: clock,
+            logger: logger
+        )
+        .makePoller()
         await poller.runOnce()
         let text = String(decoding: poller.store.publisher.snapshot.plain(.text), as: UTF8.self)
         let requests = simulator.requests
@@ -95,7 +103,9 @@ import Testing
         // Active users and CLI: counted from the same records.
         #expect(outcome.values["github_copilot_active_users{\(scope),period=\"daily\"}"] == Double(records.count))
         let cliUsers = records.filter { $0["used_cli"] as? Bool == true }
-        #expect(outcome.values["github_copilot_active_users_by_surface{\(scope),period=\"daily\",surface=\"cli\"}"] == Double(cliUsers.count))
+        #expect(
+            outcome.values["github_copilot_active_users_by_surface{\(scope),period=\"daily\",surface=\"cli\"}"] == Double(cliUsers.count)
+        )
         let sessions = cliUsers.reduce(0) { $0 + Self.number(($1["totals_by_cli"] as? [String: Any])?["session_count"]) }
         #expect(outcome.values["github_copilot_cli_sessions{\(scope)}"] == (cliUsers.isEmpty ? nil : sessions))
         // Internal consistency the simulator promises.
@@ -111,7 +121,9 @@ import Testing
         let filled = try await Self.run()
         let perDay = try await Self.run(faults: [FaultRule(.status(500), pathContains: "users-28-day/latest")])
         func dayRequests(_ outcome: Outcome) -> Int { outcome.requests.filter { $0.target.contains("/users-1-day?day=") }.count }
-        func downloads(_ outcome: Outcome) -> Int { outcome.requests.filter { $0.target.contains("/downloads/") && $0.target.contains("users-") }.count }
+        func downloads(_ outcome: Outcome) -> Int {
+            outcome.requests.filter { $0.target.contains("/downloads/") && $0.target.contains("users-") }.count
+        }
         // Per scope: the newest day and the revision window (18, 19) against all of 1 to 19.
         #expect(dayRequests(filled) == 2 * 2)
         #expect(dayRequests(perDay) == 2 * 19)

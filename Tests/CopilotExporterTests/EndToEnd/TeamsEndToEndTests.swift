@@ -21,7 +21,13 @@ import Testing
         func seats(_ org: String, _ team: String?, _ logins: [String]) -> [SimulatedSeat] {
             logins.map { login in
                 // Every login its own id, as on GitHub.
-                SimulatedSeat(login: login, userID: 500 + everyone.firstIndex(of: login)!, organization: org, createdAt: october, assigningTeam: team)
+                SimulatedSeat(
+                    login: login,
+                    userID: 500 + everyone.firstIndex(of: login)!,
+                    organization: org,
+                    createdAt: october,
+                    assigningTeam: team
+                )
             }
         }
         let north =
@@ -59,7 +65,11 @@ import Testing
     static let beta = ["b1", "b2", "b3", "b4", "zed"]
 
     /// Polls once and returns the team series (and the teams collector's health).
-    func run(_ scenario: SimulatorScenario, flags: [String] = [], pseudonymizer: Pseudonymizer? = nil) async throws -> (
+    func run(
+        _ scenario: SimulatorScenario,
+        flags: [String] = [],
+        pseudonymizer: Pseudonymizer? = nil
+    ) async throws -> (
         values: [String: Double], text: String, baseURL: String, simulator: GitHubSimulator
     ) {
         let clock = ManualClock(now: Self.midMonth)
@@ -85,7 +95,9 @@ import Testing
     }
 
     static func teams(_ values: [String: Double]) -> [String: Double] {
-        values.filter { $0.key.hasPrefix("github_copilot_team_") || $0.key.hasPrefix("github_copilot_collector_success{collector=\"teams\"") }
+        values.filter {
+            $0.key.hasPrefix("github_copilot_team_") || $0.key.hasPrefix("github_copilot_collector_success{collector=\"teams\"")
+        }
     }
 
     /// Per-login `[field: value]` of one day's users report, read straight from the simulator.
@@ -189,8 +201,13 @@ import Testing
                 + ["--no-collector.usage_metrics"],
             environment: ["GITHUB_TOKEN": GitHubSimulator.demoToken]
         )
-        let poller = ExporterApp(configuration: configuration, credentials: StaticToken(GitHubSimulator.demoToken), clock: clock, logger: .silent)
-            .makePoller()
+        let poller = ExporterApp(
+            configuration: configuration,
+            credentials: StaticToken(GitHubSimulator.demoToken),
+            clock: clock,
+            logger: .silent
+        )
+        .makePoller()
         var teamDays: [[String]] = []
         var values: [[String: Double]] = []
         for poll in 0..<2 {
@@ -198,8 +215,10 @@ import Testing
             simulator.clearLog()
             await poller.runOnce()
             teamDays.append(
-                simulator.requests.map(\.target).filter { $0.contains("/reports/user-teams-1-day?") }.compactMap { $0.split(separator: "=").last.map(String.init) }
-                    .sorted()
+                simulator.requests.map(\.target).filter { $0.contains("/reports/user-teams-1-day?") }.compactMap {
+                    $0.split(separator: "=").last.map(String.init)
+                }
+                .sorted()
             )
             values.append(Self.teams(parseExposition(String(decoding: poller.store.publisher.snapshot.plain(.text), as: UTF8.self))))
         }

@@ -64,7 +64,9 @@ import Testing
             let after = Self.published(second)
             #expect(after.count == before.count)
             for key in Set(before.keys).union(after.keys).sorted() where before[key] != after[key] {
-                Issue.record("\(key): first \(before[key].map { "\($0)" } ?? "absent"), after the restart \(after[key].map { "\($0)" } ?? "absent")")
+                Issue.record(
+                    "\(key): first \(before[key].map { "\($0)" } ?? "absent"), after the restart \(after[key].map { "\($0)" } ?? "absent")"
+                )
             }
             // Ready at once, and each job is next due one interval after the first process polled it.
             #expect(second.store.publisher.snapshot.ready)

@@ -77,9 +77,11 @@ import Testing
         #expect(restored[north] == .init(families: StateCodingTests.families, lastSuccess: 1_795_176_000, duration: 1.25))
         #expect(restored[odd]?.lastSuccess == 5)
         #expect(StateKeeper.fileName(odd) == "job-seats-enterprise-we%2Fird%2E%2Eslug.state")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: keeper.directory).sorted() == [
-            "job-seats-enterprise-we%2Fird%2E%2Eslug.state", "job-usage_metrics-organization-north.state",
-        ])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: keeper.directory).sorted() == [
+                "job-seats-enterprise-we%2Fird%2E%2Eslug.state", "job-usage_metrics-organization-north.state",
+            ]
+        )
     }
 
     /// A file renamed onto another job's name is not that job's: ignored, with one warning.
@@ -91,7 +93,10 @@ import Testing
         let north = JobKey(.usageMetrics, .organization("north"))
         let south = JobKey(.usageMetrics, .organization("south"))
         await keeper.saveJob(north, families: StateCodingTests.families, lastSuccess: 1, duration: 1)
-        try FileManager.default.moveItem(atPath: keeper.directory + "/" + StateKeeper.fileName(north), toPath: keeper.directory + "/" + StateKeeper.fileName(south))
+        try FileManager.default.moveItem(
+            atPath: keeper.directory + "/" + StateKeeper.fileName(north),
+            toPath: keeper.directory + "/" + StateKeeper.fileName(south)
+        )
         #expect(await keeper.restoreJobs([south]).isEmpty)
         #expect(await keeper.restoreJobs([south]).isEmpty)
         let warnings = lines.lines.withLock { $0 }

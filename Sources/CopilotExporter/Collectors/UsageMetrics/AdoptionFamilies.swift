@@ -13,16 +13,23 @@ enum AdoptionFamilies {
     static let cached = " From the Copilot usage-metrics reports (published daily); refreshed on the collector's interval, not per scrape."
 
     /// The five measures, each with its counters (`change` label for lines).
-    static let measures: [(name: String, help: String, values: [(change: String?, path: any KeyPath<ActivityCounters, Double?> & Sendable)])] = [
-        ("github_copilot_interactions", "User-initiated Copilot interactions (prompts, chat messages)", [(nil, \.interactions)]),
-        ("github_copilot_code_generations", "Code generations Copilot offered (completions, chat and agent edits)", [(nil, \.generations)]),
-        ("github_copilot_code_acceptances", "Code generations accepted", [(nil, \.acceptances)]),
-        (
-            "github_copilot_lines_suggested", "Lines of code Copilot suggested to add or delete",
-            [("added", \.suggestedToAdd), ("deleted", \.suggestedToDelete)]
-        ),
-        ("github_copilot_lines_accepted", "Lines of code added or deleted from accepted suggestions", [("added", \.added), ("deleted", \.deleted)]),
-    ]
+    static let measures:
+        [(name: String, help: String, values: [(change: String?, path: any KeyPath<ActivityCounters, Double?> & Sendable)])] = [
+            ("github_copilot_interactions", "User-initiated Copilot interactions (prompts, chat messages)", [(nil, \.interactions)]),
+            (
+                "github_copilot_code_generations", "Code generations Copilot offered (completions, chat and agent edits)",
+                [(nil, \.generations)]
+            ),
+            ("github_copilot_code_acceptances", "Code generations accepted", [(nil, \.acceptances)]),
+            (
+                "github_copilot_lines_suggested", "Lines of code Copilot suggested to add or delete",
+                [("added", \.suggestedToAdd), ("deleted", \.suggestedToDelete)]
+            ),
+            (
+                "github_copilot_lines_accepted", "Lines of code added or deleted from accepted suggestions",
+                [("added", \.added), ("deleted", \.deleted)]
+            ),
+        ]
 
     static func families(_ day: AdoptionDay, scope: Label, notice: (String) -> Void) -> [MetricFamily] {
         let breakdowns: [(suffix: String, by: String, entries: [LabeledCounters], labels: [String])] = [
@@ -112,7 +119,11 @@ enum AdoptionFamilies {
     static func cliFamilies(_ cli: CLITotals?, scope: Label) -> [MetricFamily] {
         guard let cli else { return [] }
         func family(_ name: String, _ help: String, _ value: Double?) -> MetricFamily {
-            MetricFamily(name: name, help: help + " on the newest report day." + cached, samples: value.map { [Sample(labels: [scope], value: $0)] } ?? [])
+            MetricFamily(
+                name: name,
+                help: help + " on the newest report day." + cached,
+                samples: value.map { [Sample(labels: [scope], value: $0)] } ?? []
+            )
         }
         return [
             family("github_copilot_cli_sessions", "Copilot CLI sessions", cli.sessions),

@@ -35,7 +35,9 @@ extension UsageMetricsCollector {
             guard response.status == 200, !response.body.isEmpty else { return ([], nil) }
             let latest = try GitHubClient.decode(LatestReportLinks.self, from: response.body, endpoint: "GET " + path)
             // Days as `YYYY-MM-DD` compare as text.
-            func valid(_ day: String?) -> String? { day.flatMap { $0.utf8.count == 10 && RFC3339.parse($0 + "T00:00:00Z") != nil ? $0 : nil } }
+            func valid(_ day: String?) -> String? {
+                day.flatMap { $0.utf8.count == 10 && RFC3339.parse($0 + "T00:00:00Z") != nil ? $0 : nil }
+            }
             guard let start = valid(latest.reportStartDay), let end = valid(latest.reportEndDay) else { return ([], nil) }
             let covered = Set(days.map { RFC3339.day(Double($0) * 86_400) }.filter { $0 >= start && $0 <= end })
             guard covered.count >= 2 else { return ([], nil) }

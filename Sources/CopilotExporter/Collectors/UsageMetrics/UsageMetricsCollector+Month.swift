@@ -104,7 +104,9 @@ extension UsageMetricsCollector {
             )
         }
         func versions(_ table: [UsersDay.VersionKey: Set<String>], _ name: String) -> [Sample] {
-            table.map { key, users in Sample(labels: [scope, Label(name, key.name), Label("version", key.version)], value: Double(users.count)) }
+            table.map { key, users in
+                Sample(labels: [scope, Label(name, key.name), Label("version", key.version)], value: Double(users.count))
+            }
         }
         let families = [
             MetricFamily(
