@@ -117,6 +117,8 @@ public struct ExporterApp: Sendable {
         // Signals are handled from before "Listening." is logged: whoever waits for that line
         // and then sends SIGTERM must find the handler in place.
         let signals = SignalStream.make([SIGTERM, SIGINT, SIGHUP])
+        // What --storage.path kept is published before the first scrape can arrive.
+        let restored = await poller.restore(families: true)
         let server = HTTPServer(
             configuration: .init(host: configuration.listenHost, port: configuration.listenPort),
             handler: front.handler,
@@ -139,7 +141,7 @@ public struct ExporterApp: Sendable {
             ]
         )
         onListening(port)
-        switch await run(poller, reloader: front.reloader, signals: signals) {
+        switch await run(poller, restored: restored, reloader: front.reloader, signals: signals) {
         case .signal(let number):
             logger.info("Shutting down: finishing in-flight requests.", [("signal", number == SIGTERM ? "SIGTERM" : "SIGINT")])
             await server.shutdown(grace: 10)
@@ -199,12 +201,17 @@ public struct ExporterApp: Sendable {
     }
 
     /// Polls, and handles signals and web-config changes, until the first of them ends serving.
-    func run(_ poller: Poller, reloader: WebConfigReloader?, signals: AsyncStream<Int32>) async -> Outcome {
+    func run(
+        _ poller: Poller,
+        restored: [JobKey: Double]? = nil,
+        reloader: WebConfigReloader?,
+        signals: AsyncStream<Int32>
+    ) async -> Outcome {
         let failOnCredentialProblem = !configuration.demo
         return await withTaskGroup(of: Outcome.self) { group -> Outcome in
             group.addTask {
                 do {
-                    try await poller.run(failOnCredentialProblem: failOnCredentialProblem)
+                    try await poller.run(failOnCredentialProblem: failOnCredentialProblem, restored: restored)
                     return .pollerEnded
                 } catch let failure as StartupFailure {
                     return .startupFailure(failure.description)

@@ -71,8 +71,11 @@ public struct Poller: Sendable {
 
     /// Polls until cancelled. With `failOnCredentialProblem`, throws `StartupFailure` when a
     /// job's first attempt fails because of the token.
-    public func run(failOnCredentialProblem: Bool) async throws {
-        let notBefore = await restore(families: true)
+    /// - Parameter restored: what `restore(families: true)` returned, when the caller restored
+    ///   before serving (so the first scrape already has the values); nil restores here.
+    public func run(failOnCredentialProblem: Bool, restored: [JobKey: Double]? = nil) async throws {
+        let notBefore: [JobKey: Double]
+        if let restored { notBefore = restored } else { notBefore = await restore(families: true) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for job in jobs {
                 group.addTask {
@@ -207,7 +210,7 @@ extension Poller {
     /// `families`, each job's last good families, published at once with the time they were
     /// collected. Returns, per restored job, the time its next attempt is due (its last success
     /// plus its interval): a restart within the interval asks GitHub for nothing.
-    func restore(families: Bool) async -> [JobKey: Double] {
+    public func restore(families: Bool) async -> [JobKey: Double] {
         guard let keeper else { return [:] }
         await keeper.restoreETags(into: context.client.state)
         await keeper.restoreReports(into: context.reports, teams: context.teamReports)
@@ -217,6 +220,7 @@ extension Poller {
         for job in jobs {
             guard let saved = restored[job.key] else { continue }
             await store.recordSuccess(job.key, families: saved.families, duration: saved.duration, at: saved.lastSuccess)
+            await store.recordInterval(job.key, seconds: job.interval)
             notBefore[job.key] = saved.lastSuccess + job.interval
         }
         if !restored.isEmpty {

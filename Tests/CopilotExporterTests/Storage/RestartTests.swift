@@ -25,11 +25,13 @@ import Testing
     }
 
     /// What the exporter says about GitHub: every family but the exporter's own traffic and
-    /// timing (requests, rate limits, durations), which a second process does not repeat.
+    /// timing (requests, rate limits, durations), which a second process does not repeat, and
+    /// the poll intervals, which `runOnce` (the first exporter here) does not record.
     static func published(_ poller: Poller) -> [String: Double] {
         let own = [
             "github_copilot_api_", "github_copilot_collector_duration_seconds", "github_copilot_collector_failures_total",
             "github_copilot_scrape_requests_total", "github_copilot_token_expiry", "process_",
+            "github_copilot_collector_interval_seconds",
         ]
         let text = String(decoding: poller.store.publisher.snapshot.plain(.text), as: UTF8.self)
         return parseExposition(text).filter { key, _ in !own.contains { key.hasPrefix($0) } }
