@@ -78,7 +78,10 @@ public struct BackfillCommand: Sendable {
     public func file(_ day: Int) -> String { options.output + "/" + RFC3339.day(Double(day) * 86_400) + ".om" }
 
     /// Runs until done, a day fails, or SIGINT/SIGTERM (the day in progress is dropped).
-    public func runUntilSignalled(progress: @escaping @Sendable (Progress) -> Void, notice: @escaping @Sendable (String) -> Void) async
+    public func runUntilSignalled(
+        progress: @escaping @Sendable (Progress) -> Void,
+        notice: @escaping @Sendable (String) -> Void
+    ) async
         -> Outcome
     {
         let signals = SignalStream.make([SIGINT, SIGTERM])

@@ -43,8 +43,10 @@ public struct BackfillProgress: Sendable {
         case .completed(let written, let skipped):
             logger.info(
                 "Backfill done.",
-                [("written", String(written)), ("skipped", String(skipped)), ("requests", String(command.requests.value)),
-                 ("output", command.options.output)]
+                [
+                    ("written", String(written)), ("skipped", String(skipped)), ("requests", String(command.requests.value)),
+                    ("output", command.options.output),
+                ]
             )
         case .interrupted(let written):
             logger.info("Backfill stopped; run the same command again to resume.", [("written", String(written))])
