@@ -22,7 +22,13 @@ enum CopilotExporterMain {
         var configuration: Configuration
         let pseudonymizer: Pseudonymizer?
         let webConfig: WebConfig
+        var backfill: BackfillOptions?
+        var arguments = arguments
         do {
+            if BackfillOptions.matches(arguments) {
+                let today = Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))
+                (backfill, arguments) = try BackfillOptions.parse(arguments, today: today)
+            }
             configuration = try Configuration.parse(arguments, environment: environment)
             if configuration.showHelp || configuration.showVersion {
                 print(configuration.showHelp ? Configuration.helpText : "copilot_exporter version \(ExporterApp.version)")
@@ -56,6 +62,18 @@ enum CopilotExporterMain {
             for line in report { print(line) }
             await simulator?.stop()
             return status
+        }
+        if let backfill {
+            let command = BackfillCommand(
+                configuration: configuration,
+                options: backfill,
+                credentials: credentials,
+                transport: transport,
+                pseudonymizer: pseudonymizer
+            )
+            let outcome = await BackfillProgress(logger: logger).run(command)
+            await simulator?.stop()
+            return outcome.exitCode
         }
         let app = ExporterApp(
             configuration: configuration,

@@ -60,7 +60,7 @@ public struct BillingCollector: Collector {
 
     public func collect(_ scope: Scope, context: CollectionContext) async throws -> [MetricFamily] {
         let now = context.clock.now()
-        let period = BillingPeriod(containing: now)
+        let period = context.billingPeriod
         let totals = try await usage(scope, period: period, costCenter: nil, context: context)
         var families = Self.families(scope: scope, totals: totals, period: period, now: now)
         if case .enterprise(let enterprise) = scope {

@@ -46,6 +46,12 @@ public struct CollectionContext: Sendable {
     /// Asks the store to keep the last good values of these families, because the part of the
     /// collection that makes them failed while the rest succeeded.
     public var keepLastGood: @Sendable ([String]) -> Void
+    /// `backfill`: the billing collectors ask for the single day of `clock.now()` (`day=`)
+    /// instead of the month to date.
+    public var billingSingleDay = false
+
+    /// The billing period the money collectors ask for at `clock.now()`.
+    public var billingPeriod: BillingPeriod { BillingPeriod(containing: clock.now(), singleDay: billingSingleDay) }
 
     public init(
         client: GitHubClient,

@@ -47,7 +47,7 @@ public struct ModelUsageCollector: Collector {
     )
 
     public func collect(_ scope: Scope, context: CollectionContext) async throws -> [MetricFamily] {
-        let period = BillingPeriod(containing: context.clock.now())
+        let period = context.billingPeriod
         let items: [ModelUsageResponse.Item]
         do {
             items = try await usageItems(scope, period: period, context: context)

@@ -20,6 +20,7 @@ extension Configuration {
 
     static let flagsHelp = """
         usage: copilot_exporter [check] [flags]
+               copilot_exporter backfill --from=YYYY-MM-DD [--to=YYYY-MM-DD] [--output=DIR] [flags]
 
         Prometheus exporter for GitHub Copilot seats, usage and cost.
 

@@ -33,7 +33,7 @@ public struct TeamsCollector: Collector {
         let period = BillingPeriod(containing: now)
         let month = String(RFC3339.day(period.start).prefix(7))
         let monthStart = Int(period.start / 86_400)
-        let finalBefore = today - usage.revisionWindowDays
+        let finalBefore = usage.finalBefore(today: today)
         var newestTeams: TeamDay?
         var newestMissing: (report: String, status: Int)?
         var recentSums: [String: Double] = [:]

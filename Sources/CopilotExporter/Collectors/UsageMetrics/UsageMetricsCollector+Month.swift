@@ -23,7 +23,7 @@ extension UsageMetricsCollector {
         let period = BillingPeriod(containing: now)
         let month = String(RFC3339.day(period.start).prefix(7))
         let monthStart = Int(period.start / 86_400)
-        let finalBefore = Int((now / 86_400).rounded(.down)) - revisionWindowDays
+        let finalBefore = finalBefore(today: Int((now / 86_400).rounded(.down)))
         var newestUsers: UsersDay?
         var recent = MonthToDate()
         // The newest day may still lie in the previous month, in the first days of a month.

@@ -41,6 +41,13 @@ public struct UsageMetricsCollector: Collector {
     public var lookbackDays = 3
     /// Days before today that GitHub may still revise, and which are therefore fetched again.
     public var revisionWindowDays = 2
+    /// Days before today of the first day looked at for the newest report: 1 (yesterday) when
+    /// serving; `backfill` sets 0, its clock standing on the past day it writes.
+    public var newestBack = 1
+
+    /// Days (since the epoch) before this one are final: older than the revision window,
+    /// counted from the newest day a report can have.
+    func finalBefore(today: Int) -> Int { today - revisionWindowDays + 1 - newestBack }
 
     public init() {}
 
@@ -80,12 +87,12 @@ public struct UsageMetricsCollector: Collector {
     func newestUsersReport(_ scope: Scope, today: Int, context: CollectionContext) async throws -> (day: Int, links: ReportLinks)? {
         let usersReport = Self.reports(scope).users
         var notFound = 0
-        for back in 1...max(1, lookbackDays) {
+        for back in newestBack...(newestBack + max(1, lookbackDays) - 1) {
             switch try await links(scope, report: usersReport, day: today - back, context: context) {
             case .published(let links):
-                if back != 1 {
+                if back != newestBack {
                     context.notice(
-                        "The Copilot users report for \(RFC3339.day(Double(today - 1) * 86_400)) is not published yet for \(scope); "
+                        "The Copilot users report for \(RFC3339.day(Double(today - newestBack) * 86_400)) is not published yet for \(scope); "
                             + "showing \(RFC3339.day(Double(today - back) * 86_400))."
                     )
                 }
