@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the HTTP request parser, the web-config YAML reader and the JSON reader with libFuzzer for a bounded
+# Fuzzes the HTTP request parser, the web-config YAML reader, the JSON reader, the state-file
+# reader (--storage.path) and the AI usage report's CSV reader with libFuzzer for a bounded
 # time (default 60 s). Exits non-zero if libFuzzer finds a crash, a hang or a sanitizer error.
 # Usage: .ci/fuzz.sh [SECONDS]
 set -euo pipefail
@@ -12,7 +13,14 @@ mkdir -p "$work/src"
 for f in Sources/WebServer/HTTPRequestParser.swift Sources/WebServer/HTTPMessages.swift \
   Sources/GitHubAPI/LinkHeader.swift Sources/WebServer/MiniYAML.swift \
   Sources/GitHubAPI/JSONReader.swift Sources/CopilotExporter/Collectors/SeatPayloads.swift \
-  Sources/CopilotExporter/Collectors/UsageMetrics/ReportPayloads.swift fuzz/FuzzTargets.swift; do
+  Sources/CopilotExporter/Collectors/UsageMetrics/ReportPayloads.swift \
+  Sources/CopilotExporter/Collectors/UsageMetrics/UserDayRecord+Decoding.swift \
+  Sources/CopilotExporter/Collectors/UsageMetrics/AdoptionDay.swift \
+  Sources/CopilotExporter/Collectors/UsageMetrics/ActivityCounters.swift \
+  Sources/PrometheusExposition/MetricFamily.swift Sources/PrometheusExposition/ExpositionClash.swift Sources/PrometheusExposition/Escaping.swift \
+  Sources/CopilotExporter/Storage/StateCoding.swift \
+  Sources/CopilotExporter/Support/CSVReader.swift Sources/CopilotExporter/Collectors/AIUsageReport/AIUsageCSV.swift \
+  Sources/CopilotExporter/Collectors/AIUsageReport/AIUsageTable.swift fuzz/FuzzTargets.swift; do
   sed -E '/^(public )?import (GitHubAPI|WebServer|PrometheusExposition|CopilotExporter)$/d' "$f" >"$work/src/$(basename "$f")"
 done
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name FuzzHTTP "$work"/src/*.swift \
@@ -31,4 +39,4 @@ artifacts=$(mktemp -d "${TMPDIR:-/tmp}/copilot-exporter-fuzz.XXXXXX")
 }
 rmdir "$artifacts" 2>/dev/null || true
 runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | grep -o '[0-9]*$' || echo "?")
-echo "ok: libFuzzer ran the request parser, YAML reader and JSON reader $runs times in ${seconds}s without a crash, hang or sanitizer error"
+echo "ok: libFuzzer ran the request parser, YAML, JSON, state-file and CSV readers $runs times in ${seconds}s without a crash, hang or sanitizer error"

@@ -30,7 +30,25 @@ public func fuzz(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     }
     _ = try? MiniYAML.parse(String(decoding: bytes, as: UTF8.self))
     fuzzJSON(bytes)
+    fuzzState(bytes)
+    fuzzCSV(bytes)
     return 0
+}
+
+/// A state file's payload (`--storage.path`) is read without a crash or a runaway allocation.
+func fuzzState(_ bytes: [UInt8]) {
+    var reader = StateReader(bytes)
+    _ = try? reader.families()
+}
+
+/// The AI usage report's CSV, split anywhere into two chunks, is read without a crash.
+func fuzzCSV(_ bytes: [UInt8]) {
+    var csv = AIUsageCSV(month: "2026-12", keepModels: true)
+    csv.startFile()
+    let cut = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
+    csv.feed(Array(bytes[..<cut]))
+    csv.feed(Array(bytes[cut...]))
+    csv.finish()
 }
 
 /// The JSON reader never crashes, and what it accepts as valid UTF-8 Foundation accepts too

@@ -184,20 +184,3 @@ public struct StateFile: Sendable, Hashable {
         }
     }
 }
-
-extension Array where Element == UInt8 {
-    mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
-        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
-    }
-}
-
-extension FixedWidthInteger {
-    init(littleEndianBytes bytes: [UInt8], at offset: inout Int) {
-        var value: Self = 0
-        for index in 0..<MemoryLayout<Self>.size {
-            value |= Self(bytes[offset + index]) << (8 * index)
-        }
-        offset += MemoryLayout<Self>.size
-        self = value
-    }
-}
