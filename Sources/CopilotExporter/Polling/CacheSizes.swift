@@ -6,7 +6,7 @@ import Synchronization
 /// growth shows in Prometheus (each has a bound: see the README, "What the exporter keeps").
 ///
 /// The poller pushes the sizes of the caches and the store's tables after every attempt
-/// (`update`); live sources, such as the server's connection table, are read at each scrape.
+/// (`set`); live sources, such as the server's connection table, are read at each scrape.
 public final class CacheSizes: Sendable {
     /// One structure's size: entries, and bytes where counting them is cheap.
     public struct Size: Sendable, Equatable {
@@ -21,6 +21,7 @@ public final class CacheSizes: Sendable {
 
     private let pushed = Mutex<[String: Size]>([:])
     private let live = Mutex<[String: @Sendable () -> Size]>([:])
+    private let heap = Mutex<Memory.Heap?>(nil)
 
     public init() {}
 
@@ -28,6 +29,9 @@ public final class CacheSizes: Sendable {
     public func set(_ sizes: [String: Size]) {
         pushed.withLock { $0.merge(sizes) { _, new in new } }
     }
+
+    /// Records glibc's heap, for `github_copilot_exporter_heap_bytes`.
+    public func set(heap value: Memory.Heap) { heap.withLock { $0 = value } }
 
     /// Reads `cache`'s size from `source` at every scrape.
     public func watch(_ cache: String, _ source: @escaping @Sendable () -> Size) {
@@ -44,8 +48,20 @@ public final class CacheSizes: Sendable {
     /// The two families, structures in name order; bytes only where known.
     var families: [MetricFamily] {
         let sizes = current.sorted { $0.key < $1.key }
-        guard !sizes.isEmpty else { return [] }
-        var families = [
+        var families: [MetricFamily] = []
+        if let heap = heap.withLock({ $0 }) {
+            families.append(
+                MetricFamily(
+                    name: "github_copilot_exporter_heap_bytes",
+                    help: "glibc's heap after the last collector attempt (mallinfo2): in_use by allocations, free inside the heap, mapped on their own.",
+                    samples: [("free", heap.free), ("in_use", heap.inUse), ("mapped", heap.mapped)].map {
+                        Sample(labels: [Label("state", $0.0)], value: Double($0.1))
+                    }
+                )
+            )
+        }
+        guard !sizes.isEmpty else { return families }
+        families += [
             MetricFamily(
                 name: "github_copilot_exporter_cache_entries",
                 help: "Entries in each cache or table the exporter keeps across polls (each is bounded; see the README).",

@@ -244,5 +244,6 @@ extension Poller {
         all["team_reports"] = .init(entries: await context.teamReports.entryCount())
         all["ai_usage_exports"] = .init(entries: await context.aiUsageExports.entryCount())
         sizes.set(all)
+        sizes.set(heap: Memory.heap())
     }
 }

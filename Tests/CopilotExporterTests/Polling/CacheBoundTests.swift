@@ -14,12 +14,12 @@ import Testing
         let store = SnapshotStore(jobs: [], version: "t")
         for index in 0..<(SnapshotStore.maxRateLimits * 3) {
             await store.observe(
-                APIObservation(code: "200", rateLimit: RateLimit(resource: "r\(index)", limit: 10, remaining: 5, reset: 1))
+                APIObservation(code: "200", rateLimit: RateLimit(resource: "r\(index)", limit: 10, remaining: 5, reset: 4e9))
             )
         }
         #expect(await store.tableSizes()["rate_limits"]?.entries == SnapshotStore.maxRateLimits)
         // A resource already kept is still updated past the bound.
-        await store.observe(APIObservation(code: "200", rateLimit: RateLimit(resource: "r0", limit: 10, remaining: 1, reset: 1)))
+        await store.observe(APIObservation(code: "200", rateLimit: RateLimit(resource: "r0", limit: 10, remaining: 1, reset: 4e9)))
         let remaining = await store.healthFamilies().first { $0.name == "github_copilot_api_rate_limit_remaining" }
         #expect(remaining?.samples.first { $0.label("resource") == "r0" }?.value == 1)
         #expect(remaining?.samples.count == SnapshotStore.maxRateLimits)
@@ -84,5 +84,8 @@ import Testing
         #expect((sizes["etag"]?.bytes ?? 0) > 0)
         #expect(sizes["jobs"]?.entries == 1)
         #expect(sizes["rate_limit_blocks"]?.entries == 0)
+        let heap = poller.sizes.families.first { $0.name == "github_copilot_exporter_heap_bytes" }
+        #expect(heap?.samples.map { $0.label("state") ?? "" } == ["free", "in_use", "mapped"])
+        #expect((heap?.samples.first { $0.label("state") == "in_use" }?.value ?? 0) > 0)
     }
 }
