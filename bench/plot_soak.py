@@ -27,6 +27,7 @@ def read(path):
                     "ok": row["ok"] == "1",
                     "fault": row["fault"] == "1",
                     "entries": float(row["cache_entries"]) if row.get("cache_entries") else None,
+                    "heap": float(row["heap_in_use_mb"]) if row.get("heap_in_use_mb") else None,
                 }
             )
     return rows
@@ -80,7 +81,11 @@ def main():
     ht = [r["t"] for r in half]
     ax.plot(ht, [k * x + b for x in ht], color="black", linestyle="--", linewidth=1,
             label=f"second half: {per_hour:+.2f} MiB/h (least squares)")
-    ax.set_ylabel("resident MiB")
+    heap = [r for r in rows if r["heap"] is not None]
+    if heap:
+        ax.plot([r["t"] for r in heap], [r["heap"] for r in heap], color="tab:orange", linewidth=1,
+                label="glibc heap in use (mallinfo2)")
+    ax.set_ylabel("MiB")
     top = max(r["rss"] for r in rows)
     ax.set_ylim(0, top * 1.15)
     ax.legend(loc="lower right", fontsize=8)

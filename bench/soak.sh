@@ -6,7 +6,8 @@
 #
 # Writes bench/results/soak.csv, one row per scrape:
 #   time_s, rss_mb, scrape_ms, ok (1/0), scrapes_ok, scrapes_failed, fault (1 inside a fault window),
-#   cache_entries (the sum of github_copilot_exporter_cache_entries in that scrape, when present)
+#   cache_entries (the sum of github_copilot_exporter_cache_entries in that scrape, when present),
+#   heap_in_use_mb (github_copilot_exporter_heap_bytes{state="in_use"}: glibc's live allocations)
 # then draws bench/results/soak.png with bench/plot_soak.py (matplotlib) when it can, and prints a
 # summary: RSS range, least-squares slope of RSS over the second half of the run, failed scrapes,
 # whether the process stayed up.
@@ -42,22 +43,23 @@ end=$(( $(date +%s) + minutes * 60 ))
 scrapes=0
 failed=0
 csv="$work/soak.csv"
-echo "time_s,rss_mb,scrape_ms,ok,scrapes_ok,scrapes_failed,fault,cache_entries" >"$csv"
+echo "time_s,rss_mb,scrape_ms,ok,scrapes_ok,scrapes_failed,fault,cache_entries,heap_in_use_mb" >"$csv"
 while [ "$(date +%s)" -lt "$end" ]; do
   kill -0 "$exporter" 2>/dev/null || { echo "the exporter died"; tail -5 "$work/exporter.log"; exit 1; }
   if ms=$(curl -sf --compressed -o "$work/body" -w '%{time_total}' --max-time 5 -H 'Accept-Encoding: gzip' \
     "http://127.0.0.1:$port/metrics"); then
     scrapes=$((scrapes + 1)); ok=1
     entries=$(awk '/^github_copilot_exporter_cache_entries\{/ {s += $NF; n++} END {if (n) printf "%d", s}' "$work/body")
+    heap=$(awk '/^github_copilot_exporter_heap_bytes\{state="in_use"\}/ {printf "%.2f", $NF / 1048576}' "$work/body")
   else
-    failed=$((failed + 1)); ok=0; ms=${ms:-0}; entries=""
+    failed=$((failed + 1)); ok=0; ms=${ms:-0}; entries=""; heap=""
   fi
   now=$(date +%s.%N)
   rss=$(awk '/VmRSS/ {printf "%.2f", $2 / 1024}' /proc/$exporter/status)
   awk -v now="$now" -v start="$start" -v s0="$sim_start" -v p="$period" -v r="$rate" -v rss="$rss" -v ms="$ms" \
-    -v ok="$ok" -v so="$scrapes" -v sf="$failed" -v ce="$entries" 'BEGIN {
+    -v ok="$ok" -v so="$scrapes" -v sf="$failed" -v ce="$entries" -v hp="$heap" 'BEGIN {
       t = now - start; phase = (now - s0) - int((now - s0) / p) * p
-      printf "%.1f,%s,%.2f,%d,%d,%d,%d,%s\n", t, rss, ms * 1000, ok, so, sf, (r > 0 && phase < p / 2) ? 1 : 0, ce }' >>"$csv"
+      printf "%.1f,%s,%.2f,%d,%d,%d,%d,%s,%s\n", t, rss, ms * 1000, ok, so, sf, (r > 0 && phase < p / 2) ? 1 : 0, ce, hp }' >>"$csv"
   sleep 0.5
 done
 kill -0 "$exporter" 2>/dev/null && alive=yes || alive=no
