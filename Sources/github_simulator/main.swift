@@ -27,7 +27,10 @@ enum GitHubSimulatorMain {
                 faultRate = Double(parts[1])!
             default:
                 FileHandle.standardError.write(
-                    Data("github_simulator: unknown argument \(argument); use --seats=N --port=P --fault-rate=0..1 --fault-period=S --rate-limit=N\n".utf8)
+                    Data(
+                        "github_simulator: unknown argument \(argument); use --seats=N --port=P --fault-rate=0..1 --fault-period=S --rate-limit=N\n"
+                            .utf8
+                    )
                 )
                 exit(2)
             }

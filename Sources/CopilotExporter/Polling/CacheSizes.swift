@@ -53,7 +53,8 @@ public final class CacheSizes: Sendable {
             families.append(
                 MetricFamily(
                     name: "github_copilot_exporter_heap_bytes",
-                    help: "glibc's heap after the last collector attempt (mallinfo2): in_use by allocations, free inside the heap, mapped on their own.",
+                    help:
+                        "glibc's heap after the last collector attempt (mallinfo2): in_use by allocations, free inside the heap, mapped on their own.",
                     samples: [("free", heap.free), ("in_use", heap.inUse), ("mapped", heap.mapped)].map {
                         Sample(labels: [Label("state", $0.0)], value: Double($0.1))
                     }

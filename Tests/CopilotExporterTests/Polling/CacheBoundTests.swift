@@ -1,7 +1,7 @@
-import Synchronization
 import Foundation
 import GitHubSimulator
 import PrometheusExposition
+import Synchronization
 import Testing
 
 @testable import CopilotExporter
