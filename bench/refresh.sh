@@ -6,6 +6,8 @@
 # CPU second (everything included: HTTP, parsing, merging, rendering, gzip). Then the RSS while
 # serving, after the first poll of a long-running exporter, and its peak.
 # Usage: bench/refresh.sh [SEATS] [BIN_DIR] [RUNS]        (defaults: 100000, a release build, 1)
+# EXPORTER_FLAGS adds flags to both exporters (e.g. --github.request-timeout=120s on a loaded machine,
+# where the simulator may take longer than the default timeout to write a 100,000-user report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seats=${1:-100000}
@@ -27,7 +29,7 @@ bytes_served() { curl -s "$url/_simulator/stats" | python3 -c 'import json, sys;
 for run in $(seq 1 "$runs"); do
   before=$(bytes_served)
   /usr/bin/time -f "%e %M %U %S" -o "$work/time" env GITHUB_TOKEN="$token" "$dir/copilot_exporter" --once --github.api-url="$url" \
-    $scopes --log.level=error >"$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
+    $scopes ${EXPORTER_FLAGS:-} --log.level=error >"$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
   read -r wall rss user sys <"$work/time"
   requests=$(awk '/^github_copilot_api_requests_total/ {s += $2} END {print s}' "$work/out")
   echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') $rss $requests $(($(bytes_served) - before))" >>"$work/runs"
@@ -35,7 +37,7 @@ done
 # Median by CPU time.
 read -r wall cpu rss requests bytes_in < <(sort -g -k2 "$work/runs" | awk -v n="$runs" 'NR == int((n + 1) / 2)')
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-GITHUB_TOKEN="$token" "$dir/copilot_exporter" --github.api-url="$url" $scopes --web.listen-address=127.0.0.1:$port --log.level=error &
+GITHUB_TOKEN="$token" "$dir/copilot_exporter" --github.api-url="$url" $scopes ${EXPORTER_FLAGS:-} --web.listen-address=127.0.0.1:$port --log.level=error &
 exporter=$!
 for _ in $(seq 1 1200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/-/ready")" = 200 ] && break; sleep 0.1; done
 sleep 2

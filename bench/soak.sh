@@ -1,57 +1,84 @@
 #!/usr/bin/env bash
-# Soak: the exporter (release build) polls a separate simulator that injects faults on a share of
-# its requests (5xx, hangs past the timeout, truncated and malformed bodies, secondary rate
-# limits), with short intervals, while a client scrapes continuously. Samples RSS every 10 s and
-# reports its range and drift, failed scrapes, and whether the process stayed up.
-# Usage: bench/soak.sh [MINUTES] [SEATS] [FAULT_RATE]      (defaults: 30 1000 0.2)
+# Soak: the exporter (release build, every collector enabled, `--storage.path` in a temporary
+# directory) polls a separate simulator that injects faults on a share of its requests (5xx,
+# hangs past the timeout, truncated and malformed bodies, secondary rate limits) in the first half
+# of every FAULT_PERIOD seconds, with short intervals, while a client scrapes continuously.
+#
+# Writes bench/results/soak.csv, one row per scrape:
+#   time_s, rss_mb, scrape_ms, ok (1/0), scrapes_ok, scrapes_failed, fault (1 inside a fault window),
+#   cache_entries (the sum of github_copilot_exporter_cache_entries in that scrape, when present),
+#   heap_in_use_mb (github_copilot_exporter_heap_bytes{state="in_use"}: glibc's live allocations)
+# then draws bench/results/soak.png with bench/plot_soak.py (matplotlib) when it can, and prints a
+# summary: RSS range, least-squares slope of RSS over the second half of the run, failed scrapes,
+# whether the process stayed up.
+# Usage: bench/soak.sh [MINUTES] [SEATS] [FAULT_RATE] [FAULT_PERIOD_S]   (defaults: 30 1000 0.2 600)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-30}
 seats=${2:-1000}
 rate=${3:-0.2}
+period=${4:-600}
 swift build -c release --scratch-path .build-release >/dev/null
 dir=.build-release/release
 work=$(mktemp -d)
-"$dir/github_simulator" --seats="$seats" --fault-rate="$rate" >"$work/sim" &
+mkdir -p "$work/storage"
+"$dir/github_simulator" --seats="$seats" --fault-rate="$rate" --fault-period="$period" --rate-limit=100000 >"$work/sim" &
 sim=$!
+sim_start=$(date +%s.%N)
 exporter=""
-trap 'kill $sim $exporter 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $sim $exporter 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 300); do [ -s "$work/sim" ] && break; sleep 0.1; done
 read -r url token <"$work/sim"
 port=$((20000 + RANDOM % 20000))
 GITHUB_TOKEN="$token" "$dir/copilot_exporter" --github.api-url="$url" --github.org=acme-corp --github.org=acme-labs \
   --github.enterprise=acme --web.listen-address=127.0.0.1:$port --github.request-timeout=2s \
+  --github.requests-per-hour=50000 --storage.path="$work/storage" \
   --collector.seats.interval=15s --collector.billing.interval=15s --collector.premium_requests.interval=15s \
-  --collector.ai_credits.interval=15s --collector.usage_metrics.interval=30s --log.level=warn 2>"$work/exporter.log" &
+  --collector.ai_credits.interval=15s --collector.usage_metrics.interval=30s --collector.teams.interval=30s \
+  --collector.ai_usage_report.interval=60s --log.level=warn 2>"$work/exporter.log" &
 exporter=$!
 for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/-/healthy" && break; sleep 0.1; done
+start=$(date +%s.%N)
 end=$(( $(date +%s) + minutes * 60 ))
 scrapes=0
 failed=0
-next_sample=0
-echo "minute rss_mb" >"$work/rss"
+csv="$work/soak.csv"
+echo "time_s,rss_mb,scrape_ms,ok,scrapes_ok,scrapes_failed,fault,cache_entries,heap_in_use_mb" >"$csv"
 while [ "$(date +%s)" -lt "$end" ]; do
-  if curl -sf -o /dev/null --max-time 5 -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port/metrics"; then
-    scrapes=$((scrapes + 1))
+  kill -0 "$exporter" 2>/dev/null || { echo "the exporter died"; tail -5 "$work/exporter.log"; exit 1; }
+  if ms=$(curl -sf --compressed -o "$work/body" -w '%{time_total}' --max-time 5 -H 'Accept-Encoding: gzip' \
+    "http://127.0.0.1:$port/metrics"); then
+    scrapes=$((scrapes + 1)); ok=1
+    entries=$(awk '/^github_copilot_exporter_cache_entries\{/ {s += $NF; n++} END {if (n) printf "%d", s}' "$work/body")
+    heap=$(awk '/^github_copilot_exporter_heap_bytes\{state="in_use"\}/ {printf "%.2f", $NF / 1048576}' "$work/body")
   else
-    failed=$((failed + 1))
+    failed=$((failed + 1)); ok=0; ms=${ms:-0}; entries=""; heap=""
   fi
-  now=$(date +%s)
-  if [ "$now" -ge "$next_sample" ]; then
-    kill -0 "$exporter" 2>/dev/null || { echo "the exporter died"; tail -5 "$work/exporter.log"; exit 1; }
-    awk -v t="$now" -v e="$end" -v m="$minutes" '/VmRSS/ {printf "%.2f %.1f\n", (m*60 - (e - t)) / 60, $2/1024}' /proc/$exporter/status >>"$work/rss"
-    next_sample=$((now + 10))
-  fi
-  sleep 0.2
+  now=$(date +%s.%N)
+  rss=$(awk '/VmRSS/ {printf "%.2f", $2 / 1024}' /proc/$exporter/status)
+  awk -v now="$now" -v start="$start" -v s0="$sim_start" -v p="$period" -v r="$rate" -v rss="$rss" -v ms="$ms" \
+    -v ok="$ok" -v so="$scrapes" -v sf="$failed" -v ce="$entries" -v hp="$heap" 'BEGIN {
+      t = now - start; phase = (now - s0) - int((now - s0) / p) * p
+      printf "%.1f,%s,%.2f,%d,%d,%d,%d,%s,%s\n", t, rss, ms * 1000, ok, so, sf, (r > 0 && phase < p / 2) ? 1 : 0, ce, hp }' >>"$csv"
+  sleep 0.5
 done
 kill -0 "$exporter" 2>/dev/null && alive=yes || alive=no
 errors=$(grep -c 'level=error' "$work/exporter.log" || true)
 mkdir -p bench/results
-cp "$work/rss" "bench/results/soak-rss.txt"
-awk -v s="$scrapes" -v f="$failed" -v a="$alive" -v e="$errors" 'NR > 1 {
-    n++; if (n == 1 || $2 < min) min = $2; if ($2 > max) max = $2; v[n] = $2 }
+cp "$csv" bench/results/soak.csv
+if python3 -c 'import matplotlib' 2>/dev/null; then
+  python3 bench/plot_soak.py bench/results/soak.csv bench/results/soak.png || echo "plot failed"
+else
+  echo "matplotlib missing (pip install matplotlib): no plot"
+fi
+awk -F, -v a="$alive" -v e="$errors" 'NR > 1 {
+    n++; t[n] = $1; v[n] = $2; if (n == 1 || $2 < min) min = $2; if ($2 > max) max = $2; ok += $4; lat[n] = $3 }
   END {
-    q = int(n / 4); first = 0; last = 0
-    for (i = 1; i <= q; i++) first += v[i]; for (i = n - q + 1; i <= n; i++) last += v[i]
-    printf "samples=%d rss_min_mb=%.1f rss_max_mb=%.1f rss_first_quarter_mb=%.1f rss_last_quarter_mb=%.1f scrapes_ok=%d scrapes_failed=%d alive=%s logged_errors=%d\n",
-      n, min, max, first / q, last / q, s, f, a, e }' "$work/rss"
+    # Least squares over the second half of the samples, in MiB per hour.
+    h = int(n / 2) + 1; m = 0; st = 0; sv = 0
+    for (i = h; i <= n; i++) { m++; st += t[i]; sv += v[i] }
+    st /= m; sv /= m; num = 0; den = 0
+    for (i = h; i <= n; i++) { num += (t[i] - st) * (v[i] - sv); den += (t[i] - st) ^ 2 }
+    slope = den > 0 ? num / den * 3600 : 0
+    printf "samples=%d rss_min_mb=%.1f rss_max_mb=%.1f rss_last_mb=%.1f slope_second_half_mib_per_hour=%.3f scrapes_ok=%d scrapes_failed=%d alive=%s logged_errors=%d\n",
+      n, min, max, v[n], slope, ok, n - ok, a, e }' bench/results/soak.csv

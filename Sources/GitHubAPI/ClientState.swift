@@ -13,6 +13,7 @@ public actor ClientState {
     private var cache: [String: CachedBody] = [:]
     private var cachedBytes = 0
     private var tick: UInt64 = 0
+    /// Keyed by credential label (the token, or one per App installation): bounded by the scopes.
     private var blockedUntil: [String: (until: Double, reason: GitHubAPIError?)] = [:]
     public let maxEntries: Int
     public let maxBytes: Int
@@ -79,6 +80,12 @@ public actor ClientState {
     func block(_ resource: String, until time: Double, reason: GitHubAPIError? = nil) {
         if let existing = blockedUntil[resource], existing.until >= time { return }
         blockedUntil[resource] = (time, reason)
+    }
+
+    /// The ETag cache's entries and body bytes, and the rate-limit blocks remembered, for
+    /// `github_copilot_exporter_cache_entries`.
+    public func sizes() -> (entries: Int, bytes: Int, blocks: Int) {
+        (cache.count, cachedBytes, blockedUntil.count)
     }
 
     /// The time before which `resource` must not be used, if it is still ahead of `now`, and why.

@@ -3,9 +3,11 @@ import GitHubSimulator
 import WebServer
 
 /// The GitHub simulator as its own process, for benchmarks that must measure the exporter
-/// alone: `github_simulator [--seats=N] [--port=P] [--fault-rate=F] [--rate-limit=N]` prints the
-/// base URL and the token, then serves until SIGTERM or SIGINT. `--rate-limit` is the hourly
-/// core budget (GitHub's 5,000 by default), raised by benchmarks that poll repeatedly.
+/// alone: `github_simulator [--seats=N] [--port=P] [--fault-rate=F] [--fault-period=S] [--rate-limit=N]`
+/// prints the base URL and the token, then serves until SIGTERM or SIGINT. `--rate-limit` is the
+/// hourly core budget (GitHub's 5,000 by default), raised by benchmarks that poll repeatedly.
+/// `--fault-period=S` injects the faults only in the first half of every S seconds from the
+/// start (the soak marks these windows on its plot); without it they never stop.
 @main
 enum GitHubSimulatorMain {
     static func main() async {
@@ -13,17 +15,22 @@ enum GitHubSimulatorMain {
         var port = 0
         var faultRate = 0.0
         var rateLimit = 5_000
+        var faultPeriod = 0
         for argument in CommandLine.arguments.dropFirst() {
             let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
             switch (parts.first, parts.count == 2 ? Int(parts[1]) : nil) {
             case ("--seats", .some(let value)) where value > 0: seats = value
             case ("--port", .some(let value)) where value >= 0: port = value
             case ("--rate-limit", .some(let value)) where value > 0: rateLimit = value
+            case ("--fault-period", .some(let value)) where value >= 2: faultPeriod = value
             case ("--fault-rate", _) where parts.count == 2 && Double(parts[1]).map({ (0...1).contains($0) }) == true:
                 faultRate = Double(parts[1])!
             default:
                 FileHandle.standardError.write(
-                    Data("github_simulator: unknown argument \(argument); use --seats=N --port=P --fault-rate=0..1 --rate-limit=N\n".utf8)
+                    Data(
+                        "github_simulator: unknown argument \(argument); use --seats=N --port=P --fault-rate=0..1 --fault-period=S --rate-limit=N\n"
+                            .utf8
+                    )
                 )
                 exit(2)
             }
@@ -34,17 +41,16 @@ enum GitHubSimulatorMain {
             tokenLifetime: 45 * 86_400,
             maxLogEntries: 1_000
         )
-        if faultRate > 0 {
-            // Each kind of fault GitHub produces, each on a share of the requests.
-            let share = faultRate / 5
-            simulator.inject(
-                FaultRule(.status(502), probability: share),
-                FaultRule(.delay(3), probability: share),
-                FaultRule(.truncatedBody, probability: share),
-                FaultRule(.malformedJSON, probability: share),
-                FaultRule(.secondaryRateLimit(retryAfter: 5), probability: share)
-            )
-        }
+        // Each kind of fault GitHub produces, each on a share of the requests.
+        let share = faultRate / 5
+        let faults = [
+            FaultRule(.status(502), probability: share),
+            FaultRule(.delay(3), probability: share),
+            FaultRule(.truncatedBody, probability: share),
+            FaultRule(.malformedJSON, probability: share),
+            FaultRule(.secondaryRateLimit(retryAfter: 5), probability: share),
+        ]
+        if faultRate > 0 { for rule in faults { simulator.inject(rule) } }
         do {
             try simulator.start(port: port)
         } catch {
@@ -52,7 +58,19 @@ enum GitHubSimulatorMain {
             exit(1)
         }
         FileHandle.standardOutput.write(Data("\(simulator.baseURL) \(GitHubSimulator.demoToken)\n".utf8))
+        let cycling =
+            faultRate > 0 && faultPeriod > 0
+            ? Task {
+                let half = UInt64(faultPeriod) * 500_000_000
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: half)
+                    simulator.clearFaults()
+                    try? await Task.sleep(nanoseconds: half)
+                    for rule in faults { simulator.inject(rule) }
+                }
+            } : nil
         for await _ in SignalStream.make([SIGTERM, SIGINT]) { break }
+        cycling?.cancel()
         await simulator.stop()
     }
 }

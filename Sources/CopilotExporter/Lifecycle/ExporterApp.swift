@@ -113,7 +113,7 @@ public struct ExporterApp: Sendable {
     public func serve(webConfig: WebConfig = WebConfig(), onListening: @Sendable (Int) -> Void = { _ in }) async -> Int32 {
         let poller = makePoller()
         let scrapes = ScrapeCounter(telemetryPath: configuration.telemetryPath)
-        guard let front = frontEnd(webConfig, publisher: poller.store.publisher, scrapes: scrapes) else { return 2 }
+        guard let front = frontEnd(webConfig, publisher: poller.store.publisher, scrapes: scrapes, sizes: poller.sizes) else { return 2 }
         // Signals are handled from before "Listening." is logged: whoever waits for that line
         // and then sends SIGTERM must find the handler in place.
         let signals = SignalStream.make([SIGTERM, SIGINT, SIGHUP])
@@ -126,6 +126,7 @@ public struct ExporterApp: Sendable {
             tls: front.tls,
             observe: { scrapes.record(path: $0, status: $1) }
         )
+        poller.sizes.watch("connections") { .init(entries: server.connectionCounts.open) }
         let port: Int
         do {
             port = try server.start()
@@ -161,13 +162,14 @@ public struct ExporterApp: Sendable {
     func frontEnd(
         _ webConfig: WebConfig,
         publisher: SnapshotPublisher,
-        scrapes: ScrapeCounter? = nil
+        scrapes: ScrapeCounter? = nil,
+        sizes: CacheSizes? = nil
     ) -> (handler: any HTTPHandler, tls: TLSContext?, reloader: WebConfigReloader?)? {
         let router = ExporterRouter(
             telemetryPath: configuration.telemetryPath,
             publisher: publisher,
             version: Self.version,
-            live: { (ProcessStatistics.current()?.families ?? []) + (scrapes.map { [$0.family] } ?? []) }
+            live: { (ProcessStatistics.current()?.families ?? []) + (scrapes.map { [$0.family] } ?? []) + (sizes?.families ?? []) }
         )
         // With a web config file there is always an AccessControl, so a reload can add users.
         let access = AccessControl(

@@ -39,6 +39,8 @@ public struct Poller: Sendable {
     public let backoff: FailureBackoff
     /// `--storage.path`: where each success is saved and from where a start restores.
     public let keeper: StateKeeper?
+    /// The sizes of what the process keeps, updated after every attempt.
+    public let sizes = CacheSizes()
 
     public init(
         jobs: [PollJob],
@@ -201,6 +203,7 @@ public struct Poller: Sendable {
         }
         if let warning = await store.tokenExpiryWarning(now: context.clock.now()) { logger.warn(warning) }
         for warning in await store.retirementWarnings() { logger.warn(warning) }
+        await updateSizes()
         return AttemptOutcome(failed: failed, error: failure, spent: spent.load(ordering: .relaxed))
     }
 }
@@ -231,5 +234,20 @@ extension Poller {
             )
         }
         return notBefore
+    }
+}
+
+extension Poller {
+    /// Records the sizes of the caches and the store's tables in `sizes`.
+    func updateSizes() async {
+        var all = await store.tableSizes()
+        let client = await context.client.state.sizes()
+        all["etag"] = .init(entries: client.entries, bytes: client.bytes)
+        all["rate_limit_blocks"] = .init(entries: client.blocks)
+        all["reports"] = .init(entries: await context.reports.entryCount())
+        all["team_reports"] = .init(entries: await context.teamReports.entryCount())
+        all["ai_usage_exports"] = .init(entries: await context.aiUsageExports.entryCount())
+        sizes.set(all)
+        sizes.set(heap: Memory.heap())
     }
 }

@@ -61,6 +61,11 @@ public actor SnapshotStore {
     /// Notices already logged, per job, newest last; capped so varying notices cannot grow it.
     var noticesSeen: [JobKey: [String]] = [:]
     static let noticesKept = 64
+    /// Rate-limit resources and retirement announcements kept: their keys come from GitHub's
+    /// headers (`x-ratelimit-resource`, an endpoint's path), so a hostile or changing answer
+    /// could otherwise add keys forever. Past the bound, new keys are ignored.
+    static let maxRateLimits = 64
+    static let maxRetirements = 64
     var expiryWarnedDay: Int?
     var stale = false
     var publishScheduled = false
@@ -185,13 +190,18 @@ public actor SnapshotStore {
     public func observe(_ observation: APIObservation) {
         apiResponses[observation.code, default: 0] += 1
         if let limit = observation.rateLimit {
-            rateLimits[RateLimitKey(credential: observation.credential, resource: limit.resource)] = limit
+            let key = RateLimitKey(credential: observation.credential, resource: limit.resource)
+            if rateLimits[key] != nil || rateLimits.count < Self.maxRateLimits { rateLimits[key] = limit }
         }
         // Installation tokens expire hourly and are renewed by the exporter: only the personal
         // access token's expiry is one the user must act on.
         if let expiry = observation.tokenExpiry, observation.credential == Credential.tokenLabel { tokenExpiry = expiry }
-        if let retirement = observation.retirement, retirements[retirement.endpoint] != retirement {
+        if let retirement = observation.retirement, retirements[retirement.endpoint] != retirement,
+            retirements[retirement.endpoint] != nil || retirements.count < Self.maxRetirements
+        {
             retirements[retirement.endpoint] = retirement
+            // Only current announcements are remembered as logged: one per endpoint at most.
+            retirementsLogged.formIntersection(retirements.values)
             publishSoon()
         }
     }
@@ -218,6 +228,18 @@ public actor SnapshotStore {
     /// Counts a failed attempt by reason; shown with the failure's publish.
     public func countFailure(_ key: JobKey, reason: FailureReason) {
         failureCounts[key, default: [:]][reason, default: 0] += 1
+    }
+
+    /// The sizes of the store's tables kept across polls, for `github_copilot_exporter_cache_entries`.
+    public func tableSizes() -> [String: CacheSizes.Size] {
+        [
+            "jobs": .init(entries: jobs.count),
+            "api_responses": .init(entries: apiResponses.count + apiResponsesByCollector.values.reduce(0) { $0 + $1.count }),
+            "rate_limits": .init(entries: rateLimits.count),
+            "failure_counts": .init(entries: failureCounts.values.reduce(0) { $0 + $1.count }),
+            "retirements": .init(entries: retirements.count + retirementsLogged.count),
+            "notices_seen": .init(entries: noticesSeen.values.reduce(0) { $0 + $1.count } + clashesLogged.count),
+        ]
     }
 
     /// True once every job has finished at least one attempt.

@@ -7,6 +7,19 @@ public enum Memory {
     /// its peak; trimming after each publish lets it fall back to what the snapshot needs.
     static func trim() { _ = malloc_trim(0) }
 
+    /// glibc's heap now (`mallinfo2`): bytes in use by allocations, free inside the heap, and
+    /// in chunks mapped on their own. Walks the arenas' free lists: call per poll, not per scrape.
+    public struct Heap: Sendable, Equatable {
+        public var inUse: Int
+        public var free: Int
+        public var mapped: Int
+    }
+
+    static func heap() -> Heap {
+        let info = mallinfo2()
+        return Heap(inUse: Int(info.uordblks), free: Int(info.fordblks), mapped: Int(info.hblkhd))
+    }
+
     /// Caps glibc's malloc arenas at two. By default each thread that allocates may get an
     /// arena of its own (up to 8 per core), and the server runs a thread per connection, so
     /// memory freed by one scrape's thread stays in that arena; the exporter's allocation

@@ -32,4 +32,9 @@ public actor AIUsageExportCache {
     }
 
     func store(_ enterprise: String, _ entry: Entry) { entries[enterprise] = entry }
+
+    /// Users (and users and models) in the totals kept, for `github_copilot_exporter_cache_entries`.
+    public func entryCount() -> Int {
+        entries.values.reduce(0) { $0 + ($1.table.map { $0.users.count + $0.userModels.count } ?? 0) }
+    }
 }

@@ -41,6 +41,12 @@ public actor TeamReportCache {
         months[scope]?.month == month ? months[scope]!.sums : [:]
     }
 
+    /// Teams in the month sums plus teams of the newest final days kept, for
+    /// `github_copilot_exporter_cache_entries`.
+    public func entryCount() -> Int {
+        months.values.reduce(0) { $0 + $1.sums.count } + newestFinal.values.reduce(0) { $0 + $1.teams.members.count }
+    }
+
     /// The per-team values of a final day, when it is the newest folded one.
     func finalDay(_ scope: Scope, day: String) -> TeamDay? {
         newestFinal[scope]?.day == day ? newestFinal[scope]!.teams : nil

@@ -69,6 +69,13 @@ public actor ReportCache {
         finalUsersDay(scope, day: day)?.credits
     }
 
+    /// Users in the month sums plus users of the newest final days kept, for
+    /// `github_copilot_exporter_cache_entries`.
+    public func entryCount() -> Int {
+        months.values.reduce(0) { $0 + $1.sums.credits.count + $1.sums.interactions.count + $1.sums.activeDays.count }
+            + newestFinal.values.reduce(0) { $0 + $1.users.credits.count + $1.users.interactions.count + $1.users.active.count }
+    }
+
     /// Per-user values of a final day, when it is the newest folded one.
     func finalUsersDay(_ scope: Scope, day: String) -> UsersDay? {
         newestFinal[scope]?.day == day ? newestFinal[scope]!.users : nil
