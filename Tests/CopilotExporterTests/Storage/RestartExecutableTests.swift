@@ -39,7 +39,7 @@ import Testing
         let own = [
             "github_copilot_api_", "github_copilot_collector_duration_seconds", "github_copilot_collector_failures_total",
             "github_copilot_scrape_requests_total", "github_copilot_token_expiry", "process_",
-            "github_copilot_collector_interval_seconds",
+            "github_copilot_collector_interval_seconds", "github_copilot_exporter_",
         ]
         return parseExposition(text).filter { key, _ in !own.contains { key.hasPrefix($0) } }
     }
