@@ -794,5 +794,5 @@ if DOWNLOADS["with token"] or not DOWNLOADS["without token"]:
     sys.exit("report downloads must carry no Authorization header")
 if missing or extra or wrong:
     sys.exit("families differ from the independent computation (seed %d)" % seed)
-print("ok: every seat, billing, premium-request, AI-credit, usage-metrics team and AI-usage-report family has the expected value "
+print("ok: every seat, billing, premium-request, AI-credit, usage-metrics, team and AI-usage-report family has the expected value "
       "for 2 organizations and 1 enterprise (amounts to 1e-9, projections to 1e-3 relative)")
