@@ -36,6 +36,9 @@ final class TransportDelegate: NSObject, URLSessionDataDelegate, Sendable {
         let limit: Int
         let sink: Sink
         let continuation: CheckedContinuation<Result<Outcome, TransportError>, Never>
+        /// When the watchdog gives up (`DispatchTime` nanoseconds), and the task it cancels then.
+        var deadline: UInt64 = .max
+        var task: URLSessionTask?
         var received = 0
         var body: [UInt8] = []
         var failure: TransportError?
@@ -50,6 +53,42 @@ final class TransportDelegate: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     private let exchanges = Mutex<[ObjectIdentifier: Exchange]>([:])
+
+    /// One timer for every request's watchdog, checking deadlines each `sweepInterval`. A
+    /// timer per request (`asyncAfter`) held each request's closure and URL until its deadline,
+    /// an hour for downloads: memory that grew with the request rate (issue 17's soak).
+    private nonisolated(unsafe) let sweeper: any DispatchSourceTimer
+    static let sweepInterval = 0.5
+
+    override init() {
+        sweeper = DispatchSource.makeTimerSource(queue: .global())
+        super.init()
+        sweeper.schedule(deadline: .now() + Self.sweepInterval, repeating: Self.sweepInterval, leeway: .milliseconds(100))
+        sweeper.setEventHandler { [weak self] in self?.sweep() }
+        sweeper.resume()
+    }
+
+    deinit {
+        sweeper.setEventHandler {}
+        sweeper.cancel()
+    }
+
+    /// Requests in flight (tests).
+    var inFlight: Int { exchanges.withLock { $0.count } }
+
+    /// Resolves every request whose watchdog deadline has passed, cancelling its task.
+    func sweep() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let expired = exchanges.withLock { exchanges -> [Exchange] in
+            let keys = exchanges.filter { $0.value.deadline <= now }.map(\.key)
+            return keys.compactMap { exchanges.removeValue(forKey: $0) }
+        }
+        for exchange in expired {
+            exchange.task?.cancel()
+            exchange.task = nil
+            exchange.continuation.resume(returning: .failure(.timedOut(url: exchange.url)))
+        }
+    }
 
     /// Performs `request` on `session`, whose delegate must be this object.
     ///
@@ -70,16 +109,14 @@ final class TransportDelegate: NSObject, URLSessionDataDelegate, Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let exchange = Exchange(url: url, limit: limit, sink: sink, continuation: continuation)
+                exchange.deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, giveUpAfter) * 1e9)
+                exchange.task = task
                 exchanges.withLock { $0[key] = exchange }
                 if Task.isCancelled {
                     finish(key, with: .failure(.connection(url: url, reason: "the request was cancelled")))
                     return
                 }
                 task.resume()
-                DispatchQueue.global().asyncAfter(deadline: .now() + giveUpAfter) { [weak self, weak task] in
-                    task?.cancel()
-                    self?.finish(key, with: .failure(.timedOut(url: url)))
-                }
             }
         } onCancel: {
             // Resolved here, not in a callback: URLSession on Linux may never call back for a
@@ -91,7 +128,9 @@ final class TransportDelegate: NSObject, URLSessionDataDelegate, Sendable {
 
     /// Resolves the request `key` with `result` unless it was resolved already.
     func finish(_ key: ObjectIdentifier, with result: Result<Outcome, TransportError>) {
-        exchanges.withLock { $0.removeValue(forKey: key) }?.continuation.resume(returning: result)
+        guard let exchange = exchanges.withLock({ $0.removeValue(forKey: key) }) else { return }
+        exchange.task = nil
+        exchange.continuation.resume(returning: result)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
@@ -139,6 +178,7 @@ final class TransportDelegate: NSObject, URLSessionDataDelegate, Sendable {
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         guard let exchange = exchanges.withLock({ $0.removeValue(forKey: ObjectIdentifier(task)) }) else { return }
+        exchange.task = nil
         let result: Result<Outcome, TransportError>
         if let failure = exchange.failure {
             result = .failure(failure)

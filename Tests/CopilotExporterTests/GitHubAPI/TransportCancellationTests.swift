@@ -52,6 +52,8 @@ import FoundationNetworking
             return
         }
         #expect(failed == url)
+        // The one sweeping timer resolved it and kept nothing of it.
+        #expect(delegate.inFlight == 0)
     }
 
     @Test(.timeLimit(.minutes(2))) func aRequestCancelledBeforeItStartsFailsAtOnce() async throws {
