@@ -59,23 +59,11 @@ public struct DownloadDirectory: Sendable, Hashable {
 
     /// Opens the directory, creating it first if needed, and checks it is this user's and private.
     private func open() throws(Failure) -> Int32 {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            throw Failure(path: path, reason: "cannot create it (\(Self.lastError()))")
+        do {
+            return try PrivateDirectory.open(path, create: true)
+        } catch {
+            throw Failure(path: path, reason: error.reason)
         }
-        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw Failure(path: path, reason: "cannot open it as a directory, or it is a symbolic link (\(Self.lastError()))")
-        }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_uid == geteuid() else {
-            close(fd)
-            throw Failure(path: path, reason: "it belongs to another user")
-        }
-        if info.st_mode & 0o777 != 0o700 && fchmod(fd, 0o700) != 0 {
-            close(fd)
-            throw Failure(path: path, reason: "cannot make it private (\(Self.lastError()))")
-        }
-        return fd
     }
 
     private static func lastError() -> String { String(cString: strerror(errno)) }

@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import GitHubAPI
 import Glibc
 
 /// One file of state kept across restarts in `--storage.path`: written atomically, checked
@@ -157,19 +158,11 @@ public struct StateFile: Sendable, Hashable {
     /// Opens the storage directory (creating it, mode 0700, when asked), refusing a symbolic
     /// link or another user's directory.
     private func openDirectory(create: Bool) throws(Failure) -> Int32 {
-        if create && mkdir(directory, 0o700) != 0 && errno != EEXIST {
-            throw Failure(path: directory, reason: "cannot create it (\(Self.lastError()))")
+        do {
+            return try PrivateDirectory.open(directory, create: create)
+        } catch {
+            throw Failure(path: directory, reason: error.reason)
         }
-        let fd = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw Failure(path: directory, reason: "cannot open it as a directory (\(Self.lastError()))")
-        }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_uid == geteuid() else {
-            close(fd)
-            throw Failure(path: directory, reason: "it belongs to another user")
-        }
-        return fd
     }
 
     private static func lastError() -> String { String(cString: strerror(errno)) }
