@@ -23,6 +23,13 @@ public actor ClientState {
         self.maxBytes = maxBytes
     }
 
+    /// Whether a listing of `pages` pages of about `pageBytes` each fits in half the cache;
+    /// a larger one would evict its own pages before they are asked for again.
+    nonisolated func holdsListing(pages: Int, pageBytes: Int) -> Bool {
+        let (total, overflow) = pages.multipliedReportingOverflow(by: max(pageBytes, 1))
+        return !overflow && total <= maxBytes / 2 && pages <= maxEntries / 2
+    }
+
     /// The ETag and body last stored for `url`.
     func cached(_ url: String) -> (etag: String, body: [UInt8])? {
         guard var entry = cache[url] else { return nil }

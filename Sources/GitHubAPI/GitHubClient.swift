@@ -147,13 +147,23 @@ public struct GitHubClient: Sendable {
         let endpoint = "GET " + path
         var next: String? = url(path, query: query + [("per_page", "100")])
         var seen = Set<String>()
+        var cacheable = true
         while let current = next {
             guard seen.insert(current).inserted else {
                 throw GitHubAPIError.decoding(endpoint: endpoint, detail: "the pagination links loop")
             }
-            let response = try await get(url: current, endpoint: endpoint)
+            let response = try await get(url: current, endpoint: endpoint, cacheable: cacheable)
+            let link = response.headers["link"]
+            if seen.count == 1, let pages = LinkHeader.lastPage(link), pages > 1,
+                !state.holdsListing(pages: pages, pageBytes: response.body.count)
+            {
+                // A listing larger than the ETag cache would only churn it (every page evicted
+                // before it is asked for again, the 100,000-seat case): none of it is kept.
+                cacheable = false
+                await state.evict(current)
+            }
             try page(response.body, endpoint)
-            next = LinkHeader.target(response.headers["link"], relation: "next")
+            next = LinkHeader.target(link, relation: "next")
             if let link = next, !sameOrigin(link) {
                 throw GitHubAPIError.foreignLink(endpoint: endpoint, link: link)
             }
@@ -164,7 +174,8 @@ public struct GitHubClient: Sendable {
     /// `RetryPolicy.decide` says. After a 401 the credential source is told, and when it then
     /// has another token (a rotated token file, a re-minted installation token) the request is
     /// sent once more with it.
-    public func get(url: String, endpoint: String) async throws -> GitHubResponse {
+    /// `cacheable: false` neither sends a remembered ETag nor remembers the answer.
+    public func get(url: String, endpoint: String, cacheable: Bool = true) async throws -> GitHubResponse {
         var attempt = 0
         var retriedAfterRejection = false
         while true {
@@ -174,7 +185,7 @@ public struct GitHubClient: Sendable {
             if let block = await state.blocked(credential.label, now: clock.now()) {
                 throw block.reason ?? GitHubAPIError.rateLimited(endpoint: endpoint, resource: "core", reset: block.until)
             }
-            let cached = await state.cached(url)
+            let cached = cacheable ? await state.cached(url) : nil
             let outcome = await attemptGet(url: url, etag: cached?.etag, credential: credential, endpoint: endpoint)
             if case .response(let response) = outcome, response.status == 401, !retriedAfterRejection {
                 retriedAfterRejection = true
@@ -193,7 +204,7 @@ public struct GitHubClient: Sendable {
             )
             switch (decision, outcome) {
             case (.accept, .response(let response)):
-                if let etag = response.header("etag"), !etag.isEmpty {
+                if cacheable, let etag = response.header("etag"), !etag.isEmpty {
                     await state.store(url, etag: etag, body: response.body)
                 }
                 return GitHubResponse(status: response.status, headers: response.headers, body: response.body, fromCache: false)

@@ -51,3 +51,16 @@ extension StringProtocol {
         return text
     }
 }
+
+extension LinkHeader {
+    /// The `page` number of the `rel="last"` link, or nil when there is none or it has no page.
+    public static func lastPage(_ header: String?) -> Int? {
+        guard let target = target(header, relation: "last"), let query = target.split(separator: "?", maxSplits: 1).dropFirst().first
+        else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0] == "page", let page = Int(parts[1]), page > 0 { return page }
+        }
+        return nil
+    }
+}

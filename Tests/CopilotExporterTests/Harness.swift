@@ -26,7 +26,8 @@ struct SimulatorHarness {
         token: String = GitHubSimulator.demoToken,
         tokens: [String: [String]] = [GitHubSimulator.demoToken: GitHubSimulator.allScopes],
         maxPerPage: Int = 100,
-        timeout: Double = 5
+        timeout: Double = 5,
+        state: ClientState = ClientState()
     ) throws {
         simulator = GitHubSimulator(scenario: scenario, tokens: tokens, maxPerPage: maxPerPage)
         try simulator.start()
@@ -39,6 +40,7 @@ struct SimulatorHarness {
             credentials: StaticToken(token),
             clock: clock,
             retry: RetryPolicy(maxAttempts: 4, baseDelay: 1, maxDelay: 30, maxInlineWait: 60),
+            state: state,
             observe: { observations.append($0) }
         )
     }

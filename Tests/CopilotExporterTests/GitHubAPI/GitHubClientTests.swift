@@ -29,6 +29,47 @@ import Testing
         }
     }
 
+    @Test func revalidatesEveryPageOfAListingTheCacheHolds() async throws {
+        let harness = try SimulatorHarness(scenario: smallScenario(seats: 250))
+        try await withStopping(harness) {
+            for _ in 0..<2 { try await harness.client.forEachPage(CopilotSeatPage.self, "/orgs/acme/copilot/billing/seats") { _ in } }
+            let second = harness.simulator.requests.suffix(3)
+            #expect(second.map(\.status) == [304, 304, 304])
+            #expect(second.allSatisfy { $0.headers["if-none-match"] != nil })
+            #expect(await harness.client.state.sizes().entries == 3)
+        }
+    }
+
+    @Test func keepsNothingOfAListingLargerThanTheCache() async throws {
+        // Three pages against a cache of four entries: a listing may take at most half of it.
+        let harness = try SimulatorHarness(scenario: smallScenario(seats: 250), state: ClientState(maxEntries: 4))
+        try await withStopping(harness) {
+            var logins = 0
+            for _ in 0..<2 {
+                try await harness.client.forEachPage(CopilotSeatPage.self, "/orgs/acme/copilot/billing/seats") { page in
+                    logins += page.seats.count
+                }
+            }
+            #expect(logins == 500)
+            let requests = harness.simulator.requests
+            #expect(requests.map(\.status) == [200, 200, 200, 200, 200, 200])
+            #expect(requests.allSatisfy { $0.headers["if-none-match"] == nil })
+            #expect(await harness.client.state.sizes().entries == 0)
+            // Single answers still use the cache.
+            _ = try await harness.client.get("/orgs/acme/copilot/billing")
+            #expect(try await harness.client.get("/orgs/acme/copilot/billing").fromCache)
+        }
+    }
+
+    @Test func readsTheLastPageNumberOfALinkHeader() {
+        let link =
+            #"<https://api.github.com/x?per_page=100&page=2>; rel="next", <https://api.github.com/x?per_page=100&page=34>; rel="last""#
+        #expect(LinkHeader.lastPage(link) == 34)
+        #expect(LinkHeader.lastPage(#"<https://api.github.com/x?page=2>; rel="next""#) == nil)
+        #expect(LinkHeader.lastPage(#"<https://api.github.com/x?page=zero>; rel="last""#) == nil)
+        #expect(LinkHeader.lastPage(nil) == nil)
+    }
+
     @Test func sendsTheHeadersGitHubRequires() async throws {
         let harness = try SimulatorHarness(scenario: smallScenario(seats: 1))
         try await withStopping(harness) {
