@@ -7,6 +7,8 @@ enum FloatFormatting {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
         if value == 0 { return "0" }
+        // Most samples are counts: below 10^6 Go writes an integral value as its digits.
+        if value.magnitude < 1_000_000, value == value.rounded(.towardZero) { return String(Int(value)) }
         return goShortest(value)
     }
 

@@ -16,6 +16,21 @@ import Testing
         #expect(FloatFormatting.text(value) == expected)
     }
 
+    @Test func integralValuesTakeTheShortcutWithTheSameText() {
+        var generator = SystemRandomNumberGenerator()
+        let values =
+            [1, -1, 9, 10, 99_999, 100_000, 999_999, -999_999]
+            + (0..<5_000).map { _ in Int.random(in: -999_999...999_999, using: &generator) }
+        for value in values where value != 0 {
+            #expect(FloatFormatting.text(Double(value)) == FloatFormatting.goShortest(Double(value)))
+        }
+        // Just outside the shortcut: exponent form, and fractions near integers.
+        #expect(FloatFormatting.text(1_000_000) == "1e+06")
+        #expect(FloatFormatting.text(-1_000_000) == "-1e+06")
+        #expect(FloatFormatting.text(999_999.5) == "999999.5")
+        #expect(FloatFormatting.text(2.000000001) == "2.000000001")
+    }
+
     @Test(arguments: [
         (1.0, "1.0"), (0.0, "0.0"), (-1.0, "-1.0"), (42.0, "42.0"), (0.5, "0.5"), (1_000_000.0, "1e+06"),
         (Double.nan, "NaN"), (Double.infinity, "+Inf"),
