@@ -162,6 +162,10 @@ import Testing
         let held = RenderedSnapshot.render(families, ready: true)
         #expect(streamed.bodies[.text]?.plain == nil)
         #expect(held.bodies[.text]?.plain != nil)
+        // A large body is compressed when a scrape first asks for its format, not at publish.
+        #expect(held.bodies[.text]?.isCompressed == true)
+        #expect(streamed.bodies[.text]?.isCompressed == false)
+        #expect(streamed.bodies[.openMetrics]?.isCompressed == false)
         let router = ExporterRouter(telemetryPath: "/metrics", publisher: SnapshotPublisher(streamed), version: "t")
         let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), handler: router)
         let port = try server.start()
@@ -180,6 +184,8 @@ import Testing
                 )
                 #expect(zipped.stream == nil)
                 #expect(try Gzip.decompress(zipped.body) == held.plain(format))
+                #expect(streamed.bodies[format]?.isCompressed == true)
+                if format == .text { #expect(streamed.bodies[.openMetrics]?.isCompressed == false) }
             }
             let client = try RawClient(port: port)
             client.send("HEAD /metrics HTTP/1.1\r\nHost: h\r\n\r\nGET /-/healthy HTTP/1.1\r\nHost: h\r\n\r\n")
