@@ -7,9 +7,29 @@ enum FloatFormatting {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
         if value == 0 { return "0" }
-        // Most samples are counts: below 10^6 Go writes an integral value as its digits.
-        if value.magnitude < 1_000_000, value == value.rounded(.towardZero) { return String(Int(value)) }
+        if value.magnitude < 9_007_199_254_740_992, value == value.rounded(.towardZero) { return integral(Int(value)) }
         return goShortest(value)
+    }
+
+    /// Most samples are counts and timestamps. Below 2^53 every integer is a double exactly,
+    /// and no shorter decimal lies within half an ulp (at most 0.5) of it, so its shortest
+    /// round-trip digits are its own digits without trailing zeros: Go's `%g` of those.
+    static func integral(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        guard digits.utf8.count > 6 else { return value < 0 ? "-" + digits : digits }
+        // 10^6 and above: d.ddde+XX
+        let exponent = digits.utf8.count - 1
+        var significant = Substring(digits)
+        while significant.utf8.count > 1, significant.utf8.last == UInt8(ascii: "0") { significant = significant.dropLast() }
+        var out = value < 0 ? "-" : ""
+        out.append(contentsOf: significant.prefix(1))
+        if significant.utf8.count > 1 {
+            out.append(".")
+            out.append(contentsOf: significant.dropFirst())
+        }
+        out.append(exponent < 10 ? "e+0" : "e+")
+        out.append(String(exponent))
+        return out
     }
 
     /// OpenMetrics 1.0.0: as the text format, but a number with neither `.` nor `e` gains `.0`.

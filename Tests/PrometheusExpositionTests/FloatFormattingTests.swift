@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PrometheusExposition
@@ -18,15 +19,23 @@ import Testing
 
     @Test func integralValuesTakeTheShortcutWithTheSameText() {
         var generator = SystemRandomNumberGenerator()
+        let limit = 9_007_199_254_740_991  // 2^53 - 1
         let values =
-            [1, -1, 9, 10, 99_999, 100_000, 999_999, -999_999]
+            [1, -1, 9, 10, 99_999, 100_000, 999_999, -999_999, 1_000_000, 1_763_912_345, 10_000_000_000, limit, -limit]
             + (0..<5_000).map { _ in Int.random(in: -999_999...999_999, using: &generator) }
+            + (0..<5_000).map { _ in Int.random(in: -limit...limit, using: &generator) }
+            + (0..<2_000).map { _ in
+                Int.random(in: 1...99, using: &generator) * Int(pow(10.0, Double(Int.random(in: 0...14, using: &generator))))
+            }
         for value in values where value != 0 {
             #expect(FloatFormatting.text(Double(value)) == FloatFormatting.goShortest(Double(value)))
         }
-        // Just outside the shortcut: exponent form, and fractions near integers.
+        // Exponent forms, just outside the shortcut, and fractions near integers.
         #expect(FloatFormatting.text(1_000_000) == "1e+06")
         #expect(FloatFormatting.text(-1_000_000) == "-1e+06")
+        #expect(FloatFormatting.text(1_763_912_340) == "1.76391234e+09")
+        #expect(FloatFormatting.text(9_007_199_254_740_992) == "9.007199254740992e+15")
+        #expect(FloatFormatting.text(1e16) == "1e+16")
         #expect(FloatFormatting.text(999_999.5) == "999999.5")
         #expect(FloatFormatting.text(2.000000001) == "2.000000001")
     }

