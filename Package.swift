@@ -27,13 +27,24 @@ let package = Package(
             providers: [.apt(["libcrypt-dev"])]
         ),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // Replaces FoundationNetworking's per-request host check, which leaks libcurl's parsed URL
+        // (see the C file): exported for the dynamic linker, wrapped for static linking.
+        .target(
+            name: "CURLHostCheck",
+            linkerSettings: [
+                .unsafeFlags([
+                    "-Xlinker", "--export-dynamic-symbol=CFURLSessionCurlHostIsEqual",
+                    "-Xlinker", "--wrap=CFURLSessionCurlHostIsEqual",
+                ])
+            ]
+        ),
         // The metric model and its text and OpenMetrics encoders: imports nothing.
         .target(name: "PrometheusExposition"),
         // HTTP/1.1 server, TLS and basic authentication: knows nothing of GitHub or metrics.
         .target(name: "WebServer", dependencies: ["COpenSSL", "CCrypt"]),
         // GitHub's REST API: transport, paging, rate limits, credentials and the scope a request is
         // for; knows no metrics and no collectors.
-        .target(name: "GitHubAPI", dependencies: ["COpenSSL"]),
+        .target(name: "GitHubAPI", dependencies: ["COpenSSL", "CURLHostCheck"]),
         // Collectors, polling, the snapshot store, configuration and the application.
         .target(
             name: "CopilotExporter",

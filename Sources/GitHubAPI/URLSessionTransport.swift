@@ -1,3 +1,4 @@
+internal import CURLHostCheck
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -45,6 +46,11 @@ public final class URLSessionTransport: HTTPTransport {
         self.limits = limits
         self.downloadDirectory = downloadDirectory
     }
+
+    /// How many requests FoundationNetworking handed to libcurl through this package's
+    /// replacement of its leaking host check (`Sources/CURLHostCheck`); it stays 0 if the
+    /// replacement is not in effect.
+    public static var hostChecksReplaced: Int { cx_curl_host_checks() }
 
     deinit {
         session.invalidateAndCancel()

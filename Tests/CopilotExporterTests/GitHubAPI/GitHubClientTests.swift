@@ -70,6 +70,16 @@ import Testing
         #expect(LinkHeader.lastPage(nil) == nil)
     }
 
+    @Test func foundationNetworkingsLeakingHostCheckIsReplaced() async throws {
+        let harness = try SimulatorHarness(scenario: smallScenario(seats: 1))
+        try await withStopping(harness) {
+            let before = URLSessionTransport.hostChecksReplaced
+            for _ in 0..<5 { _ = try await harness.client.get("/orgs/acme/copilot/billing") }
+            // Other tests run requests at the same time: at least these five went through it.
+            #expect(URLSessionTransport.hostChecksReplaced - before >= 5)
+        }
+    }
+
     @Test func sendsTheHeadersGitHubRequires() async throws {
         let harness = try SimulatorHarness(scenario: smallScenario(seats: 1))
         try await withStopping(harness) {
