@@ -12,14 +12,20 @@
 # summary: RSS range, least-squares slope of RSS over the second half of the run, failed scrapes,
 # whether the process stayed up.
 # Usage: bench/soak.sh [MINUTES] [SEATS] [FAULT_RATE] [FAULT_PERIOD_S]   (defaults: 30 1000 0.2 600)
+# BIN_DIR=... runs binaries built elsewhere (a copy, so that rebuilding during a long soak
+# cannot replace them); OUT=... writes the CSV and PNG under another name than bench/results/soak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-30}
 seats=${2:-1000}
 rate=${3:-0.2}
 period=${4:-600}
-swift build -c release --scratch-path .build-release >/dev/null
-dir=.build-release/release
+out=${OUT:-bench/results/soak}
+dir=${BIN_DIR:-}
+if [ -z "$dir" ]; then
+  swift build -c release --scratch-path .build-release >/dev/null
+  dir=.build-release/release
+fi
 work=$(mktemp -d)
 mkdir -p "$work/storage"
 "$dir/github_simulator" --seats="$seats" --fault-rate="$rate" --fault-period="$period" --rate-limit=100000 >"$work/sim" &
@@ -64,10 +70,10 @@ while [ "$(date +%s)" -lt "$end" ]; do
 done
 kill -0 "$exporter" 2>/dev/null && alive=yes || alive=no
 errors=$(grep -c 'level=error' "$work/exporter.log" || true)
-mkdir -p bench/results
-cp "$csv" bench/results/soak.csv
+mkdir -p "$(dirname "$out")"
+cp "$csv" "$out.csv"
 if python3 -c 'import matplotlib' 2>/dev/null; then
-  python3 bench/plot_soak.py bench/results/soak.csv bench/results/soak.png || echo "plot failed"
+  python3 bench/plot_soak.py "$out.csv" "$out.png" || echo "plot failed"
 else
   echo "matplotlib missing (pip install matplotlib): no plot"
 fi
@@ -81,4 +87,5 @@ awk -F, -v a="$alive" -v e="$errors" 'NR > 1 {
     for (i = h; i <= n; i++) { num += (t[i] - st) * (v[i] - sv); den += (t[i] - st) ^ 2 }
     slope = den > 0 ? num / den * 3600 : 0
     printf "samples=%d rss_min_mb=%.1f rss_max_mb=%.1f rss_last_mb=%.1f slope_second_half_mib_per_hour=%.3f scrapes_ok=%d scrapes_failed=%d alive=%s logged_errors=%d\n",
-      n, min, max, v[n], slope, ok, n - ok, a, e }' bench/results/soak.csv
+      n, min, max, v[n], slope, ok, n - ok, a, e }' "$out.csv"
+python3 bench/soak_summary.py "$out.csv"

@@ -249,6 +249,8 @@ public struct JSONReader {
         let start = position
         var escaped = false
         while position < bytes.count {
+            position = skipPlainBytes(from: position)
+            guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
@@ -281,6 +283,29 @@ public struct JSONReader {
             position += 1
         }
         throw Failure(offset: bytes.count, problem: "unexpected end of input")
+    }
+
+    /// The first index at or after `index` that may need a look inside a string: eight bytes
+    /// at a time, it skips words holding no `"`, no `\\` and no control character (most of a
+    /// seat page is URLs: this was the reader's hottest loop). A word with one of them stops
+    /// the skip at its start; the caller goes on byte by byte.
+    @inline(__always)
+    private func skipPlainBytes(from index: Int) -> Int {
+        guard let base = bytes.baseAddress else { return index }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = index
+        while index &+ 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // A byte is zero (after the XOR), or below 0x20: the borrow trick sets its high bit.
+            let found =
+                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            if found & highs != 0 { break }
+            index &+= 8
+        }
+        return index
     }
 
     /// Consumes a `u` and its four hex digits (at the `u`) and returns the code unit.

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Splits a byte stream into lines (LF or CRLF) as chunks arrive, keeping only the unfinished
 /// line between chunks: memory is bounded by the longest line, never by the stream.
 public struct LineSplitter: Sendable {
@@ -13,7 +15,7 @@ public struct LineSplitter: Sendable {
     /// Calls `line` for every complete, non-empty line in `chunk` (plus what was left before).
     public mutating func feed(_ chunk: [UInt8], _ line: (ArraySlice<UInt8>) -> Void) {
         var start = chunk.startIndex
-        while let newline = chunk[start...].firstIndex(of: 0x0A) {
+        while let newline = Self.newline(in: chunk, from: start) {
             if skipping {
                 skipping = false
             } else if partial.isEmpty {
@@ -31,6 +33,16 @@ public struct LineSplitter: Sendable {
             oversizedLines += 1
             partial.removeAll()
             skipping = true
+        }
+    }
+
+    /// The index of the first LF in `chunk` at or after `start`, by glibc's `memchr` (vectorized:
+    /// the generic `firstIndex(of:)` went byte by byte, 3 % of a 100,000-seat refresh).
+    static func newline(in chunk: [UInt8], from start: Int) -> Int? {
+        guard start < chunk.endIndex else { return nil }
+        return chunk.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress, let found = memchr(base + start, 0x0A, buffer.count - start) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
     }
 

@@ -62,6 +62,21 @@ import Testing
         #expect(record.aiCreditsUsed == -150)
     }
 
+    /// Strings are skimmed eight bytes at a time: an escape, a quote, a control character or a
+    /// multi-byte character at every offset of a word reads as Foundation reads it.
+    @Test func specialBytesAtEveryOffsetOfAWord() throws {
+        for special in [#"\""#, #"\\"#, #"\n"#, #"\u00e9"#, "é", "😀", "\u{7F}", "~", "\u{01}", "\u{1F}"] {
+            for offset in 0..<17 {
+                let text = "\"" + String(repeating: "a", count: offset) + special + String(repeating: "b", count: 19 - offset) + "\""
+                let bytes = Array(text.utf8)
+                let expected = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) as? String
+                let read = try? bytes.withUnsafeBufferPointer { buffer in try JSONReader.document(buffer) { try $0.readString() } }
+                #expect(read == expected, "\(special) at \(offset)")
+                if special.unicodeScalars.first!.value < 0x20 { #expect(read == nil) }
+            }
+        }
+    }
+
     /// Each of these is refused by both readers.
     @Test(arguments: [
         "", "{", "{\"a\":1", "{\"a\" 1}", "[1,2", "[1 2]", "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}",
