@@ -4,6 +4,7 @@
 # from the exporter's own exposition), each hit by wrk with 8 connections, plain and gzip.
 # Prints requests/s, p50/p99 latency, bytes per response and RSS, with ratios.
 # Usage: bench/scrape.sh [SEATS] [SECONDS] [RUNS]        (defaults: 10000 10 1)
+# BIN_DIR=... measures binaries built elsewhere (an older commit, for side-by-side figures).
 # ONLY_OURS=1 skips Go and Python (at 100,000 seats their windows take about 20 minutes each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +13,11 @@ seconds=${2:-10}
 runs=${3:-1}
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 python3 -c "import prometheus_client" 2>/dev/null || pip install -q prometheus-client
-swift build -c release --scratch-path .build-release >/dev/null
-dir=.build-release/release
+dir=${BIN_DIR:-}
+if [ -z "$dir" ]; then
+  swift build -c release --scratch-path .build-release >/dev/null
+  dir=.build-release/release
+fi
 work=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT

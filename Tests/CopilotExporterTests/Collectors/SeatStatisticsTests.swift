@@ -67,7 +67,7 @@ import Testing
 
     @Test(arguments: [
         ("vscode/1.77.3/copilot/1.86.82", "vscode"), ("JetBrains-IC/2024.3", "JetBrains-IC"), ("copilot-cli", "copilot-cli"),
-        ("", "unknown"), (nil as String?, "unknown"), ("/x", "unknown"),
+        ("", "unknown"), (nil as String?, "unknown"), ("/x", "unknown"), ("vim", "vim"), ("é/1", "é"), ("a//b", "a"),
     ])
     func editorIsTheFirstSegment(editor: String?, expected: String) {
         #expect(SeatStatistics.editorName(editor) == expected)
