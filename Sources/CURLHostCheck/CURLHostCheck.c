@@ -13,7 +13,8 @@
 //   dynamic linker finds first;
 // - statically linked (`--static-swift-stdlib`, the Docker image): `--wrap` sends
 //   FoundationNetworking's call to `__wrap_CFURLSessionCurlHostIsEqual`; the weak definition
-//   below then yields to the archive's own, so the link has no duplicate.
+//   below then yields to the archive's own, so the link has no duplicate (gold warns that it
+//   "cannot export local symbol 'CFURLSessionCurlHostIsEqual'": expected, and harmless).
 // libcurl's functions are looked up at run time: FoundationNetworking has loaded libcurl, and
 // no libcurl headers or development library are needed to build.
 #define _GNU_SOURCE
