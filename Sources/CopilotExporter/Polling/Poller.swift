@@ -106,6 +106,10 @@ public struct Poller: Sendable {
         var pollCost: Int?
         while !Task.isCancelled {
             let outcome = await attempt(job)
+            // The attempt's temporaries (a 100,000-seat poll's seat table, pages and families) are
+            // freed only now, after its publish trimmed the heap: trim again, or glibc keeps their
+            // pages resident until the next publish (10 MB of the serving size's variance).
+            Memory.trim()
             if first, failOnCredentialProblem, let error = outcome.error, error.isCredentialProblem {
                 throw StartupFailure(description: error.description)
             }
