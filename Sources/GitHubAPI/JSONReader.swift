@@ -285,10 +285,9 @@ public struct JSONReader {
         throw Failure(offset: bytes.count, problem: "unexpected end of input")
     }
 
-    /// The first index at or after `index` that may need a look inside a string: eight bytes
-    /// at a time, it skips words holding no `"`, no `\\` and no control character (most of a
-    /// seat page is URLs: this was the reader's hottest loop). A word with one of them stops
-    /// the skip at its start; the caller goes on byte by byte.
+    /// The index of the first `"`, `\\` or control character at or after `index`, found eight
+    /// bytes at a time (most of a seat page is URLs: this was the reader's hottest loop); in the
+    /// last seven bytes it stops at once and the caller goes on byte by byte.
     @inline(__always)
     private func skipPlainBytes(from index: Int) -> Int {
         guard let base = bytes.baseAddress else { return index }
@@ -302,7 +301,8 @@ public struct JSONReader {
             // A byte is zero (after the XOR), or below 0x20: the borrow trick sets its high bit.
             let found =
                 ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            if found & highs != 0 { break }
+            // Borrows only run upwards, so the lowest flagged byte is a real one: stop on it.
+            if found & highs != 0 { return index &+ (found & highs).trailingZeroBitCount >> 3 }
             index &+= 8
         }
         return index
