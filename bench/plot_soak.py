@@ -69,7 +69,8 @@ def main():
     per_hour = k * 60  # t is in minutes, RSS in MB (MiB: soak.sh divides kB by 1024)
 
     has_entries = any(r["entries"] is not None for r in rows)
-    panels = 3 if has_entries else 2
+    heap = [r for r in rows if r["heap"] is not None]
+    panels = 2 + (1 if has_entries else 0) + (1 if heap else 0)
     fig, axes = plt.subplots(panels, 1, sharex=True, figsize=(10, 2.8 * panels + 0.6))
     windows = fault_windows(rows)
     for ax in axes:
@@ -81,7 +82,12 @@ def main():
     ht = [r["t"] for r in half]
     ax.plot(ht, [k * x + b for x in ht], color="black", linestyle="--", linewidth=1,
             label=f"second half: {per_hour:+.2f} MiB/h (least squares)")
-    heap = [r for r in rows if r["heap"] is not None]
+    floors = {}
+    for r in rows:
+        minute = int(r["t"])
+        floors[minute] = min(r["rss"], floors.get(minute, r["rss"]))
+    ax.plot([m + 0.5 for m in sorted(floors)], [floors[m] for m in sorted(floors)], color="tab:cyan",
+            linewidth=1, label="lowest RSS of each minute")
     if heap:
         ax.plot([r["t"] for r in heap], [r["heap"] for r in heap], color="tab:orange", linewidth=1,
                 label="glibc heap in use (mallinfo2)")
@@ -111,6 +117,20 @@ def main():
                 label="sum of github_copilot_exporter_cache_entries")
         ax.set_ylabel("entries")
         ax.set_ylim(0, max(r["entries"] for r in e) * 1.15 + 1)
+        ax.legend(loc="lower right", fontsize=8)
+
+    if heap:
+        ax = axes[-1]
+        hk, hb = slope([r["t"] for r in heap[len(heap) // 2 :]], [r["heap"] for r in heap[len(heap) // 2 :]])
+        ax.plot([r["t"] for r in heap], [r["heap"] for r in heap], color="tab:orange", linewidth=1,
+                label="glibc heap in use after each collector attempt (zoomed)")
+        hx = [r["t"] for r in heap[len(heap) // 2 :]]
+        ax.plot(hx, [hk * x + hb for x in hx], color="black", linestyle="--", linewidth=1,
+                label=f"second half: {hk * 60:+.2f} MiB/h")
+        ax.set_ylabel("MiB")
+        # Zoomed on the values after the first tenth (before it: start-up and the first polls).
+        settled = [r["heap"] for r in heap[len(heap) // 10 :]]
+        ax.set_ylim(min(settled) - 0.5, max(settled) + 0.5)
         ax.legend(loc="lower right", fontsize=8)
 
     axes[-1].set_xlabel("minutes")
