@@ -8,6 +8,18 @@ public actor ClientState {
         var etag: String
         var body: [UInt8]
         var lastUsed: UInt64
+        /// The `Link` header of the answer (nil: it had none), when known: a 304 need not repeat
+        /// it, and without it a cached first page would end its listing. Not known for entries
+        /// restored from `--storage.path`.
+        var link: String?? = .none
+    }
+
+    /// What is remembered for a URL.
+    struct Cached {
+        var etag: String
+        var body: [UInt8]
+        /// `.some(nil)`: the answer had no `Link`; `.none`: not known.
+        var link: String??
     }
 
     private var cache: [String: CachedBody] = [:]
@@ -30,21 +42,22 @@ public actor ClientState {
         return !overflow && total <= maxBytes / 2 && pages <= maxEntries / 2
     }
 
-    /// The ETag and body last stored for `url`.
-    func cached(_ url: String) -> (etag: String, body: [UInt8])? {
+    /// The ETag, body and `Link` header last stored for `url`.
+    func cached(_ url: String) -> Cached? {
         guard var entry = cache[url] else { return nil }
         tick += 1
         entry.lastUsed = tick
         cache[url] = entry
-        return (entry.etag, entry.body)
+        return Cached(etag: entry.etag, body: entry.body, link: entry.link)
     }
 
-    /// Remembers `body` under `etag` for `url`, evicting old entries past the bounds.
-    func store(_ url: String, etag: String, body: [UInt8]) {
+    /// Remembers `body` under `etag` for `url`, with the answer's `Link` header (`.none`: not
+    /// known), evicting old entries past the bounds.
+    func store(_ url: String, etag: String, body: [UInt8], link: String?? = .none) {
         guard body.count <= maxBytes / 4 else { return }
         if let old = cache.removeValue(forKey: url) { cachedBytes -= old.body.count }
         tick += 1
-        cache[url] = CachedBody(etag: etag, body: body, lastUsed: tick)
+        cache[url] = CachedBody(etag: etag, body: body, lastUsed: tick, link: link)
         cachedBytes += body.count
         while cache.count > maxEntries || cachedBytes > maxBytes {
             guard let oldest = cache.min(by: { $0.value.lastUsed < $1.value.lastUsed }) else { break }

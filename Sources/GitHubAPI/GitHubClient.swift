@@ -205,11 +205,22 @@ public struct GitHubClient: Sendable {
             switch (decision, outcome) {
             case (.accept, .response(let response)):
                 if cacheable, let etag = response.header("etag"), !etag.isEmpty {
-                    await state.store(url, etag: etag, body: response.body)
+                    await state.store(url, etag: etag, body: response.body, link: .some(response.header("link")))
                 }
                 return GitHubResponse(status: response.status, headers: response.headers, body: response.body, fromCache: false)
             case (.acceptCached, .response(let response)):
-                return GitHubResponse(status: 200, headers: response.headers, body: cached?.body ?? [], fromCache: true)
+                var headers = response.headers
+                if response.header("link") == nil {
+                    // A 304 need not carry `Link`: the 200's is used, and when that is not known
+                    // (an entry restored from disk) the page is asked for again without its ETag,
+                    // so that a listing is never cut short at a cached page.
+                    guard case .some(let link) = cached?.link else {
+                        await state.evict(url)
+                        continue
+                    }
+                    if let link { headers["link"] = link }
+                }
+                return GitHubResponse(status: 200, headers: headers, body: cached?.body ?? [], fromCache: true)
             case (.retry(let wait, _, let evictCache), _):
                 if evictCache { await state.evict(url) }
                 if wait > 0 { try await clock.sleep(seconds: wait) }

@@ -61,9 +61,11 @@ extension GitHubSimulator {
         if let match = request.header("if-none-match"),
             match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag })
         {
+            let dropLink = state.withLock { $0.linklessNotModified }
             let notModified = HTTPResponse(
                 status: 304,
-                headers: response.headers.filter { $0.name != "Content-Type" }.map { ($0.name, $0.value) }
+                headers: response.headers.filter { $0.name != "Content-Type" && !(dropLink && $0.name.lowercased() == "link") }
+                    .map { ($0.name, $0.value) }
             )
             return withRateLimit(notModified, spend: false, now: now, budget: owner)
         }

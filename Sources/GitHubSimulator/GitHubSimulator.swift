@@ -31,6 +31,9 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
         var retiring: [(pathContains: String, deprecation: Double, sunset: Double)] = []
         /// Usage report exports asked for, and how they behave.
         var exports = SimulatedExports()
+        /// Whether a 304 leaves out the `Link` header (RFC 9110 does not require it on a 304,
+        /// and GitHub's documentation does not say whether it sends it).
+        var linklessNotModified = false
     }
 
     struct Budget {
@@ -124,6 +127,9 @@ public final class GitHubSimulator: HTTPHandler, Sendable {
 
     /// Adds fault rules, applied in order; the first matching rule with uses left wins.
     public func inject(_ rules: FaultRule...) { state.withLock { $0.faults += rules } }
+
+    /// From now on, answers 304 without the `Link` header the 200 had (tests).
+    public func omitLinkOnNotModified() { state.withLock { $0.linklessNotModified = true } }
 
     /// Announces the retirement of every path containing `pathContains`, as GitHub does while
     /// closing an API down: `Deprecation: @UNIX-SECONDS` (RFC 9745) and `Sunset: HTTP-date`

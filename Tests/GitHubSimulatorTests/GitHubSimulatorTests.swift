@@ -104,6 +104,18 @@ import WebServer
         #expect(first.header("x-ratelimit-remaining") == "4999")
     }
 
+    @Test func notModifiedKeepsOrDropsTheLinkHeaderAsAsked() throws {
+        let simulator = GitHubSimulator(scenario: .demo(seats: 1_000, now: 1_795_176_000))
+        let path = "/enterprises/acme/copilot/billing/seats?per_page=100"
+        let etag = try #require(get(simulator, path).header("etag"))
+        #expect(get(simulator, path, etag: etag).header("link")?.contains("rel=\"next\"") == true)
+        simulator.omitLinkOnNotModified()
+        let bare = get(simulator, path, etag: etag)
+        #expect(bare.status == 304)
+        #expect(bare.header("link") == nil)
+        #expect(get(simulator, path).header("link") != nil)
+    }
+
     @Test func authenticationAndUnknownResources() {
         let simulator = GitHubSimulator(scenario: .demo(seats: 10, now: 1_795_176_000))
         #expect(get(simulator, "/orgs/acme-corp/copilot/billing", token: "wrong").status == 401)

@@ -40,6 +40,28 @@ import Testing
         }
     }
 
+    @Test func aNotModifiedWithoutLinkStillFollowsTheListing() async throws {
+        let harness = try SimulatorHarness(scenario: smallScenario(seats: 250))
+        try await withStopping(harness) {
+            harness.simulator.omitLinkOnNotModified()
+            var logins: [Int] = []
+            for _ in 0..<2 {
+                var count = 0
+                try await harness.client.forEachPage(CopilotSeatPage.self, "/orgs/acme/copilot/billing/seats") { count += $0.seats.count }
+                logins.append(count)
+            }
+            #expect(logins == [250, 250])
+            #expect(harness.simulator.requests.map(\.status) == [200, 200, 200, 304, 304, 304])
+            // Entries restored from disk do not know their Link header: such a page is asked
+            // for again without its ETag rather than taken as the listing's end.
+            await harness.client.state.restore(await harness.client.state.entries())
+            var count = 0
+            try await harness.client.forEachPage(CopilotSeatPage.self, "/orgs/acme/copilot/billing/seats") { count += $0.seats.count }
+            #expect(count == 250)
+            #expect(harness.simulator.requests.suffix(6).map(\.status) == [304, 200, 304, 200, 304, 200])
+        }
+    }
+
     @Test func keepsNothingOfAListingLargerThanTheCache() async throws {
         // Three pages against a cache of four entries: a listing may take at most half of it.
         let harness = try SimulatorHarness(scenario: smallScenario(seats: 250), state: ClientState(maxEntries: 4))
