@@ -8,7 +8,7 @@ import WebServer
 @main
 enum CopilotExporterMain {
     static func main() async {
-        Memory.limitArenas()
+        Memory.configureAllocator()
         ProcessHardening.forbidCoreDumps()
         exit(await run(Array(CommandLine.arguments.dropFirst()), environment: Configuration.takeProcessEnvironment()))
     }

@@ -32,7 +32,7 @@ public enum Memory {
     /// leave it fragmented: pages kept resident by a few live objects among freed ones, which
     /// no trim can return. Fixed, a serving 100,000-seat exporter measured 54 and 58 MB where it
     /// measured 58 to 67 MB, at no cost in a refresh's CPU time (`bench/README.md`).
-    public static func limitArenas() {
+    public static func configureAllocator() {
         _ = mallopt(M_ARENA_MAX, 2)
         _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
     }
