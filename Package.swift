@@ -38,13 +38,15 @@ let package = Package(
                 ])
             ]
         ),
+        // libcurl's easy interface, looked up at run time (no libcurl headers needed to build).
+        .target(name: "CURLEasy"),
         // The metric model and its text and OpenMetrics encoders: imports nothing.
         .target(name: "PrometheusExposition"),
         // HTTP/1.1 server, TLS and basic authentication: knows nothing of GitHub or metrics.
         .target(name: "WebServer", dependencies: ["COpenSSL", "CCrypt"]),
         // GitHub's REST API: transport, paging, rate limits, credentials and the scope a request is
         // for; knows no metrics and no collectors.
-        .target(name: "GitHubAPI", dependencies: ["COpenSSL", "CURLHostCheck"]),
+        .target(name: "GitHubAPI", dependencies: ["COpenSSL", "CURLHostCheck", "CURLEasy"]),
         // Collectors, polling, the snapshot store, configuration and the application.
         .target(
             name: "CopilotExporter",

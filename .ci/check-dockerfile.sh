@@ -36,4 +36,21 @@ for lib in $(ldd "$bin" | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u)
   fi
 done
 [ $missing -eq 0 ] || exit 1
+# The image's binary must reach libcurl's easy interface (looked up at run time) and stream
+# reports without a temporary file: a demo poll through it, with no writable TMPDIR at all.
+port=$((30000 + RANDOM % 20000))
+TMPDIR=/nonexistent "$bin" --demo --demo.seats=50 --web.listen-address=127.0.0.1:$port >/tmp/static-demo.log 2>&1 &
+demo=$!
+ready=no
+for _ in $(seq 1 300); do
+  curl -sf -o /dev/null "http://127.0.0.1:$port/-/ready" && { ready=yes; break; }
+  sleep 0.1
+done
+metrics=$(curl -sf "http://127.0.0.1:$port/metrics" || true)
+kill $demo 2>/dev/null || true
+wait $demo 2>/dev/null || true
+[ $ready = yes ] || { echo "the static binary's demo never became ready:"; tail -5 /tmp/static-demo.log; exit 1; }
+grep -q 'transport=libcurl' /tmp/static-demo.log || { echo "the static binary does not run on libcurl's easy interface:"; grep Listening /tmp/static-demo.log; exit 1; }
+grep -q '^github_copilot_user_ai_credits_used{' <<<"$metrics" || { echo "the static binary's demo downloaded no usage report"; exit 1; }
+echo "ok: the static binary runs on libcurl (transport=libcurl) and reads reports with TMPDIR unusable"
 echo "ok: all $count libraries the release binary loads come from the runtime stage's packages ($runtime) and their dependencies"

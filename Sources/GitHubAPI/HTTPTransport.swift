@@ -56,7 +56,9 @@ public protocol HTTPTransport: Sendable {
 
     /// Like `send`, but hands a 2xx body to `onChunk` piece by piece as it arrives, so that a
     /// large body never sits in memory whole; the returned response has an empty body (error
-    /// bodies, which are small, are returned whole). `onChunk` calls never overlap.
+    /// bodies, which are small, are returned whole). `onChunk` calls never overlap, and none
+    /// comes after `stream` returns or throws. When it throws, `onChunk` may already have seen
+    /// part of the body: the caller drops what it read.
     func stream(
         _ request: TransportRequest,
         onChunk: @escaping @Sendable ([UInt8]) -> Void

@@ -46,10 +46,11 @@ enum CopilotExporterMain {
             simulator = demo
         }
         let downloads = DownloadDirectory.standard
-        let transport = URLSessionTransport(timeout: configuration.requestTimeout, downloadDirectory: downloads)
+        let transport = StandardTransport.make(timeout: configuration.requestTimeout, downloadDirectory: downloads)
         let credentials: any CredentialSource
         do {
-            try downloads.prepare()
+            // Only URLSession, the fallback, writes downloads to disk.
+            if transport is URLSessionTransport { try downloads.prepare() }
             credentials = try Launch.credentials(configuration, transport: transport)
         } catch {
             return usageError(error)

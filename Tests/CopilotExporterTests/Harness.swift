@@ -27,7 +27,8 @@ struct SimulatorHarness {
         tokens: [String: [String]] = [GitHubSimulator.demoToken: GitHubSimulator.allScopes],
         maxPerPage: Int = 100,
         timeout: Double = 5,
-        state: ClientState = ClientState()
+        state: ClientState = ClientState(),
+        transport: (any HTTPTransport)? = nil
     ) throws {
         simulator = GitHubSimulator(scenario: scenario, tokens: tokens, maxPerPage: maxPerPage)
         try simulator.start()
@@ -36,7 +37,7 @@ struct SimulatorHarness {
         self.observations = observations
         client = GitHubClient(
             baseURL: simulator.baseURL,
-            transport: URLSessionTransport(timeout: timeout),
+            transport: transport ?? StandardTransport.make(timeout: timeout),
             credentials: StaticToken(token),
             clock: clock,
             retry: RetryPolicy(maxAttempts: 4, baseDelay: 1, maxDelay: 30, maxInlineWait: 60),
@@ -80,7 +81,7 @@ func parseExposition(_ text: String) -> [String: Double] {
 
 /// One HTTP GET over loopback with the production transport.
 func httpGet(_ url: String, headers: [String: String] = [:]) async throws -> TransportResponse {
-    try await URLSessionTransport(timeout: 10).send(TransportRequest(url: url, headers: headers))
+    try await StandardTransport.make(timeout: 10).send(TransportRequest(url: url, headers: headers))
 }
 
 extension ManualClock: SimulatorClock {}

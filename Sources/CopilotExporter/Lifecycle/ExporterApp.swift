@@ -31,7 +31,7 @@ public struct ExporterApp: Sendable {
         self.pseudonymizer = pseudonymizer
         self.configuration = configuration
         self.credentials = credentials
-        self.transport = transport ?? URLSessionTransport(timeout: configuration.requestTimeout)
+        self.transport = transport ?? StandardTransport.make(timeout: configuration.requestTimeout)
         self.clock = clock
         self.logger = logger
     }
@@ -139,6 +139,7 @@ public struct ExporterApp: Sendable {
             [
                 ("address", "\(configuration.listenHost):\(port)"), ("version", Self.version),
                 ("scopes", configuration.scopes.map(\.description).joined(separator: ",")),
+                ("transport", transport is CurlTransport ? "libcurl" : "URLSession"),
             ]
         )
         onListening(port)

@@ -49,7 +49,7 @@ import Testing
         let clock = ManualClock(now: now)
         let client = GitHubClient(
             baseURL: stub.baseURL,
-            transport: URLSessionTransport(timeout: 5),
+            transport: StandardTransport.make(timeout: 5),
             credentials: StaticToken("token"),
             clock: clock,
             retry: RetryPolicy(maxAttempts: 1)

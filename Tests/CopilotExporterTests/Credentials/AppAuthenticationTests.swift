@@ -107,12 +107,12 @@ struct TemporaryKey {
                 clientID: "Iv23liSim",
                 key: try RSAKey(privateKeyPEM: key.privatePEM),
                 baseURL: simulator.baseURL,
-                transport: URLSessionTransport(timeout: 5),
+                transport: StandardTransport.make(timeout: 5),
                 clock: clock
             )
             let client = GitHubClient(
                 baseURL: simulator.baseURL,
-                transport: URLSessionTransport(timeout: 5),
+                transport: StandardTransport.make(timeout: 5),
                 credentials: credentials,
                 clock: clock
             )
@@ -153,7 +153,7 @@ struct TemporaryKey {
                     clientID: clientID,
                     key: try RSAKey(privateKeyPEM: pem),
                     baseURL: simulator.baseURL,
-                    transport: URLSessionTransport(timeout: 5)
+                    transport: StandardTransport.make(timeout: 5)
                 )
                 do {
                     _ = try await credentials.token(for: .organization("acme"))
@@ -167,7 +167,7 @@ struct TemporaryKey {
                 clientID: "Iv23liSim",
                 key: try RSAKey(privateKeyPEM: key.privatePEM),
                 baseURL: simulator.baseURL,
-                transport: URLSessionTransport(timeout: 5)
+                transport: StandardTransport.make(timeout: 5)
             )
             do {
                 _ = try await right.token(for: .organization("elsewhere"))
@@ -198,7 +198,7 @@ struct TemporaryKey {
                 clientID: "Iv23liSim",
                 key: try RSAKey(privateKeyPEM: key.privatePEM),
                 baseURL: simulator.baseURL,
-                transport: URLSessionTransport(timeout: 5)
+                transport: StandardTransport.make(timeout: 5)
             )
             let credential = try await credentials.credential(for: .enterprise("ent"))
             #expect(credential.label == "app-installation-44")
@@ -216,7 +216,7 @@ struct TemporaryKey {
             #expect(simulator.requests.map(\.target) == ["/app/installations/44/access_tokens"])
 
             // The token reads the enterprise's usage-metrics reports and nothing else of it.
-            let client = GitHubClient(baseURL: simulator.baseURL, transport: URLSessionTransport(timeout: 5), credentials: credentials)
+            let client = GitHubClient(baseURL: simulator.baseURL, transport: StandardTransport.make(timeout: 5), credentials: credentials)
                 .scoped(.enterprise("ent"))
             let day = RFC3339.day(Date().timeIntervalSince1970 - 86_400)
             let report = try await client.get("/enterprises/ent/copilot/metrics/reports/users-1-day", query: [("day", day)])
@@ -237,7 +237,7 @@ struct TemporaryKey {
                 clientID: "Iv23liSim",
                 key: try RSAKey(privateKeyPEM: key.privatePEM),
                 baseURL: simulator.baseURL,
-                transport: URLSessionTransport(timeout: 5)
+                transport: StandardTransport.make(timeout: 5)
             )
             // An organization called like the enterprise is not the enterprise's installation.
             await #expect {

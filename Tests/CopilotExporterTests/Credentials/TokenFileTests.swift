@@ -101,7 +101,7 @@ struct SecretVolume {
         defer { volume.remove() }
         let client = GitHubClient(
             baseURL: simulator.baseURL,
-            transport: URLSessionTransport(timeout: 5),
+            transport: StandardTransport.make(timeout: 5),
             credentials: try TokenFile(path: volume.tokenPath)
         )
         _ = try await client.get("/orgs/acme/copilot/billing")

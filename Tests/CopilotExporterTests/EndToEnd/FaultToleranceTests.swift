@@ -29,7 +29,7 @@ import Testing
             let logger = Logger(level: .info, clock: clock, sink: { line in sink.lines.withLock { $0.append(line) } })
             let client = GitHubClient(
                 baseURL: simulator.baseURL,
-                transport: URLSessionTransport(timeout: 1),
+                transport: StandardTransport.make(timeout: 1),
                 credentials: StaticToken(GitHubSimulator.demoToken),
                 clock: clock,
                 retry: RetryPolicy(maxAttempts: 4, baseDelay: 1, maxDelay: 30, maxInlineWait: 60)

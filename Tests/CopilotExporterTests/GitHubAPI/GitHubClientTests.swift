@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func foundationNetworkingsLeakingHostCheckIsReplaced() async throws {
-        let harness = try SimulatorHarness(scenario: smallScenario(seats: 1))
+        let harness = try SimulatorHarness(scenario: smallScenario(seats: 1), transport: URLSessionTransport(timeout: 5))
         try await withStopping(harness) {
             let before = URLSessionTransport.hostChecksReplaced
             for _ in 0..<5 { _ = try await harness.client.get("/orgs/acme/copilot/billing") }

@@ -10,15 +10,15 @@ import Testing
 @Suite struct RedirectTests {
     static let secret = "ghp_REDIRECTSECRET000000000000000000000"
 
-    @Test(arguments: [301, 302, 303, 307, 308])
-    func aRedirectToAnotherOriginIsRefusedAndTheTokenNeverLeaves(status: Int) async throws {
+    @Test(arguments: [301, 302, 303, 307, 308], TransportKind.allCases)
+    func aRedirectToAnotherOriginIsRefusedAndTheTokenNeverLeaves(status: Int, kind: TransportKind) async throws {
         let elsewhere = StubServer { _ in HTTPResponse.text(200, "{}") }
         let target = try elsewhere.start() + "/collect"
         let api = StubServer { _ in HTTPResponse(status: status, headers: [("Location", target)]) }
         try api.start()
         let client = GitHubClient(
             baseURL: api.baseURL,
-            transport: URLSessionTransport(timeout: 5),
+            transport: try kind.make(timeout: 5),
             credentials: StaticToken(Self.secret),
             clock: ManualClock(now: 0)
         )
@@ -35,10 +35,10 @@ import Testing
         await elsewhere.stop()
     }
 
-    @Test func anotherPortOfTheSameHostIsAnotherOrigin() async throws {
+    @Test(arguments: TransportKind.allCases) func anotherPortOfTheSameHostIsAnotherOrigin(kind: TransportKind) async throws {
         let elsewhere = StubServer { _ in HTTPResponse.text(200, "{}") }
         try elsewhere.start()
-        let transport = URLSessionTransport(timeout: 5)
+        let transport = try kind.make(timeout: 5)
         let api = StubServer { _ in HTTPResponse(status: 307, headers: [("Location", elsewhere.baseURL + "/app/installations")]) }
         try api.start()
         // The App's JWT exchange goes through the same transport.
@@ -56,7 +56,7 @@ import Testing
         await elsewhere.stop()
     }
 
-    @Test func aRedirectWithinTheOriginIsFollowedWithTheToken() async throws {
+    @Test(arguments: TransportKind.allCases) func aRedirectWithinTheOriginIsFollowedWithTheToken(kind: TransportKind) async throws {
         let api = StubServer { request in
             request.target.hasPrefix("/old")
                 ? HTTPResponse(status: 301, headers: [("Location", "/new")])
@@ -65,7 +65,7 @@ import Testing
         try api.start()
         let client = GitHubClient(
             baseURL: api.baseURL,
-            transport: URLSessionTransport(timeout: 5),
+            transport: try kind.make(timeout: 5),
             credentials: StaticToken(Self.secret),
             clock: ManualClock(now: 0)
         )
@@ -76,14 +76,15 @@ import Testing
         await api.stop()
     }
 
-    @Test func aReportDownloadWithoutTokenMayBeRedirectedToAnotherHost() async throws {
+    @Test(arguments: TransportKind.allCases)
+    func aReportDownloadWithoutTokenMayBeRedirectedToAnotherHost(kind: TransportKind) async throws {
         let storage = StubServer { _ in HTTPResponse(status: 200, body: Array("{\"user_login\":\"a\"}\n".utf8)) }
         try storage.start()
         let signed = StubServer { _ in HTTPResponse(status: 302, headers: [("Location", storage.baseURL + "/blob?sig=x")]) }
         try signed.start()
         let client = GitHubClient(
             baseURL: "http://127.0.0.1:1",
-            transport: URLSessionTransport(timeout: 5),
+            transport: try kind.make(timeout: 5),
             credentials: StaticToken(Self.secret),
             clock: ManualClock(now: 0)
         )

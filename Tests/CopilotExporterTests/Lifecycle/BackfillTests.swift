@@ -87,7 +87,7 @@ import Testing
             configuration: configuration,
             options: options,
             credentials: StaticToken(GitHubSimulator.demoToken),
-            transport: URLSessionTransport(timeout: 10)
+            transport: StandardTransport.make(timeout: 10)
         )
         let first = await command.run()
         #expect(first == .completed(written: 2, skipped: 0))

@@ -43,7 +43,7 @@ import Testing
             let (lines, report, status) = await CheckCommand(
                 configuration: configuration,
                 credentials: StaticToken(token),
-                transport: URLSessionTransport(timeout: 5)
+                transport: StandardTransport.make(timeout: 5)
             ).run()
             return Outcome(lines: lines, report: report, status: status)
         }

@@ -17,7 +17,7 @@ import WebServer
             "--github.app-client-id=Iv1.x", "--github.app-private-key-file=/nonexistent/key.pem", "--github.app-installation-id=1",
         ])
         #expect {
-            try Launch.credentials(config, transport: URLSessionTransport(timeout: 1))
+            try Launch.credentials(config, transport: StandardTransport.make(timeout: 1))
         } throws: { error in
             "\(error)".contains("/nonexistent/key.pem") && "\(error)".contains("--github.app-private-key-file")
         }
@@ -31,7 +31,7 @@ import WebServer
             "--github.app-client-id=Iv1.x", "--github.app-private-key-file=\(file.path)", "--github.app-installation-id=1",
         ])
         #expect {
-            try Launch.credentials(config, transport: URLSessionTransport(timeout: 1))
+            try Launch.credentials(config, transport: StandardTransport.make(timeout: 1))
         } throws: { error in
             "\(error)".contains("not a PEM private key") && "\(error)".contains("download a new one")
         }
@@ -39,13 +39,13 @@ import WebServer
 
     @Test func theEnvironmentTokenIsUsedWhenNoFileOrAppIsGiven() async throws {
         let config = try configuration([], environment: ["GITHUB_TOKEN": "ghp_example"])
-        let credentials = try Launch.credentials(config, transport: URLSessionTransport(timeout: 1))
+        let credentials = try Launch.credentials(config, transport: StandardTransport.make(timeout: 1))
         #expect(try await credentials.token(for: .organization("acme")) == "ghp_example")
     }
 
     @Test func aMissingTokenFileIsRefusedAtStart() throws {
         let config = try configuration(["--github.token-file=/nonexistent/token"])
-        #expect(throws: (any Error).self) { try Launch.credentials(config, transport: URLSessionTransport(timeout: 1)) }
+        #expect(throws: (any Error).self) { try Launch.credentials(config, transport: StandardTransport.make(timeout: 1)) }
     }
 
     @Test func noWebConfigMeansOpenPlainHTTP() throws {

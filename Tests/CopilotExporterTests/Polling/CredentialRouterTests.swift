@@ -60,7 +60,7 @@ import Testing
                 ],
                 environment: token.map { ["GITHUB_TOKEN": $0] } ?? [:]
             )
-            let credentials = try Launch.credentials(configuration, transport: URLSessionTransport(timeout: 5))
+            let credentials = try Launch.credentials(configuration, transport: StandardTransport.make(timeout: 5))
             try await body(simulator, configuration, credentials)
         }
     }
@@ -122,7 +122,7 @@ import Testing
             let (lines, _, status) = await CheckCommand(
                 configuration: configuration,
                 credentials: credentials,
-                transport: URLSessionTransport(timeout: 5)
+                transport: StandardTransport.make(timeout: 5)
             ).run()
             #expect(status == 0, "\(lines.filter { $0.verdict != .ok }.map(\.text))")
             #expect(lines.count == 10)

@@ -53,7 +53,7 @@ import Testing
             clientID: "Iv23liSim",
             key: try RSAKey(privateKeyPEM: key.privatePEM),
             baseURL: simulator.baseURL,
-            transport: URLSessionTransport(timeout: 5)
+            transport: StandardTransport.make(timeout: 5)
         )
         let app = ExporterApp(configuration: configuration, credentials: credentials, logger: .silent)
         let poller = app.makePoller()

@@ -1,0 +1,176 @@
+import CopilotExporter
+import Foundation
+import Glibc
+import Synchronization
+import Testing
+
+@testable import GitHubAPI
+@testable import WebServer
+
+/// libcurl's easy interface as the exporter drives it: bodies streamed whole and in order,
+/// timeouts, cancellation, connections kept for the next request, failures named.
+@Suite struct CurlTransportTests {
+    func transport(timeout: Double = 5, limits: ResponseLimits = ResponseLimits()) throws -> CurlTransport {
+        try #require(CurlTransport(timeout: timeout, limits: limits), "libcurl's easy interface was not found")
+    }
+
+    @Test func theExporterRunsOnLibcurlWhereverFoundationNetworkingIs() {
+        #expect(CurlTransport.isAvailable)
+        #expect(StandardTransport.make(timeout: 5) is CurlTransport)
+    }
+
+    /// 6 MB of numbered lines arrive byte for byte, in pieces of about `chunkSize`, the last one
+    /// handed over after the exchange ended.
+    @Test func aLargeDownloadIsStreamedWholeAndInOrder() async throws {
+        var body: [UInt8] = []
+        for line in 0..<200_000 { body += Array("{\"line\":\(line),\"padding\":\"abcdefghijklmn\"}\n".utf8) }
+        let expected = body
+        let storage = StubServer { _ in HTTPResponse(status: 200, headers: [("Content-Type", "application/x-ndjson")], body: expected) }
+        try storage.start()
+        let chunks = Mutex<[Int]>([])
+        let received = ByteSink()
+        let response = try await transport().stream(TransportRequest(url: storage.baseURL + "/report.ndjson")) { chunk in
+            chunks.withLock { $0.append(chunk.count) }
+            received.append(chunk)
+        }
+        #expect(response.status == 200)
+        #expect(response.body.isEmpty, "a streamed 2xx body is not also kept")
+        #expect(received.bytes == expected)
+        let sizes = chunks.withLock { $0 }
+        #expect(sizes.count >= expected.count / (CurlTransport.chunkSize + (256 << 10)))
+        #expect(sizes.dropLast().allSatisfy { $0 >= CurlTransport.chunkSize })
+        await storage.stop()
+    }
+
+    @Test func anErrorAnswerToADownloadIsReturnedNotStreamed() async throws {
+        let storage = StubServer { _ in HTTPResponse.text(403, "Request has expired") }
+        try storage.start()
+        let received = ByteSink()
+        let response = try await transport().stream(TransportRequest(url: storage.baseURL + "/expired")) { received.append($0) }
+        #expect(response.status == 403)
+        #expect(String(decoding: response.body, as: UTF8.self).contains("Request has expired"))
+        #expect(received.bytes.isEmpty)
+        await storage.stop()
+    }
+
+    @Test func headersAreLowerCasedAndRepeatedOnesJoined() async throws {
+        let api = StubServer { _ in
+            HTTPResponse(
+                status: 200,
+                headers: [("X-RateLimit-Remaining", "4999"), ("Vary", "Accept"), ("Vary", "Authorization")],
+                body: []
+            )
+        }
+        try api.start()
+        let response = try await transport().send(TransportRequest(url: api.baseURL + "/x", headers: ["User-Agent": "ua", "X-Test": "1"]))
+        #expect(response.header("x-ratelimit-remaining") == "4999")
+        #expect(response.header("vary") == "Accept, Authorization")
+        let sent = try #require(api.requests.first)
+        #expect(sent.header("user-agent") == "ua" && sent.header("x-test") == "1")
+        #expect(sent.header("expect") == nil)
+        await api.stop()
+    }
+
+    /// Sequential requests reuse one handle (and its connection); concurrent ones each get
+    /// their own, and at most `maxIdleHandles` are kept.
+    @Test func handlesAreReusedAndTheIdleOnesBounded() async throws {
+        let api = StubServer { _ in HTTPResponse.text(200, "{}") }
+        try api.start()
+        let transport = try transport()
+        for _ in 0..<5 { _ = try await transport.send(TransportRequest(url: api.baseURL + "/seq")) }
+        #expect(transport.idleHandles == 1)
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<12 { group.addTask { try await transport.send(TransportRequest(url: api.baseURL + "/par")).status } }
+            for try await status in group { #expect(status == 200) }
+        }
+        #expect(transport.idleHandles >= 1 && transport.idleHandles <= CurlTransport.maxIdleHandles)
+        #expect(api.requests.count == 17)
+        await api.stop()
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aSilentServerTimesOut() async throws {
+        let (fd, port) = try TransportWatchdogTests.silentPort()
+        defer { close(fd) }
+        let url = "http://127.0.0.1:\(port)/silent"
+        await #expect(throws: TransportError.timedOut(url: url)) {
+            _ = try await transport(timeout: 1).send(TransportRequest(url: url))
+        }
+    }
+
+    @Test func aRefusedConnectionSaysSo() async throws {
+        // Bound and closed again: nothing listens there now.
+        let (fd, port) = try TransportWatchdogTests.silentPort()
+        close(fd)
+        let url = "http://127.0.0.1:\(port)/gone"
+        let transport = try transport()
+        do throws(TransportError) {
+            _ = try await transport.send(TransportRequest(url: url))
+            Issue.record("a request to a closed port succeeded")
+        } catch {
+            guard case .connection(let failed, let reason) = error else {
+                Issue.record("expected a connection failure, got \(error)")
+                return
+            }
+            #expect(failed == url)
+            #expect(reason.lowercased().contains("connect"), "\(reason)")
+        }
+    }
+
+    @Test func aHeaderWithALineBreakIsNotSent() async throws {
+        let api = StubServer { _ in HTTPResponse.text(200, "{}") }
+        try api.start()
+        let request = TransportRequest(url: api.baseURL + "/x", headers: ["If-None-Match": "W/\"1\"\r\nX-Injected: yes"])
+        await #expect(throws: TransportError.self) { _ = try await transport().send(request) }
+        #expect(api.requests.isEmpty)
+        await api.stop()
+    }
+
+    @Test func onlyHTTPAndHTTPSAreSpoken() async throws {
+        await #expect(throws: TransportError.self) {
+            _ = try await transport().send(TransportRequest(url: "file:///etc/passwd"))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aRequestCancelledMidExchangeEnds() async throws {
+        let (fd, port) = try TransportWatchdogTests.silentPort()
+        defer { close(fd) }
+        let transport = try transport(timeout: 600)
+        let request = TransportRequest(url: "http://127.0.0.1:\(port)/silent")
+        let task = Task<Result<TransportResponse, TransportError>, Never> {
+            do throws(TransportError) { return .success(try await transport.send(request)) } catch { return .failure(error) }
+        }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        task.cancel()
+        guard case .failure(.connection(_, let reason)) = await task.value else {
+            Issue.record("a cancelled request did not fail as cancelled")
+            return
+        }
+        #expect(reason.contains("cancelled"))
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aRequestCancelledBeforeItStartsFailsAtOnce() async throws {
+        let transport = try transport(timeout: 600)
+        let task = Task<Result<TransportResponse, TransportError>, Never> {
+            while !Task.isCancelled { await Task.yield() }
+            do throws(TransportError) {
+                return .success(try await transport.send(TransportRequest(url: "http://127.0.0.1:9/never")))
+            } catch { return .failure(error) }
+        }
+        task.cancel()
+        guard case .failure(.connection(_, let reason)) = await task.value else {
+            Issue.record("a cancelled request did not fail as cancelled")
+            return
+        }
+        #expect(reason.contains("cancelled"))
+    }
+
+    @Test func aRedirectLoopEnds() async throws {
+        let api = StubServer { request in HTTPResponse(status: 302, headers: [("Location", request.target + "x")]) }
+        try api.start()
+        await #expect(throws: TransportError.connection(url: api.baseURL + "/loop", reason: "more than 10 redirects")) {
+            _ = try await transport().send(TransportRequest(url: api.baseURL + "/loop"))
+        }
+        #expect(api.requests.count == 11)
+        await api.stop()
+    }
+}
