@@ -26,13 +26,21 @@ public struct JSONReader {
 
     /// An object key, still as bytes: compared with a literal without building a String.
     public struct Key {
-        let bytes: UnsafeBufferPointer<UInt8>
+        @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
         /// The decoded key, only for keys that contain escapes (GitHub never sends those).
-        let unescaped: String?
+        @usableFromInline let unescaped: String?
 
+        @usableFromInline init(bytes: UnsafeBufferPointer<UInt8>, unescaped: String?) {
+            self.bytes = bytes
+            self.unescaped = unescaped
+        }
+
+        /// Inlined into the readers, where the literal's length is a constant: most keys are
+        /// told apart by their length alone.
+        @inlinable
         public static func == (key: Key, literal: StaticString) -> Bool {
-            if let unescaped = key.unescaped { return unescaped == literal.description }
             let count = literal.utf8CodeUnitCount
+            if let unescaped = key.unescaped { return unescaped == literal.description }
             guard key.bytes.count == count else { return false }
             let pointer = literal.utf8Start
             for index in 0..<count where key.bytes[index] != pointer[index] { return false }

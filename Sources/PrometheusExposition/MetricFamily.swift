@@ -160,32 +160,37 @@ extension Array where Element == MetricFamily {
     /// or type is dropped, and a sample whose label set an earlier one of its family has is
     /// dropped; each is reported to `onClash` (see `ExpositionClash`).
     public func normalized(onClash: (ExpositionClash) -> Void = { _ in }) -> [MetricFamily] {
-        var order: [String] = []
-        var byName: [String: MetricFamily] = [:]
+        // Families in first-seen order, and where each name is among them: samples are
+        // appended in place (a family copied out of a dictionary and stored back copied its
+        // samples on every merge).
+        var families: [MetricFamily] = []
+        var byName: [String: Int] = [:]
         for family in self {
-            if var existing = byName[family.name] {
-                guard existing.help == family.help, existing.type == family.type else {
+            if let position = byName[family.name] {
+                guard families[position].help == family.help, families[position].type == family.type else {
                     onClash(
                         .conflictingFamily(
                             name: family.name,
-                            keptHelp: existing.help,
-                            keptType: existing.type,
+                            keptHelp: families[position].help,
+                            keptType: families[position].type,
                             droppedHelp: family.help,
                             droppedType: family.type
                         )
                     )
                     continue
                 }
-                existing.samples.append(contentsOf: family.samples)
-                byName[family.name] = existing
+                families[position].samples.append(contentsOf: family.samples)
             } else {
-                byName[family.name] = family
-                order.append(family.name)
+                byName[family.name] = families.count
+                families.append(family)
             }
         }
-        return order.sorted { Sample.byteOrder($0, $1) < 0 }.compactMap { name in
-            guard var family = byName[name], !family.samples.isEmpty else { return nil }
-            family.samples = Sample.droppingRepeatedSeries(Sample.sorted(family.samples), family: name, onClash: onClash)
+        let order = families.indices.sorted { Sample.byteOrder(families[$0].name, families[$1].name) < 0 }
+        return order.compactMap { position in
+            var family = families[position]
+            families[position].samples = []
+            guard !family.samples.isEmpty else { return nil }
+            family.samples = Sample.droppingRepeatedSeries(Sample.sorted(family.samples), family: family.name, onClash: onClash)
             return family
         }
     }

@@ -57,8 +57,10 @@ public struct SeatStatistics: Sendable, Equatable {
     /// entry per user is kept.
     struct Accumulator {
         let now: Double
-        private var merged: [String: UserSeat] = [:]
-        private var order: [String] = []
+        /// One entry per user (and per row without a login), in the order first listed.
+        private var seats: [UserSeat] = []
+        /// Where each login's entry is in `seats`: one hash per row.
+        private var index: [String: Int] = [:]
         private var anonymous = 0
 
         init(now: Double) { self.now = now }
@@ -74,6 +76,7 @@ public struct SeatStatistics: Sendable, Equatable {
                 anonymous += 1
                 key = "\u{0}deleted-\(anonymous)"
             }
+            let position = index[key, default: seats.count]
             let candidate = UserSeat(
                 login: key,
                 assigned: assigned,
@@ -83,20 +86,19 @@ public struct SeatStatistics: Sendable, Equatable {
                 organization: Self.nonEmpty(seat.organization?.login),
                 plan: SeatPlan(seat.planType)
             )
-            guard var existing = merged[key] else {
-                merged[key] = candidate
-                order.append(key)
+            guard position < seats.count else {
+                index[key] = position
+                seats.append(candidate)
                 return
             }
-            existing.assigned = min(existing.assigned, assigned)
-            if let activity, activity > (existing.lastActivity ?? -.infinity) {
-                existing.lastActivity = activity
-                existing.editor = editor
-                existing.team = candidate.team
-                existing.organization = candidate.organization
-                existing.plan = candidate.plan
+            seats[position].assigned = min(seats[position].assigned, assigned)
+            if let activity, activity > (seats[position].lastActivity ?? -.infinity) {
+                seats[position].lastActivity = activity
+                seats[position].editor = editor
+                seats[position].team = candidate.team
+                seats[position].organization = candidate.organization
+                seats[position].plan = candidate.plan
             }
-            merged[key] = existing
         }
 
         static func nonEmpty(_ text: String?) -> String {
@@ -109,8 +111,7 @@ public struct SeatStatistics: Sendable, Equatable {
             var result = SeatStatistics(users: [], idle: 0, neverActive: 0, byEditor: [:])
             var teams = LabelBound()
             var organizations = LabelBound()
-            for key in order {
-                let seat = merged[key]!
+            for seat in seats {
                 let isIdle = (seat.lastActivity ?? seat.assigned) < threshold
                 let team = teams.label(seat.team)
                 if seat.lastActivity == nil { result.neverActive += 1 }
@@ -124,7 +125,7 @@ public struct SeatStatistics: Sendable, Equatable {
                     result.idleByPlan[seat.plan, default: 0] += 1
                 }
             }
-            result.users = order.compactMap { key in key.hasPrefix("\u{0}") ? nil : merged[key] }
+            result.users = seats.filter { !$0.login.hasPrefix("\u{0}") }
             result.foldedTeamSeats = teams.folded
             result.foldedOrganizationSeats = organizations.folded
             return result
