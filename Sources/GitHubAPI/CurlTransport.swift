@@ -30,6 +30,9 @@ public final class CurlTransport: HTTPTransport {
     /// Bodies of non-2xx answers to downloads are kept this long, for the message.
     static let errorBodyLimit = 64 * 1024
 
+    /// The threads exchanges block on, shared by every transport of the process.
+    static let threads = TransferThreads()
+
     struct Handle: @unchecked Sendable {
         let pointer: UnsafeMutableRawPointer
     }
@@ -109,14 +112,12 @@ public final class CurlTransport: HTTPTransport {
                     continuation.resume(returning: Outcome(code: Int32(cx_aborted), status: 0, message: ""))
                     return
                 }
-                let thread = Thread { [self] in
+                Self.threads.run { [self] in
                     let handle = checkout()
                     let outcome = Self.run(request, on: handle, exchange: exchange, timeouts: timeouts)
                     if let handle { checkin(handle) }
                     continuation.resume(returning: outcome)
                 }
-                thread.name = "copilot_exporter curl"
-                thread.start()
             }
         } onCancel: {
             exchange.cancelled.store(true, ordering: .relaxed)
@@ -296,6 +297,69 @@ public final class CurlTransport: HTTPTransport {
             if let onChunk, !pending.isEmpty {
                 onChunk(pending)
                 pending = []
+            }
+        }
+    }
+}
+
+/// Threads for blocking work, one per job in flight: a job starts at once on an idle thread or
+/// on a new one (so a slow download never holds up an API request), and a thread idle for
+/// `idleLifetime` seconds ends, so an exporter between polls keeps none. Creating a thread per
+/// request cost about 2 % of a 100,000-seat refresh (`clone3` and fresh stacks).
+final class TransferThreads: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [@Sendable () -> Void] = []
+    private var idle = 0
+    private var count = 0
+    private var created = 0
+    let idleLifetime: Double
+
+    init(idleLifetime: Double = 30) {
+        self.idleLifetime = idleLifetime
+    }
+
+    /// Threads alive (busy or idle), idle, and created since the start (tests).
+    var census: (alive: Int, idle: Int, created: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (count, idle, created)
+    }
+
+    func run(_ job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        jobs.append(job)
+        // Every idle thread already woken has a job waiting for it; past that, a new thread.
+        let spawn = idle < jobs.count
+        if spawn {
+            count += 1
+            created += 1
+        }
+        condition.signal()
+        condition.unlock()
+        if spawn {
+            let thread = Thread { [self] in work() }
+            thread.name = "copilot_exporter transfer"
+            thread.start()
+        }
+    }
+
+    private func work() {
+        condition.lock()
+        while true {
+            if !jobs.isEmpty {
+                let job = jobs.removeFirst()
+                condition.unlock()
+                job()
+                condition.lock()
+                continue
+            }
+            idle += 1
+            let woken = condition.wait(until: Date(timeIntervalSinceNow: idleLifetime))
+            idle -= 1
+            if !woken && jobs.isEmpty {
+                count -= 1
+                condition.unlock()
+                return
             }
         }
     }

@@ -164,6 +164,41 @@ import Testing
         #expect(reason.contains("cancelled"))
     }
 
+    /// Every job gets a thread at once (20 jobs that each wait for all the others would never
+    /// end otherwise), idle threads are reused rather than new ones made, and they end once idle.
+    @Test(.timeLimit(.minutes(1))) func transferThreadsRunEveryJobAtOnceAndEndWhenIdle() async throws {
+        let threads = TransferThreads(idleLifetime: 3600)
+        let started = Atomic<Int>(0)
+        let busyAtOnce = Atomic<Int>(0)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let finished = Atomic<Int>(0)
+            for _ in 0..<20 {
+                threads.run {
+                    started.add(1, ordering: .relaxed)
+                    while started.load(ordering: .relaxed) < 20 { usleep(1_000) }
+                    busyAtOnce.max(threads.census.alive, ordering: .relaxed)
+                    if finished.add(1, ordering: .relaxed).newValue == 20 { done.resume() }
+                }
+            }
+        }
+        #expect(busyAtOnce.load(ordering: .relaxed) == 20)
+        while threads.census.idle < 20 { try await Task.sleep(nanoseconds: 10_000_000) }
+        for _ in 0..<50 {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in threads.run { done.resume() } }
+        }
+        #expect(threads.census.created == 20, "sequential jobs ran on idle threads")
+
+        let shortLived = TransferThreads(idleLifetime: 0.1)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in shortLived.run { done.resume() } }
+        #expect(shortLived.census.created == 1)
+        var waited = 0
+        while shortLived.census.alive > 0 && waited < 200 {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            waited += 1
+        }
+        #expect(shortLived.census.alive == 0, "the idle thread ended (within 10 s of waiting)")
+    }
+
     @Test func aRedirectLoopEnds() async throws {
         let api = StubServer { request in HTTPResponse(status: 302, headers: [("Location", request.target + "x")]) }
         try api.start()
