@@ -12,6 +12,8 @@
 # summary: RSS range, least-squares slope of RSS over the second half of the run, failed scrapes,
 # whether the process stayed up.
 # Usage: bench/soak.sh [MINUTES] [SEATS] [FAULT_RATE] [FAULT_PERIOD_S]   (defaults: 30 1000 0.2 600)
+# SCRAPE_RATE=N adds N scrapes a second on one keep-alive connection (default 18: about 20 a second
+# with the measured ones, which open a connection each); their status codes are counted at the end.
 # BIN_DIR=... runs binaries built elsewhere (a copy, so that rebuilding during a long soak
 # cannot replace them); OUT=... writes the CSV and PNG under another name than bench/results/soak.
 set -euo pipefail
@@ -44,6 +46,15 @@ GITHUB_TOKEN="$token" "$dir/copilot_exporter" --github.api-url="$url" --github.o
   --collector.ai_usage_report.interval=60s --log.level=warn 2>"$work/exporter.log" &
 exporter=$!
 for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/-/healthy" && break; sleep 0.1; done
+# The background load: one curl, a keep-alive connection, SCRAPE_RATE requests a second, gzip.
+load_rate=${SCRAPE_RATE:-18}
+loader=""
+if [ "$load_rate" -gt 0 ]; then
+  curl -s --compressed --rate "$load_rate/s" -w '%{stderr}%{http_code}\n' \
+    "http://127.0.0.1:$port/metrics?load=[1-1000000000]" >/dev/null 2>"$work/load" &
+  loader=$!
+fi
+trap 'kill $sim $exporter $loader 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 start=$(date +%s.%N)
 end=$(( $(date +%s) + minutes * 60 ))
 scrapes=0
@@ -69,6 +80,10 @@ while [ "$(date +%s)" -lt "$end" ]; do
   sleep 0.5
 done
 kill -0 "$exporter" 2>/dev/null && alive=yes || alive=no
+[ -n "$loader" ] && kill "$loader" 2>/dev/null
+load_ok=$(grep -c '^200$' "$work/load" || true)
+load_failed=$(grep -vc '^200$' "$work/load" || true)
+echo "background scrapes: ok=$load_ok failed=$load_failed (status 000 is a connection that failed)"
 errors=$(grep -c 'level=error' "$work/exporter.log" || true)
 mkdir -p "$(dirname "$out")"
 cp "$csv" "$out.csv"
