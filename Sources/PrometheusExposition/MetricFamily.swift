@@ -1,3 +1,5 @@
+import Glibc
+
 /// The kind of a metric family, as written on its `# TYPE` line.
 ///
 /// Only the kinds this exporter produces are modelled: values that go up and down, and
@@ -128,27 +130,30 @@ extension Sample {
             bounds.append(keys.count)
         }
         var order = Array(0..<samples.count)
-        keys.withUnsafeBufferPointer { keys in
+        let alreadySorted = keys.withUnsafeBufferPointer { keys in
             bounds.withUnsafeBufferPointer { bounds in
+                let base = keys.baseAddress!
                 func compare(_ a: Int, _ b: Int) -> Int32 {
                     let left = bounds[a]
                     let right = bounds[b]
                     let leftCount = bounds[a + 1] - left
                     let rightCount = bounds[b + 1] - right
-                    let common = min(leftCount, rightCount)
-                    for index in 0..<common where keys[left + index] != keys[right + index] {
-                        return keys[left + index] < keys[right + index] ? -1 : 1
-                    }
+                    let common = memcmp(base + left, base + right, min(leftCount, rightCount))
+                    if common != 0 { return common }
                     return leftCount == rightCount ? 0 : (leftCount < rightCount ? -1 : 1)
                 }
+                // Samples that come in order already (a family built from sorted keys) are
+                // proved so in one pass, and nothing moves.
+                if (1..<order.count).allSatisfy({ compare($0 - 1, $0) <= 0 }) { return true }
                 // Stable: equal keys (duplicate label sets) keep their input order.
                 order.sort { a, b in
                     let result = compare(a, b)
                     return result != 0 ? result < 0 : a < b
                 }
+                return false
             }
         }
-        return order.map { samples[$0] }
+        return alreadySorted ? samples : order.map { samples[$0] }
     }
 }
 

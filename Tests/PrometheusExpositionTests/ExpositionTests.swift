@@ -115,6 +115,14 @@ import Testing
                 samples.map { $0.labels.flatMap { Array($0.name.utf8) + [0xFF] + Array($0.value.utf8) + [0xFF] } }
             }
             #expect(bytes(sorted) == bytes(expected))
+            // Input in order already (the one-pass check) comes back as it is.
+            #expect(bytes(Sample.sorted(expected)) == bytes(expected))
         }
+        // Equal label sets keep their input order, in order or not: values tell them apart.
+        let repeated =
+            [Sample(labels: [Label("user", "b")], value: 1), Sample(labels: [Label("user", "a")], value: 2)]
+            + [Sample(labels: [Label("user", "b")], value: 3)]
+        #expect(Sample.sorted(repeated).map(\.value) == [2, 1, 3])
+        #expect(Sample.sorted([repeated[0], repeated[2]]).map(\.value) == [1, 3])
     }
 }
