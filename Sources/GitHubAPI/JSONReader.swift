@@ -37,13 +37,20 @@ public struct JSONReader {
 
         /// Inlined into the readers, where the literal's length is a constant: most keys are
         /// told apart by their length alone.
-        @inlinable
+        @inlinable @inline(__always)
         public static func == (key: Key, literal: StaticString) -> Bool {
             let count = literal.utf8CodeUnitCount
+            guard key.bytes.count == count else {
+                return key.unescaped.map { $0 == literal.description } ?? false
+            }
             if let unescaped = key.unescaped { return unescaped == literal.description }
-            guard key.bytes.count == count else { return false }
+            guard let bytes = key.bytes.baseAddress else { return count == 0 }
             let pointer = literal.utf8Start
-            for index in 0..<count where key.bytes[index] != pointer[index] { return false }
+            var index = 0
+            while index < count {
+                if bytes[index] != pointer[index] { return false }
+                index += 1
+            }
             return true
         }
 

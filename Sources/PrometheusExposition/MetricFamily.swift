@@ -107,9 +107,17 @@ extension Sample {
         key.append(UInt8(truncatingIfNeeded: labels.count >> 8))
         key.append(UInt8(truncatingIfNeeded: labels.count))
         func append(_ text: String) {
-            for byte in text.utf8 {
-                key.append(byte)
-                if byte == 0 { key.append(1) }
+            var text = text
+            text.withUTF8 { bytes in
+                // Copied whole unless it holds a 0x00 (rare: a label value from GitHub).
+                if let base = bytes.baseAddress, memchr(base, 0, bytes.count) != nil {
+                    for byte in bytes {
+                        key.append(byte)
+                        if byte == 0 { key.append(1) }
+                    }
+                } else {
+                    key.append(contentsOf: bytes)
+                }
             }
             key.append(0)
             key.append(0)

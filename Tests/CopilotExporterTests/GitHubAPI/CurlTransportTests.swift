@@ -199,6 +199,31 @@ import Testing
         #expect(shortLived.census.alive == 0, "the idle thread ended (within 10 s of waiting)")
     }
 
+    /// Header lines as libcurl hands them over: a 1xx block is replaced by the final one, names
+    /// lowercased and trimmed, values trimmed, repeated names joined, lines without a name ignored.
+    @Test func headerLinesAreReadAsBytes() {
+        let exchange = CurlTransport.Exchange(url: "https://api.github.com/x", limit: 1, onChunk: nil)
+        let lines = [
+            "HTTP/1.1 100 Continue\r\n", "X-Early: 1\r\n", "\r\n",
+            "HTTP/2 200 \r\n", "Content-Type: application/json; charset=utf-8\r\n",
+            "  X-Odd\t : \t v a l \t\r\n", "Link: <a>; rel=\"next\"\r\n", "LINK: <b>; rel=\"last\"\r\n",
+            "ETag: W/\"ab:cd\"\r\n", "no colon here\r\n", " : nameless\r\n", "X-Empty:\r\n", "\r\n",
+        ]
+        for line in lines { Array(line.utf8).withUnsafeBytes { exchange.header($0) } }
+        #expect(exchange.status == 200)
+        #expect(
+            exchange.headers == [
+                "content-type": "application/json; charset=utf-8", "x-odd": "v a l", "link": "<a>; rel=\"next\", <b>; rel=\"last\"",
+                "etag": "W/\"ab:cd\"", "x-empty": "",
+            ]
+        )
+        for (line, status) in [("HTTP/1.1 404 Not Found\r\n", 404), ("HTTP/1.0 20x\r\n", 0), ("HTTP/1.1 2000\r\n", 0)] {
+            Array(line.utf8).withUnsafeBytes { exchange.header($0) }
+            #expect(exchange.status == status, "\(line)")
+            #expect(exchange.headers.isEmpty)
+        }
+    }
+
     @Test func aRedirectLoopEnds() async throws {
         let api = StubServer { request in HTTPResponse(status: 302, headers: [("Location", request.target + "x")]) }
         try api.start()
