@@ -81,7 +81,7 @@ for name, doc in docs:
                         problems.append("%s: no NetworkPolicy limits who may reach exporter %s on port %s" % (name, doc["metadata"]["name"], port))
                 mounts = {m["mountPath"] for m in c.get("volumeMounts", [])}
                 if "/tmp" not in mounts:
-                    problems.append("%s: exporter container has no writable /tmp for report downloads" % name)
+                    problems.append("%s: exporter container has no writable /tmp (the URLSession fallback's report downloads)" % name)
 
 rules = yaml.safe_load(open(os.path.join(here, "alerts", "copilot-exporter.rules.yml")))
 for name, doc in docs:
