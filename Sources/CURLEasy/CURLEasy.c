@@ -107,8 +107,7 @@ static size_t write_body(char *data, size_t size, size_t count, void *user) {
 
 static size_t write_header(char *data, size_t size, size_t count, void *user) {
     exchange *x = user;
-    x->on_header(x->context, data, size * count);
-    return size * count;
+    return x->on_header(x->context, data, size * count) ? size * count : 0;
 }
 
 static int progress(void *user, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d) {
@@ -153,8 +152,10 @@ int cx_easy_perform(
     // here: the transport decides them by its policy).
     if (easy_setopt(handle, OPT_PROTOCOLS_STR, "http,https") != 0) easy_setopt(handle, OPT_PROTOCOLS, (long)(PROTO_HTTP | PROTO_HTTPS));
     easy_setopt(handle, OPT_FOLLOWLOCATION, 0L);
-    // Every encoding this libcurl decodes, decoded before the body callback sees it.
-    easy_setopt(handle, OPT_ACCEPT_ENCODING, "");
+    // gzip and deflate (what GitHub uses), decoded before the body callback sees it; not "",
+    // which would also offer zstd and brotli, whose decoders a server can make allocate far
+    // more (zstd's window reaches 128 MiB).
+    easy_setopt(handle, OPT_ACCEPT_ENCODING, "gzip, deflate");
     easy_setopt(handle, OPT_HTTP_CONTENT_DECODING, 1L);
     easy_setopt(handle, OPT_HTTPHEADER, headers);
     if (strcmp(request->method, "GET") == 0) {

@@ -27,8 +27,10 @@ public final class CurlTransport: HTTPTransport {
     static let maxRedirects = 10
     /// Report bodies reach `onChunk` in pieces of about this size.
     static let chunkSize = 512 << 10
-    /// Bodies of non-2xx answers to downloads are kept this long, for the message.
+    /// Bodies of non-2xx answers are kept this long, for the message; the rest is not read.
     static let errorBodyLimit = 64 * 1024
+    /// An answer's header lines, all together (libcurl's own cap differs between versions).
+    static let headerLimit = 256 * 1024
 
     /// The threads exchanges block on, shared by every transport of the process.
     static let threads = TransferThreads()
@@ -37,13 +39,22 @@ public final class CurlTransport: HTTPTransport {
         let pointer: UnsafeMutableRawPointer
     }
 
+    /// A chain of redirects may take this much longer than one exchange (as URLSession's
+    /// watchdog allowed a task), so that hops do not multiply the time a request takes.
+    let redirectSlack: Double
+
     /// - Parameter timeout: seconds one API request may take, connection to last byte; a
     ///   download may take an hour (or `timeout`, if longer), but fails after `timeout` seconds
-    ///   without a byte.
-    public init?(timeout: Double = 30, limits: ResponseLimits = ResponseLimits()) {
+    ///   without a byte. Redirects followed all fit in that plus 30 seconds.
+    public convenience init?(timeout: Double = 30, limits: ResponseLimits = ResponseLimits()) {
+        self.init(timeout: timeout, limits: limits, redirectSlack: 30)
+    }
+
+    init?(timeout: Double, limits: ResponseLimits, redirectSlack: Double) {
         guard Self.isAvailable else { return nil }
         self.timeout = max(0.001, timeout)
         self.limits = limits
+        self.redirectSlack = redirectSlack
     }
 
     deinit {
@@ -71,9 +82,13 @@ public final class CurlTransport: HTTPTransport {
     ) async throws(TransportError) -> TransportResponse {
         let credentialed = original.headers.keys.contains { $0.lowercased() == "authorization" }
         var request = original
+        // Each hop may take as long as one exchange, and the whole chain that plus
+        // `redirectSlack`: hops must not multiply the time a request may take.
+        let budget = Int(((onChunk != nil ? max(timeout, 3600) : timeout) * 1000).rounded(.up))
+        let deadline = ContinuousClock.now + .milliseconds(budget + Int((redirectSlack * 1000).rounded(.up)))
         for _ in 0...Self.maxRedirects {
             guard URL(string: request.url)?.host != nil else { throw .invalidURL(request.url) }
-            let response = try await perform(request, limit: limit, onChunk: onChunk)
+            let response = try await perform(request, limit: limit, onChunk: onChunk, budget: budget, deadline: deadline)
             guard [301, 302, 303, 307, 308].contains(response.status), let location = response.header("location") else { return response }
             guard let target = URL(string: location, relativeTo: URL(string: request.url))?.absoluteURL.absoluteString else {
                 return response
@@ -97,13 +112,18 @@ public final class CurlTransport: HTTPTransport {
     private func perform(
         _ request: TransportRequest,
         limit: Int,
-        onChunk: (@Sendable ([UInt8]) -> Void)?
+        onChunk: (@Sendable ([UInt8]) -> Void)?,
+        budget: Int,
+        deadline: ContinuousClock.Instant
     ) async throws(TransportError) -> TransportResponse {
         let exchange = Exchange(url: request.url, limit: limit, onChunk: onChunk)
         let download = onChunk != nil
+        let left = ContinuousClock.now.duration(to: deadline).components
+        let remaining = Int(left.seconds * 1000 + left.attoseconds / 1_000_000_000_000_000)
+        guard remaining > 0 else { throw .timedOut(url: request.url) }
         let timeouts = (
-            total: Int(((download ? max(timeout, 3600) : timeout) * 1000).rounded(.up)),
-            connect: Int((timeout * 1000).rounded(.up)),
+            total: min(budget, remaining),
+            connect: min(remaining, Int((timeout * 1000).rounded(.up))),
             idle: download ? Int(timeout.rounded(.up)) : 0
         )
         let outcome = await withTaskCancellationHandler {
@@ -125,6 +145,10 @@ public final class CurlTransport: HTTPTransport {
         switch outcome.code {
         case Int32(cx_ok):
             break
+        case Int32(cx_write_refused) where exchange.endedEarly:
+            break  // the unread rest of a non-2xx body
+        case _ where exchange.cancelled.load(ordering: .relaxed):
+            throw .connection(url: request.url, reason: "the request was cancelled")
         case _ where exchange.failure != nil:
             throw exchange.failure!
         case Int32(cx_timed_out):
@@ -133,6 +157,14 @@ public final class CurlTransport: HTTPTransport {
             throw .connection(url: request.url, reason: "the request was cancelled")
         default:
             throw .connection(url: request.url, reason: outcome.message)
+        }
+        // The body was streamed or kept by the status this side read; libcurl must agree, or a
+        // status line it accepts and this side does not would pass a body off as empty.
+        guard exchange.status == outcome.status else {
+            throw .connection(
+                url: request.url,
+                reason: "the answer's status line could not be read (libcurl read \(outcome.status), the transport \(exchange.status))"
+            )
         }
         exchange.flush()
         if let failure = exchange.failure { throw failure }
@@ -172,8 +204,12 @@ public final class CurlTransport: HTTPTransport {
         if let bad = request.headers.first(where: { Self.breaksLine($0.key) || Self.breaksLine($0.value) }) {
             return Outcome(code: -1, status: 0, message: "the request header \(bad.key) holds a line break, so the request was not sent")
         }
+        guard !request.method.isEmpty, request.method.utf8.allSatisfy({ (0x41...0x5A).contains($0) }) else {
+            return Outcome(code: -1, status: 0, message: "the request method \(request.method) is not a token of capital letters")
+        }
         let lines = request.headers.sorted { $0.key < $1.key }.map { strdup("\($0.key): \($0.value)") }
         defer { for line in lines { free(line) } }
+        guard lines.allSatisfy({ $0 != nil }) else { return Outcome(code: -1, status: 0, message: "out of memory") }
         var status = 0
         var message = [CChar](repeating: 0, count: 256)
         let context = Unmanaged.passUnretained(exchange).toOpaque()
@@ -204,7 +240,7 @@ public final class CurlTransport: HTTPTransport {
                                 },
                                 { context, line, length in
                                     let exchange = Unmanaged<Exchange>.fromOpaque(context!).takeUnretainedValue()
-                                    exchange.header(UnsafeRawBufferPointer(start: line, count: length))
+                                    return exchange.header(UnsafeRawBufferPointer(start: line, count: length)) ? 1 : 0
                                 },
                                 { context in
                                     let exchange = Unmanaged<Exchange>.fromOpaque(context!).takeUnretainedValue()
@@ -237,6 +273,9 @@ public final class CurlTransport: HTTPTransport {
         var body: [UInt8] = []
         var pending: [UInt8] = []
         var received = 0
+        var headerBytes = 0
+        /// The exchange stopped reading a non-2xx body once `errorBodyLimit` of it was kept.
+        var endedEarly = false
         var failure: TransportError?
         let url: String
 
@@ -246,19 +285,30 @@ public final class CurlTransport: HTTPTransport {
             self.onChunk = onChunk
         }
 
-        /// A header line; a status line starts a new header block (after a 1xx). Read as bytes:
-        /// Foundation's `trimmingCharacters` here cost 4 % of a 100,000-seat refresh.
-        func header(_ line: UnsafeRawBufferPointer) {
+        /// A header line; a status line starts a new header block (after a 1xx or a proxy's
+        /// CONNECT answer). Read as bytes: Foundation's `trimmingCharacters` here cost 4 % of a
+        /// 100,000-seat refresh. False stops the exchange (headers over `headerLimit`).
+        func header(_ line: UnsafeRawBufferPointer) -> Bool {
+            headerBytes += line.count
+            if headerBytes > CurlTransport.headerLimit {
+                failure = .connection(url: url, reason: "the answer's headers exceed \(CurlTransport.headerLimit / 1024) KiB")
+                return false
+            }
+            // Trailers of a chunked body come through here too; they are not headers.
+            guard received == 0 else { return true }
             let bytes = line.bindMemory(to: UInt8.self)
             func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
             var end = bytes.count
             while end > 0, isBlank(bytes[end - 1]) { end -= 1 }
-            if end >= 5, bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50, bytes[4] == 0x2F {  // "HTTP/"
+            // "HTTP/" in any case, as libcurl accepts it.
+            if end >= 5, bytes[0] | 0x20 == 0x68, bytes[1] | 0x20 == 0x74, bytes[2] | 0x20 == 0x74, bytes[3] | 0x20 == 0x70,
+                bytes[4] == 0x2F
+            {
                 headers = [:]
-                // "HTTP/1.1 200 OK", "HTTP/2 200": the digits after the first space.
+                // "HTTP/1.1 200 OK", "HTTP/2 200": the three digits after the version.
                 var index = 5
-                while index < end, bytes[index] != 0x20 { index += 1 }
-                while index < end, bytes[index] == 0x20 { index += 1 }
+                while index < end, !isBlank(bytes[index]) { index += 1 }
+                while index < end, isBlank(bytes[index]) { index += 1 }
                 var code = 0
                 var digits = 0
                 while index < end, digits < 3, (0x30...0x39).contains(bytes[index]) {
@@ -266,15 +316,15 @@ public final class CurlTransport: HTTPTransport {
                     digits += 1
                     index += 1
                 }
-                status = digits == 3 && (index == end || bytes[index] == 0x20) ? code : 0
-                return
+                status = digits == 3 && (index == end || isBlank(bytes[index])) ? code : 0
+                return true
             }
-            guard let colon = bytes[..<end].firstIndex(of: 0x3A) else { return }
+            guard let colon = bytes[..<end].firstIndex(of: 0x3A) else { return true }
             var nameStart = 0
             var nameEnd = colon
             while nameStart < nameEnd, isBlank(bytes[nameStart]) { nameStart += 1 }
             while nameEnd > nameStart, isBlank(bytes[nameEnd - 1]) { nameEnd -= 1 }
-            guard nameStart < nameEnd else { return }
+            guard nameStart < nameEnd else { return true }
             var valueStart = colon + 1
             while valueStart < end, isBlank(bytes[valueStart]) { valueStart += 1 }
             let name = String(
@@ -282,11 +332,15 @@ public final class CurlTransport: HTTPTransport {
                 as: UTF8.self
             )
             let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<end]), as: UTF8.self)
-            if let earlier = headers[name] {
-                headers[name] = earlier + ", " + value
+            // Repeated names are joined in place: copying the joined value for each line made
+            // many repeats quadratic.
+            if headers[name] != nil {
+                headers[name]!.append(", ")
+                headers[name]!.append(value)
             } else {
                 headers[name] = value
             }
+            return true
         }
 
         /// A piece of the body; false stops the exchange.
@@ -297,12 +351,18 @@ public final class CurlTransport: HTTPTransport {
                 failure = .tooLarge(url: url, limit: limit)
                 return false
             }
-            guard let onChunk, (200..<300).contains(status) else {
-                if onChunk == nil {
-                    body.append(contentsOf: data)
-                } else {
-                    body.append(contentsOf: data.prefix(max(0, CurlTransport.errorBodyLimit - body.count)))
+            guard (200..<300).contains(status) else {
+                // A non-2xx body (an error message, a redirect's page) is kept for the message,
+                // up to `errorBodyLimit`; the rest is not read.
+                body.append(contentsOf: data.prefix(max(0, CurlTransport.errorBodyLimit - body.count)))
+                if body.count >= CurlTransport.errorBodyLimit {
+                    endedEarly = true
+                    return false
                 }
+                return true
+            }
+            guard let onChunk else {
+                body.append(contentsOf: data)
                 return true
             }
             pending.append(contentsOf: data)

@@ -26,8 +26,9 @@ typedef struct {
 /// Called with each piece of the body (decoded); return `length` to go on, anything else to
 /// stop the exchange (it then fails with `cx_write_refused`).
 typedef size_t (*cx_body_callback)(void *context, const char *data, size_t length);
-/// Called with each header line as received, status lines included, CRLF included.
-typedef void (*cx_header_callback)(void *context, const char *line, size_t length);
+/// Called with each header line as received, status lines included, CRLF included; return
+/// nonzero to go on, zero to stop the exchange (it then fails with `cx_write_refused`).
+typedef int (*cx_header_callback)(void *context, const char *line, size_t length);
 /// Called at least once a second while the exchange runs; nonzero stops it (`cx_aborted`).
 typedef int (*cx_abort_callback)(void *context);
 

@@ -293,10 +293,17 @@ extension Configuration {
         return (host, port)
     }
 
-    /// Go-style durations: `30s`, `5m`, `1h`, `1h30m`, `500ms`, or plain seconds.
+    /// The longest duration a flag takes: a year (`inf` or `1e300` would overflow the
+    /// transport's millisecond timeouts).
+    static let maxDuration = 366.0 * 86_400
+
+    /// Go-style durations: `30s`, `5m`, `1h`, `1h30m`, `500ms`, or plain seconds; at most 366 days.
     public static func duration(_ text: String, flag: String) throws(ConfigurationError) -> Double {
-        let failure = ConfigurationError("--\(flag) must be a duration such as 30s, 5m or 1h (got '\(text)').")
-        if let seconds = Double(text), seconds > 0 { return seconds }
+        let failure = ConfigurationError("--\(flag) must be a duration such as 30s, 5m or 1h, at most 366d (got '\(text)').")
+        if let seconds = Double(text) {
+            guard seconds > 0, seconds <= maxDuration else { throw failure }
+            return seconds
+        }
         var total = 0.0
         var number = ""
         var chars = text[...]
@@ -323,7 +330,7 @@ extension Configuration {
             }
             number = ""
         }
-        guard number.isEmpty, total > 0 else { throw failure }
+        guard number.isEmpty, total > 0, total <= maxDuration else { throw failure }
         return total
     }
 

@@ -209,7 +209,7 @@ import Testing
             "  X-Odd\t : \t v a l \t\r\n", "Link: <a>; rel=\"next\"\r\n", "LINK: <b>; rel=\"last\"\r\n",
             "ETag: W/\"ab:cd\"\r\n", "no colon here\r\n", " : nameless\r\n", "X-Empty:\r\n", "\r\n",
         ]
-        for line in lines { Array(line.utf8).withUnsafeBytes { exchange.header($0) } }
+        for line in lines { #expect(Array(line.utf8).withUnsafeBytes { exchange.header($0) }) }
         #expect(exchange.status == 200)
         #expect(
             exchange.headers == [
@@ -218,7 +218,7 @@ import Testing
             ]
         )
         for (line, status) in [("HTTP/1.1 404 Not Found\r\n", 404), ("HTTP/1.0 20x\r\n", 0), ("HTTP/1.1 2000\r\n", 0)] {
-            Array(line.utf8).withUnsafeBytes { exchange.header($0) }
+            #expect(Array(line.utf8).withUnsafeBytes { exchange.header($0) })
             #expect(exchange.status == status, "\(line)")
             #expect(exchange.headers.isEmpty)
         }
