@@ -131,39 +131,6 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func aRequestCancelledMidExchangeEnds() async throws {
-        let (fd, port) = try TransportWatchdogTests.silentPort()
-        defer { close(fd) }
-        let transport = try transport(timeout: 600)
-        let request = TransportRequest(url: "http://127.0.0.1:\(port)/silent")
-        let task = Task<Result<TransportResponse, TransportError>, Never> {
-            do throws(TransportError) { return .success(try await transport.send(request)) } catch { return .failure(error) }
-        }
-        try await Task.sleep(nanoseconds: 300_000_000)
-        task.cancel()
-        guard case .failure(.connection(_, let reason)) = await task.value else {
-            Issue.record("a cancelled request did not fail as cancelled")
-            return
-        }
-        #expect(reason.contains("cancelled"))
-    }
-
-    @Test(.timeLimit(.minutes(1))) func aRequestCancelledBeforeItStartsFailsAtOnce() async throws {
-        let transport = try transport(timeout: 600)
-        let task = Task<Result<TransportResponse, TransportError>, Never> {
-            while !Task.isCancelled { await Task.yield() }
-            do throws(TransportError) {
-                return .success(try await transport.send(TransportRequest(url: "http://127.0.0.1:9/never")))
-            } catch { return .failure(error) }
-        }
-        task.cancel()
-        guard case .failure(.connection(_, let reason)) = await task.value else {
-            Issue.record("a cancelled request did not fail as cancelled")
-            return
-        }
-        #expect(reason.contains("cancelled"))
-    }
-
     /// Every job gets a thread at once (20 jobs that each wait for all the others would never
     /// end otherwise), idle threads are reused rather than new ones made, and they end once idle.
     @Test(.timeLimit(.minutes(1))) func transferThreadsRunEveryJobAtOnceAndEndWhenIdle() async throws {

@@ -56,10 +56,12 @@ import FoundationNetworking
         #expect(delegate.inFlight == 0)
     }
 
-    @Test(.timeLimit(.minutes(2))) func aRequestCancelledBeforeItStartsFailsAtOnce() async throws {
+    /// Both transports: a request cancelled before it starts is never sent.
+    @Test(.timeLimit(.minutes(2)), arguments: TransportKind.allCases)
+    func aRequestCancelledBeforeItStartsFailsAtOnce(kind: TransportKind) async throws {
         let (fd, port) = try Self.silentPort()
         defer { close(fd) }
-        let transport = URLSessionTransport(timeout: 600)
+        let transport = try kind.make(timeout: 600)
         let request = TransportRequest(url: "http://127.0.0.1:\(port)/silent", headers: [:])
         let task = Task<Result<TransportResponse, TransportError>, Never> {
             while !Task.isCancelled { await Task.yield() }
@@ -73,12 +75,14 @@ import FoundationNetworking
         #expect(reason.contains("cancelled"))
     }
 
-    /// A request cancelled while it waits for an answer ends at once, whatever URLSession does
-    /// after `cancel()`: a poll cancelled on SIGTERM must not wait for the session's timeout.
-    @Test(.timeLimit(.minutes(2))) func aRequestCancelledMidExchangeEndsAtOnce() async throws {
+    /// A request cancelled while it waits for an answer ends at once, on either transport
+    /// (whatever URLSession does after `cancel()`; libcurl through its progress callback): a
+    /// poll cancelled on SIGTERM must not wait for the timeout.
+    @Test(.timeLimit(.minutes(2)), arguments: TransportKind.allCases)
+    func aRequestCancelledMidExchangeEndsAtOnce(kind: TransportKind) async throws {
         let (fd, port) = try Self.silentPort()
         defer { close(fd) }
-        let transport = URLSessionTransport(timeout: 600)
+        let transport = try kind.make(timeout: 600)
         let request = TransportRequest(url: "http://127.0.0.1:\(port)/silent", headers: [:])
         let task = Task<Result<TransportResponse, TransportError>, Never> {
             do throws(TransportError) { return .success(try await transport.send(request)) } catch { return .failure(error) }
