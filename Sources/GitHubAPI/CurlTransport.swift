@@ -118,8 +118,7 @@ public final class CurlTransport: HTTPTransport {
     ) async throws(TransportError) -> TransportResponse {
         let exchange = Exchange(url: request.url, limit: limit, onChunk: onChunk)
         let download = onChunk != nil
-        let left = ContinuousClock.now.duration(to: deadline).components
-        let remaining = Int(left.seconds * 1000 + left.attoseconds / 1_000_000_000_000_000)
+        let remaining = Int(ContinuousClock.now.duration(to: deadline) / .milliseconds(1))
         guard remaining > 0 else { throw .timedOut(url: request.url) }
         let timeouts = (
             total: min(budget, remaining),

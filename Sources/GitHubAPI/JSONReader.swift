@@ -40,10 +40,8 @@ public struct JSONReader {
         @inlinable @inline(__always)
         public static func == (key: Key, literal: StaticString) -> Bool {
             let count = literal.utf8CodeUnitCount
-            guard key.bytes.count == count else {
-                return key.unescaped.map { $0 == literal.description } ?? false
-            }
             if let unescaped = key.unescaped { return unescaped == literal.description }
+            guard key.bytes.count == count else { return false }
             guard let bytes = key.bytes.baseAddress else { return count == 0 }
             let pointer = literal.utf8Start
             var index = 0
