@@ -14,9 +14,10 @@ public struct EncodedFamily: Sendable {
     public static func encode(_ families: [MetricFamily], onClash: (ExpositionClash) -> Void = { _ in }) -> [EncodedFamily] {
         var line: [UInt8] = []
         line.reserveCapacity(256)
-        return families.normalized(onClash: onClash).map { family in
+        return families.ordered(onClash: onClash).map { ordered in
+            let family = ordered.family
             var builder = FrontCodedLines.Builder()
-            for sample in family.samples {
+            ordered.forEachSample { sample in
                 line.removeAll(keepingCapacity: true)
                 LineRenderer.append(name: family.name, sample, to: &line)
                 line.withUnsafeBufferPointer { builder.append($0) }
@@ -182,13 +183,13 @@ enum LineRenderer {
                 line.append(contentsOf: label.name.utf8)
                 line.append(UInt8(ascii: "="))
                 line.append(UInt8(ascii: "\""))
-                line.append(contentsOf: Escaping.labelValue(label.value).utf8)
+                Escaping.appendLabelValue(label.value, to: &line)
                 line.append(UInt8(ascii: "\""))
             }
             line.append(UInt8(ascii: "}"))
         }
         line.append(UInt8(ascii: " "))
-        line.append(contentsOf: FloatFormatting.text(sample.value).utf8)
+        FloatFormatting.appendText(sample.value, to: &line)
         line.append(UInt8(ascii: "\n"))
     }
 }

@@ -39,28 +39,3 @@ extension Array where Element == MetricFamily {
         if let first = clashes().first { throw first }
     }
 }
-
-extension Sample {
-    /// Whether both samples have the same label names and values, byte for byte (Swift's `==`
-    /// on strings treats canonically equivalent ones as equal; Prometheus does not).
-    static func sameSeries(_ lhs: Sample, _ rhs: Sample) -> Bool {
-        guard lhs.labels.count == rhs.labels.count else { return false }
-        return zip(lhs.labels, rhs.labels).allSatisfy { byteOrder($0.name, $1.name) == 0 && byteOrder($0.value, $1.value) == 0 }
-    }
-
-    /// `sorted` (the output of `Sample.sorted`, where equal label sets are adjacent and in input
-    /// order) without the later samples of a repeated label set, each reported.
-    static func droppingRepeatedSeries(_ sorted: [Sample], family: String, onClash: (ExpositionClash) -> Void) -> [Sample] {
-        guard sorted.count > 1 else { return sorted }
-        var kept: [Sample] = [sorted[0]]
-        kept.reserveCapacity(sorted.count)
-        for sample in sorted.dropFirst() {
-            if sameSeries(kept[kept.count - 1], sample) {
-                onClash(.duplicateSeries(name: family, labels: sample.labels))
-            } else {
-                kept.append(sample)
-            }
-        }
-        return kept
-    }
-}

@@ -11,6 +11,35 @@ enum FloatFormatting {
         return goShortest(value)
     }
 
+    /// `text(value)` appended as UTF-8, without building a String for integers below 2^53
+    /// (most samples: counts, days, flags, timestamps), as `integral` writes them.
+    static func appendText(_ value: Double, to out: inout [UInt8]) {
+        guard value.magnitude < 9_007_199_254_740_992, value == value.rounded(.towardZero) else {
+            out.append(contentsOf: text(value).utf8)
+            return
+        }
+        var magnitude = UInt64(value.magnitude)
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        let start = out.count
+        repeat {
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        out[start...].reverse()
+        let count = out.count - start
+        guard count > 6 else { return }
+        // 10^6 and above: d.ddde+XX, trailing zeros of the digits dropped.
+        var end = out.count
+        while end > start + 1 && out[end - 1] == UInt8(ascii: "0") { end -= 1 }
+        out.removeSubrange(end...)
+        if end - start > 1 { out.insert(UInt8(ascii: "."), at: start + 1) }
+        let exponent = count - 1
+        out.append(contentsOf: [UInt8(ascii: "e"), UInt8(ascii: "+")])
+        if exponent < 10 { out.append(UInt8(ascii: "0")) }
+        if exponent >= 10 { out.append(UInt8(ascii: "0") &+ UInt8(exponent / 10)) }
+        out.append(UInt8(ascii: "0") &+ UInt8(exponent % 10))
+    }
+
     /// Most samples are counts and timestamps. Below 2^53 every integer is a double exactly,
     /// and no shorter decimal lies within half an ulp (at most 0.5) of it, so its shortest
     /// round-trip digits are its own digits without trailing zeros: Go's `%g` of those.

@@ -125,4 +125,33 @@ import Testing
         #expect(Sample.sorted(repeated).map(\.value) == [2, 1, 3])
         #expect(Sample.sorted([repeated[0], repeated[2]]).map(\.value) == [1, 3])
     }
+
+    /// Dropping repeated label sets: the first in input order is kept and the others are
+    /// reported in order, whether the input was sorted or not; canonically equivalent but
+    /// different bytes are different series, as in Prometheus.
+    @Test func orderDropsRepeatedLabelSets() {
+        func sample(_ user: String, _ value: Double, org: String = "a") -> Sample {
+            Sample(labels: [Label("user", user), Label("org", org)], value: value)
+        }
+        var dropped: [Int] = []
+        let unsorted = [sample("b", 0), sample("a", 1), sample("b", 2), sample("a", 3), sample("c", 4)]
+        #expect(Sample.order(unsorted, dropRepeated: true, dropped: { dropped.append($0) }) == [1, 0, 4])
+        #expect(dropped == [3, 2])
+        dropped = []
+        let sorted = [sample("a", 0), sample("a", 1), sample("b", 2), sample("b", 3), sample("b", 4)]
+        #expect(Sample.order(sorted, dropRepeated: true, dropped: { dropped.append($0) }) == [0, 2])
+        #expect(dropped == [1, 3, 4])
+        // Sorted and without repeats: nil, the input as it is; repeats kept without the callback.
+        #expect(Sample.order([sample("a", 0), sample("b", 1)], dropRepeated: true, dropped: { _ in Issue.record("nothing repeats") }) == nil)
+        #expect(Sample.order(sorted, dropRepeated: false) == nil)
+        // Same text, other bytes; the same values under other names; a NUL inside a value.
+        let distinct = [sample("é", 0), sample("e\u{301}", 1), sample("a\u{0}", 2), sample("a", 3), sample("a", 4, org: "a\u{0}")]
+        #expect(Sample.order(distinct, dropRepeated: true, dropped: { _ in Issue.record("distinct series") })?.count ?? 5 == 5)
+        let families = [MetricFamily(name: "m", help: "h", samples: unsorted)]
+        #expect(families.normalized().first?.samples.map(\.value) == [1, 0, 4])
+        #expect(
+            EncodedFamily.encode(families).first.map { Exposition([[$0]]).bytes(.text) }
+                == Array("# HELP m h\n# TYPE m gauge\nm{org=\"a\",user=\"a\"} 1\nm{org=\"a\",user=\"b\"} 0\nm{org=\"a\",user=\"c\"} 4\n".utf8)
+        )
+    }
 }

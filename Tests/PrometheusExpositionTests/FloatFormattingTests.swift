@@ -15,6 +15,29 @@ import Testing
     ])
     func textFormatMatchesGo(value: Double, expected: String) {
         #expect(FloatFormatting.text(value) == expected)
+        var appended: [UInt8] = Array("x ".utf8)
+        FloatFormatting.appendText(value, to: &appended)
+        #expect(appended == Array("x \(expected)".utf8))
+    }
+
+    /// The renderer's path without a String writes what `text` does, on both sides of its
+    /// million limit and for fractions.
+    @Test func appendedTextIsTheText() {
+        var generator = SystemRandomNumberGenerator()
+        let values: [Double] =
+            [0, -0.0, 1, -1, 9, 10, 999_999, -999_999, 1_000_000, -1_000_000, 999_999.5, 0.5, -0.25, .nan, .infinity]
+            + (0..<3_000).map { _ in Double(Int.random(in: -2_000_000...2_000_000, using: &generator)) }
+            + (0..<1_000).map { _ in Double.random(in: -1e7...1e7, using: &generator) }
+            + [1_763_912_345, 1_763_912_340, 10_000_000_000, 9_007_199_254_740_991, -9_007_199_254_740_991, 9_007_199_254_740_992]
+            + (0..<3_000).map { _ in Double(Int.random(in: -9_007_199_254_740_991...9_007_199_254_740_991, using: &generator)) }
+            + (0..<1_000).map { _ in
+                Double(Int.random(in: 1...99, using: &generator)) * pow(10.0, Double(Int.random(in: 0...14, using: &generator)))
+            }
+        for value in values {
+            var appended: [UInt8] = []
+            FloatFormatting.appendText(value, to: &appended)
+            #expect(appended == Array(FloatFormatting.text(value).utf8), "\(value)")
+        }
     }
 
     @Test func integralValuesTakeTheShortcutWithTheSameText() {
@@ -60,6 +83,11 @@ import Testing
         #expect(Escaping.labelValue("line\nbreak") == "line\\nbreak")
         #expect(Escaping.labelValue("plain-value") == "plain-value")
         #expect(Escaping.labelValue("ünïcode ✓") == "ünïcode ✓")
+        for value in [#"say "hi"\n"#, "line\nbreak", "plain-value", "ünïcode ✓", "", "\\\"\n", "é\"e\u{301}"] {
+            var appended: [UInt8] = [0x7B]
+            Escaping.appendLabelValue(value, to: &appended)
+            #expect(appended == [0x7B] + Array(Escaping.labelValue(value).utf8), "\(value)")
+        }
     }
 }
 
