@@ -168,9 +168,30 @@ public struct JSONReader {
         if try readNull() { return nil }
         let start = position
         try scanNumber()
+        // Most numbers are small integers: exact as a double, with no text to convert.
+        if let integer = smallInteger(start..<position, maxDigits: 15) {
+            return integer == 0 && bytes[start] == UInt8(ascii: "-") ? -0.0 : Double(integer)
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw Failure(offset: start, problem: "number out of range") }
         return value
+    }
+
+    /// The integer a scanned number spells when it has no fraction or exponent and at most
+    /// `maxDigits` digits (so it cannot overflow); nil otherwise.
+    private func smallInteger(_ range: Range<Int>, maxDigits: Int) -> Int64? {
+        var index = range.lowerBound
+        let negative = bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        guard range.upperBound - index <= maxDigits else { return nil }
+        var value: Int64 = 0
+        while index < range.upperBound {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int64(digit)
+            index += 1
+        }
+        return negative ? -value : value
     }
 
     /// An integer value (no fraction or exponent, within Int64); nil for `null`.
@@ -178,6 +199,7 @@ public struct JSONReader {
         if try readNull() { return nil }
         let start = position
         try scanNumber()
+        if let value = smallInteger(start..<position, maxDigits: 18) { return value }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let value = Int64(text) else { throw Failure(offset: start, problem: "expected an integer") }
         return value
@@ -202,13 +224,66 @@ public struct JSONReader {
         skipWhitespace()
         switch peek() {
         case UInt8(ascii: "\""): _ = try scanString()
-        case UInt8(ascii: "{"): try readObject { _, reader in try reader.skipValue() }
-        case UInt8(ascii: "["): try readArray { reader in try reader.skipValue() }
+        case UInt8(ascii: "{"): try skipObject()
+        case UInt8(ascii: "["): try skipArray()
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
         case UInt8(ascii: "n"): try literal("null")
         case nil: throw failure("unexpected end of input")
         default: try scanNumber()
+        }
+    }
+
+    /// `readObject` with every value skipped, without building keys or calling a closure per
+    /// field (at the `{`): the same checks and failures.
+    private mutating func skipObject() throws {
+        position += 1
+        try enter()
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            position += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else { throw failure("expected a key") }
+            _ = try scanString()
+            try expect(UInt8(ascii: ":"), "expected ':'")
+            try skipValue()
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"):
+                position += 1
+                depth -= 1
+                return
+            default: throw failure("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// `readArray` with every element skipped (at the `[`): the same checks and failures.
+    private mutating func skipArray() throws {
+        position += 1
+        try enter()
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            position += 1
+            depth -= 1
+            return
+        }
+        while true {
+            try skipValue()
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "]"):
+                position += 1
+                depth -= 1
+                return
+            default: throw failure("expected ',' or ']'")
+            }
         }
     }
 
@@ -223,7 +298,7 @@ public struct JSONReader {
         }
     }
 
-    private func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
+    func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
 
     public func failure(_ problem: String) -> Failure {
         Failure(offset: position, problem: position < bytes.count ? problem : "unexpected end of input")

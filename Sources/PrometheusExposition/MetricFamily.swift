@@ -264,7 +264,9 @@ extension Array where Element == MetricFamily {
             let family = families[position]
             families[position].samples = []
             guard !family.samples.isEmpty else { return nil }
-            let samples = Sample.order(family.samples, dropRepeated: true) { onClash(.duplicateSeries(name: family.name, labels: family.samples[$0].labels)) }
+            let samples = Sample.order(family.samples, dropRepeated: true) {
+                onClash(.duplicateSeries(name: family.name, labels: family.samples[$0].labels))
+            }
             return MetricFamily.Ordered(family: family, order: samples)
         }
     }

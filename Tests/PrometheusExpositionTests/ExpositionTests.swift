@@ -142,7 +142,9 @@ import Testing
         #expect(Sample.order(sorted, dropRepeated: true, dropped: { dropped.append($0) }) == [0, 2])
         #expect(dropped == [1, 3, 4])
         // Sorted and without repeats: nil, the input as it is; repeats kept without the callback.
-        #expect(Sample.order([sample("a", 0), sample("b", 1)], dropRepeated: true, dropped: { _ in Issue.record("nothing repeats") }) == nil)
+        #expect(
+            Sample.order([sample("a", 0), sample("b", 1)], dropRepeated: true, dropped: { _ in Issue.record("nothing repeats") }) == nil
+        )
         #expect(Sample.order(sorted, dropRepeated: false) == nil)
         // Same text, other bytes; the same values under other names; a NUL inside a value.
         let distinct = [sample("é", 0), sample("e\u{301}", 1), sample("a\u{0}", 2), sample("a", 3), sample("a", 4, org: "a\u{0}")]
@@ -151,7 +153,9 @@ import Testing
         #expect(families.normalized().first?.samples.map(\.value) == [1, 0, 4])
         #expect(
             EncodedFamily.encode(families).first.map { Exposition([[$0]]).bytes(.text) }
-                == Array("# HELP m h\n# TYPE m gauge\nm{org=\"a\",user=\"a\"} 1\nm{org=\"a\",user=\"b\"} 0\nm{org=\"a\",user=\"c\"} 4\n".utf8)
+                == Array(
+                    "# HELP m h\n# TYPE m gauge\nm{org=\"a\",user=\"a\"} 1\nm{org=\"a\",user=\"b\"} 0\nm{org=\"a\",user=\"c\"} 4\n".utf8
+                )
         )
     }
 }

@@ -76,7 +76,8 @@ public struct SeatStatistics: Sendable, Equatable {
                 anonymous += 1
                 key = "\u{0}deleted-\(anonymous)"
             }
-            let position = index[key, default: seats.count]
+            // One hash: the default is stored when the login is new.
+            let position = Self.value(&index[key, default: seats.count])
             let candidate = UserSeat(
                 login: key,
                 assigned: assigned,
@@ -87,7 +88,6 @@ public struct SeatStatistics: Sendable, Equatable {
                 plan: SeatPlan(seat.planType)
             )
             guard position < seats.count else {
-                index[key] = position
                 seats.append(candidate)
                 return
             }
@@ -100,6 +100,8 @@ public struct SeatStatistics: Sendable, Equatable {
                 seats[position].plan = candidate.plan
             }
         }
+
+        private static func value(_ slot: inout Int) -> Int { slot }
 
         static func nonEmpty(_ text: String?) -> String {
             guard let text, !text.isEmpty else { return "none" }

@@ -113,6 +113,80 @@ import Testing
         }
     }
 
+    /// `skipValue` walks containers without `readObject` and `readArray`: it fails exactly as a
+    /// walk through them does, at the same offset with the same problem, and accepts the same
+    /// documents (random ones cut short or with a byte replaced, and the malformed list above).
+    @Test func skippingFailsAsReadingDoes() throws {
+        func walk(_ reader: inout JSONReader) throws {
+            reader.skipWhitespace()
+            switch reader.peek() {
+            case UInt8(ascii: "{"): try reader.readObject { _, reader in try walk(&reader) }
+            case UInt8(ascii: "["): try reader.readArray { reader in try walk(&reader) }
+            default: try reader.skipValue()
+            }
+        }
+        func outcome(_ bytes: [UInt8], _ read: (inout JSONReader) throws -> Void) -> JSONReader.Failure? {
+            do {
+                try bytes.withUnsafeBufferPointer { buffer in try JSONReader.document(buffer, read) }
+                return nil
+            } catch let failure as JSONReader.Failure {
+                return failure
+            } catch {
+                Issue.record("\(error)")
+                return nil
+            }
+        }
+        var random = SplitMix64(seed: 23)
+        var documents: [[UInt8]] = ["{\"a\":[1,{\"b\":{}},[]],\"c\":\"d\"}", "{\"a\" 1}", "[1 2]", "{\"a\":1,}", "{a:1}"].map {
+            Array($0.utf8)
+        }
+        documents.append(Array((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8))
+        for _ in 0..<300 {
+            let value = randomJSONValue(&random, depth: 0)
+            let bytes = Array(try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]))
+            documents.append(bytes)
+            documents.append(Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &random))))
+            var mutated = bytes
+            if !mutated.isEmpty {
+                let bytesToTry = Array("{}[],:\"\\ x0-.e".utf8)
+                mutated[Int.random(in: 0..<mutated.count, using: &random)] = bytesToTry.randomElement(using: &random)!
+            }
+            documents.append(mutated)
+        }
+        var failures = 0
+        for document in documents {
+            let skipped = outcome(document) { try $0.skipValue() }
+            #expect(skipped == outcome(document, walk), "\(String(decoding: document, as: UTF8.self))")
+            if skipped != nil { failures += 1 }
+        }
+        #expect(failures > 100, "the mutations must make many documents fail")
+    }
+
+    /// Integers are read without converting text (up to 18 digits; 15 for doubles): the same
+    /// values as `Int64(text)` and `Double(text)`, and the same refusals.
+    @Test func numbersReadAsTheirTextConverts() throws {
+        var random = SplitMix64(seed: 5)
+        var texts = ["0", "-0", "7", "-7", "999999999999999", "1000000000000000", "-999999999999999999", "999999999999999999"]
+        texts += [
+            "9223372036854775807", "-9223372036854775808", "9223372036854775808", "1.5", "-2e3", "1E2", "0.0", "123456789012345678901",
+        ]
+        for digits in 1...19 {
+            for _ in 0..<20 {
+                let text = (0..<digits).map { _ in String(Int.random(in: 0...9, using: &random)) }.joined()
+                let trimmed = String(text.drop { $0 == "0" })
+                let number = trimmed.isEmpty ? "0" : trimmed
+                texts += [number, "-" + number]
+            }
+        }
+        for text in texts {
+            let bytes = Array(text.utf8)
+            let integer = try? bytes.withUnsafeBufferPointer { buffer in try JSONReader.document(buffer) { try $0.readInteger() } }
+            #expect(integer == Int64(text), "\(text)")
+            let double = try bytes.withUnsafeBufferPointer { buffer in try JSONReader.document(buffer) { try $0.readNumber() } }
+            #expect(double?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+    }
+
     @Test func aPageMissingRequiredFieldsFailsWithWhere() throws {
         let noCreated = Array(#"{"total_seats":1,"seats":[{"assignee":{"login":"x"}}]}"#.utf8)
         #expect(throws: JSONReader.Failure(offset: 26, problem: "missing created_at at seats.0")) {

@@ -40,13 +40,16 @@ public struct UsersDay: Sendable, Equatable {
 
     private static func count(_ table: inout [VersionKey: Set<String>], _ key: VersionKey, _ user: String, cut: inout Int) {
         guard !key.name.isEmpty, !key.version.isEmpty else { return }
-        if table[key] == nil {
-            guard table.count < Self.maxVersions, key.name.utf8.count + key.version.utf8.count <= Self.maxVersionLength else {
-                cut += 1
-                return
-            }
+        // One hash of the key when it is known (most records): its set is updated in place.
+        if let index = table.index(forKey: key) {
+            table.values[index].insert(user)
+            return
         }
-        table[key, default: []].insert(user)
+        guard table.count < Self.maxVersions, key.name.utf8.count + key.version.utf8.count <= Self.maxVersionLength else {
+            cut += 1
+            return
+        }
+        table[key] = [user]
     }
 }
 
