@@ -29,6 +29,8 @@ public final class CurlTransport: HTTPTransport {
     static let chunkSize = 512 << 10
     /// Bodies of non-2xx answers are kept this long, for the message; the rest is not read.
     static let errorBodyLimit = 64 * 1024
+    /// The most a body's announced length reserves before any of it arrives.
+    static let reserveLimit = 8 << 20
     /// An answer's header lines, all together (libcurl's own cap differs between versions).
     static let headerLimit = 256 * 1024
 
@@ -361,6 +363,13 @@ public final class CurlTransport: HTTPTransport {
                 return true
             }
             guard let onChunk else {
+                if body.isEmpty {
+                    // Room for the whole body at once when its length is announced (growing by
+                    // doubling copied a 200 KB seat page about twice): at most the limit and
+                    // `reserveLimit`, since the header is the peer's word.
+                    let announced = headers["content-length"].flatMap { Int($0) } ?? 0
+                    body.reserveCapacity(min(max(announced, data.count), limit, CurlTransport.reserveLimit))
+                }
                 body.append(contentsOf: data)
                 return true
             }

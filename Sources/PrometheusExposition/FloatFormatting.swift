@@ -15,7 +15,11 @@ enum FloatFormatting {
     /// (most samples: counts, days, flags, timestamps), as `integral` writes them.
     static func appendText(_ value: Double, to out: inout [UInt8]) {
         guard value.magnitude < 9_007_199_254_740_992, value == value.rounded(.towardZero) else {
-            out.append(contentsOf: text(value).utf8)
+            if value.isFinite {
+                appendGoShortest(value, to: &out)
+            } else {
+                out.append(contentsOf: text(value).utf8)
+            }
             return
         }
         var magnitude = UInt64(value.magnitude)
@@ -38,6 +42,80 @@ enum FloatFormatting {
         if exponent < 10 { out.append(UInt8(ascii: "0")) }
         if exponent >= 10 { out.append(UInt8(ascii: "0") &+ UInt8(exponent / 10)) }
         out.append(UInt8(ascii: "0") &+ UInt8(exponent % 10))
+    }
+
+    /// `goShortest(value)` appended as UTF-8 for a finite, non-zero value, from the bytes of
+    /// Swift's shortest `description` without intermediate strings (fractions: AI credits and
+    /// costs are most of the values that are not integers).
+    static func appendGoShortest(_ value: Double, to out: inout [UInt8]) {
+        var description = value.magnitude.description
+        description.withUTF8 { text in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digits in
+                // The digits without the point, where the point was, and the exponent.
+                var count = 0
+                var integerCount = -1
+                var exponent = 0
+                var index = 0
+                while index < text.count {
+                    let byte = text[index]
+                    if byte == UInt8(ascii: ".") {
+                        integerCount = count
+                    } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+                        var sign = 1
+                        index += 1
+                        if index < text.count, text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") {
+                            sign = text[index] == UInt8(ascii: "-") ? -1 : 1
+                            index += 1
+                        }
+                        var magnitude = 0
+                        while index < text.count {
+                            magnitude = magnitude * 10 + Int(text[index] &- UInt8(ascii: "0"))
+                            index += 1
+                        }
+                        exponent = sign * magnitude
+                        break
+                    } else if count < 32 {
+                        digits[count] = byte
+                        count += 1
+                    }
+                    index += 1
+                }
+                if integerCount < 0 { integerCount = count }
+                var pointPosition = integerCount + exponent
+                var first = 0
+                while first < count - 1, digits[first] == UInt8(ascii: "0") {
+                    first += 1
+                    pointPosition -= 1
+                }
+                while count - first > 1, digits[count - 1] == UInt8(ascii: "0") { count -= 1 }
+                let significant = UnsafeBufferPointer(rebasing: digits[first..<count])
+                if value < 0 { out.append(UInt8(ascii: "-")) }
+                let decimalExponent = pointPosition - 1
+                if decimalExponent < -4 || decimalExponent >= 6 {
+                    out.append(significant[0])
+                    if significant.count > 1 {
+                        out.append(UInt8(ascii: "."))
+                        out.append(contentsOf: significant[1...])
+                    }
+                    out.append(UInt8(ascii: "e"))
+                    out.append(decimalExponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+                    let magnitude = abs(decimalExponent)
+                    if magnitude < 10 { out.append(UInt8(ascii: "0")) }
+                    out.append(contentsOf: String(magnitude).utf8)
+                } else if pointPosition <= 0 {
+                    out.append(contentsOf: [UInt8(ascii: "0"), UInt8(ascii: ".")])
+                    out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -pointPosition))
+                    out.append(contentsOf: significant)
+                } else if pointPosition >= significant.count {
+                    out.append(contentsOf: significant)
+                    out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: pointPosition - significant.count))
+                } else {
+                    out.append(contentsOf: significant[..<pointPosition])
+                    out.append(UInt8(ascii: "."))
+                    out.append(contentsOf: significant[pointPosition...])
+                }
+            }
+        }
     }
 
     /// Most samples are counts and timestamps. Below 2^53 every integer is a double exactly,

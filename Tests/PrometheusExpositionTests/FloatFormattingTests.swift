@@ -28,6 +28,9 @@ import Testing
             [0, -0.0, 1, -1, 9, 10, 999_999, -999_999, 1_000_000, -1_000_000, 999_999.5, 0.5, -0.25, .nan, .infinity]
             + (0..<3_000).map { _ in Double(Int.random(in: -2_000_000...2_000_000, using: &generator)) }
             + (0..<1_000).map { _ in Double.random(in: -1e7...1e7, using: &generator) }
+            + (0..<3_000).map { _ in Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &generator)) }
+            + (0..<1_000).map { _ in (Double.random(in: 0...1_000, using: &generator) * 100).rounded() / 100 }
+            + [0.1, 0.0001, 0.00001, 1.5e-7, 123_456.7, 1_234_567.8, 1e21, 1e100, 5e-324, 0.1 + 0.2, 2.000000001, -1e-300]
             + [1_763_912_345, 1_763_912_340, 10_000_000_000, 9_007_199_254_740_991, -9_007_199_254_740_991, 9_007_199_254_740_992]
             + (0..<3_000).map { _ in Double(Int.random(in: -9_007_199_254_740_991...9_007_199_254_740_991, using: &generator)) }
             + (0..<1_000).map { _ in

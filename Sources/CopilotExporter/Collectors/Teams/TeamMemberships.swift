@@ -28,13 +28,22 @@ public struct TeamMemberships: Sendable, Equatable {
         guard let user = record.userID, let slug = record.slug, !slug.isEmpty, slug.utf8.count <= Self.maxSlugBytes,
             record.day == nil || record.day == day
         else { throw .unusable }
-        if teams[slug] == nil, teams.count >= Self.maxTeams {
+        // One hash of the slug for a known team: its set is updated in place.
+        let known = teams.index(forKey: slug)
+        if known == nil, teams.count >= Self.maxTeams {
             throw .overflow("more than \(Self.maxTeams) teams on \(day)")
         }
         guard memberships < Self.maxMemberships else {
             throw .overflow("more than \(Self.maxMemberships) team memberships on \(day)")
         }
-        if teams[slug, default: []].insert(user).inserted {
+        let inserted: Bool
+        if let known {
+            inserted = teams.values[known].insert(user).inserted
+        } else {
+            teams[slug] = [user]
+            inserted = true
+        }
+        if inserted {
             memberships += 1
             users.insert(user)
         }
