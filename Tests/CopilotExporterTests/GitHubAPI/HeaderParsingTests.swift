@@ -51,3 +51,56 @@ import Testing
         #expect(RateLimit(headers: TransportResponse(status: 200)) == nil)
     }
 }
+
+/// The byte-level `LinkHeader.target` against the Character-level parser it replaced, on
+/// random headers made of the characters that matter to it.
+@Suite struct LinkHeaderDifferentialTests {
+    /// The previous implementation, kept as the oracle.
+    static func oracle(_ header: String?, relation: String) -> String? {
+        guard let header else { return nil }
+        var parts: [Substring] = []
+        var inside = false
+        var start = header.startIndex
+        for index in header.indices {
+            switch header[index] {
+            case "<": inside = true
+            case ">": inside = false
+            case "," where !inside:
+                parts.append(header[start..<index])
+                start = header.index(after: index)
+            default: break
+            }
+        }
+        parts.append(header[start...])
+        for part in parts {
+            guard let open = part.firstIndex(of: "<"), let close = part.firstIndex(of: ">"), open < close else { continue }
+            let url = String(part[part.index(after: open)..<close])
+            for parameter in part[part.index(after: close)...].split(separator: ";") {
+                let pair = parameter.split(separator: "=", maxSplits: 1)
+                guard pair.count == 2, pair[0].trimmingCharacters() == "rel" else { continue }
+                let rels = pair[1].trimmingCharacters().trimmingQuotes().split(separator: " ")
+                if rels.contains(where: { $0.lowercased() == relation }) { return url }
+            }
+        }
+        return nil
+    }
+
+    @Test func agreesWithTheCharacterParserOnRandomHeaders() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = [
+            "<", ">", ",", ";", "=", " ", "\t", "\"", "rel", "REL", "Rel", "next", "NeXt", "last", "prev", "h", "?", "&", "é", "x=1",
+            "<https://h/a?page=2>", "; rel=\"next\"", "; rel=last", ", ", "rel =  \" next last \"",
+        ]
+        var compared = 0
+        for _ in 0..<20_000 {
+            let header = (0..<Int.random(in: 0...14, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            for relation in ["next", "last", "prev"] {
+                #expect(LinkHeader.target(header, relation: relation) == Self.oracle(header, relation: relation), "\(header)")
+                compared += 1
+            }
+        }
+        #expect(compared == 60_000)
+        #expect(LinkHeader.target(#"<https://h/é?page=2>; rel="Next""#, relation: "next") == "https://h/é?page=2")
+        #expect(LinkHeader.target(#"<https://h/é?page=2>; REL="next""#, relation: "next") == nil)
+    }
+}
