@@ -58,18 +58,60 @@ public struct CSVReader: Sendable {
             failure = .tooLarge(limit: maxBytes)
             return
         }
-        for byte in chunk {
-            guard failure == nil else { return }
-            if let matched = bomMatched {
-                if byte == Self.bom[matched] {
-                    bomMatched = matched + 1 == Self.bom.count ? nil : matched + 1
+        chunk.withUnsafeBufferPointer { chunk in
+            var index = 0
+            while index < chunk.count, failure == nil {
+                let byte = chunk[index]
+                if let matched = bomMatched {
+                    index += 1
+                    if byte == Self.bom[matched] {
+                        bomMatched = matched + 1 == Self.bom.count ? nil : matched + 1
+                        continue
+                    }
+                    bomMatched = nil
+                    for earlier in Self.bom[..<matched] { step(earlier, record) }
+                    step(byte, record)
                     continue
                 }
-                bomMatched = nil
-                for earlier in Self.bom[..<matched] { step(earlier, record) }
+                // A run of bytes that only extend the field is taken whole: what `step` does
+                // byte by byte to them (count, bound, append) done once.
+                let end = plainRun(chunk, from: index)
+                if end > index {
+                    recordBytes += end - index
+                    if recordBytes > maxRecordBytes {
+                        failure = .recordTooLong(record: records + 1, limit: maxRecordBytes)
+                        return
+                    }
+                    field.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[index..<end]))
+                    if !inQuotes {
+                        fieldFresh = false
+                        recordStarted = true
+                    }
+                    index = end
+                    continue
+                }
+                step(byte, record)
+                index += 1
             }
-            step(byte, record)
         }
+    }
+
+    /// The end of the run from `index` of bytes `step` would only append to the field: inside
+    /// quotes (no quote pending) anything but a quote; outside, anything but a comma, a quote,
+    /// CR or LF.
+    private func plainRun(_ chunk: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+        var end = index
+        if inQuotes {
+            guard !quotePending else { return index }
+            while end < chunk.count, chunk[end] != 0x22 { end += 1 }
+        } else {
+            while end < chunk.count {
+                let byte = chunk[end]
+                if byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D { break }
+                end += 1
+            }
+        }
+        return end
     }
 
     /// Ends the stream: completes a last record without a line break.
