@@ -32,6 +32,11 @@ import Testing
         #expect(table.userModels.count == 3)
     }
 
+    @Test func aUnitNamesCreditsWhereverTheWordStands() {
+        for unit in ["credit", "ai credits", "ai_credit_units", "xcredit"] { #expect(AIUsageTable.namesCredits(unit), "\(unit)") }
+        for unit in ["", "cred", "credi", "requests", "c-r-e-d-i-t", "crédit"] { #expect(!AIUsageTable.namesCredits(unit), "\(unit)") }
+    }
+
     @Test func rowsInAnotherUnitMonthWithoutUserOrUnreadableAreCountedNotSummed() throws {
         let table = try table([
             ["date", "username", "model", "quantity", "unit_type", "net_amount"],
