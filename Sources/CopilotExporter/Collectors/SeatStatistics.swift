@@ -65,6 +65,20 @@ public struct SeatStatistics: Sendable, Equatable {
 
         init(now: Double) { self.now = now }
 
+        /// Most entries `reserve` makes room for: a hostile `total_seats` costs at most this many
+        /// entries' worth of capacity (about 25 MB), which a listing that size would need anyway.
+        static let maxReserved = 200_000
+
+        /// Makes room for `count` users at once (the listing's `total_seats`, known after its first
+        /// page): the table and index are then not copied each time they double, and a
+        /// 100,000-seat listing fills pages mapped once instead of a fresh mapping per growth.
+        mutating func reserve(_ count: Int) {
+            let count = min(max(count, 0), Self.maxReserved)
+            guard count > seats.capacity else { return }
+            seats.reserveCapacity(count)
+            index.reserveCapacity(count)
+        }
+
         mutating func add(_ seat: CopilotSeat) {
             let assigned = RFC3339.parse(seat.createdAt) ?? now
             let activity = seat.lastActivityAt.flatMap(RFC3339.parse)
@@ -127,7 +141,8 @@ public struct SeatStatistics: Sendable, Equatable {
                     result.idleByPlan[seat.plan, default: 0] += 1
                 }
             }
-            result.users = seats.filter { !$0.login.hasPrefix("\u{0}") }
+            // Without deleted accounts (most listings) the table is shared, not copied.
+            result.users = anonymous == 0 ? seats : seats.filter { !$0.login.hasPrefix("\u{0}") }
             result.foldedTeamSeats = teams.folded
             result.foldedOrganizationSeats = organizations.folded
             return result

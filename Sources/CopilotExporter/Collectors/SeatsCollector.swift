@@ -53,6 +53,7 @@ public struct SeatsCollector: Collector {
         var totalSeats: Int?
         try await client.forEachPageBody(listPath) { body, endpoint in
             let total = try GitHubClient.reading(endpoint) { try CopilotSeatPage.read(body) { accumulator.add($0) } }
+            if totalSeats == nil { accumulator.reserve(total) }
             totalSeats = totalSeats ?? total
         }
         let statistics = accumulator.statistics(idleDays: context.idleDays)
