@@ -108,8 +108,9 @@ public struct Poller: Sendable {
             let outcome = await attempt(job)
             // The attempt's temporaries (a 100,000-seat poll's seat table, pages and families) are
             // freed only now, after its publish trimmed the heap: trim again, or glibc keeps their
-            // pages resident until the next publish (10 MB of the serving size's variance).
-            Memory.trim()
+            // pages resident until the next publish (10 MB of the serving size's variance). Not
+            // while other attempts run: the last of them trims.
+            Memory.trimIfIdle()
             if first, failOnCredentialProblem, let error = outcome.error, error.isCredentialProblem {
                 throw StartupFailure(description: error.description)
             }
@@ -157,6 +158,8 @@ public struct Poller: Sendable {
     /// One attempt of one job; returns the GitHub error when it failed with one, and how many
     /// requests it spent against the rate limit (a 304 is free).
     func attempt(_ job: PollJob) async -> AttemptOutcome {
+        Memory.beginAttempt()
+        defer { Memory.endAttempt() }
         let start = context.clock.now()
         let began = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }

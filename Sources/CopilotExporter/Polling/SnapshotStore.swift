@@ -288,7 +288,7 @@ public actor SnapshotStore {
         var clashes: [ExpositionClash] = []
         publisher.publish(RenderedSnapshot.render(sources(), ready: isReady) { clashes.append($0) })
         report(clashes, job: nil)
-        Memory.trim()
+        Memory.trimIfIdle()
     }
 
     /// Logs each clash the first time it is seen: a collector produced what the exposition
