@@ -63,8 +63,15 @@ public enum LinkHeader {
 }
 
 extension StringProtocol {
+    /// Without leading and trailing spaces and tabs. Most header values have none: when neither
+    /// end byte is one, no end Character can be, and the text is returned without walking its
+    /// Characters (that walk was 1.5 % of a seat listing's CPU, once per response for the token
+    /// expiry header).
     func trimmingCharacters() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        func blank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let text = String(self)
+        if let first = text.utf8.first, let last = text.utf8.last, !blank(first), !blank(last) { return text }
+        return String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 
     func trimmingQuotes() -> String {

@@ -104,3 +104,18 @@ import Testing
         #expect(LinkHeader.target(#"<https://h/é?page=2>; REL="next""#, relation: "next") == nil)
     }
 }
+
+@Suite struct TrimmingTests {
+    /// The fast path (neither end byte blank) gives what walking the Characters gives,
+    /// combining marks after a space included.
+    @Test func trimmingAgreesWithTheCharacterWalk() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = [" ", "\t", "a", "Z9", "\u{301}", "é", "-", "\r\n"]
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let walked = String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+            #expect(text.trimmingCharacters() == walked, "\(Array(text.unicodeScalars))")
+        }
+        #expect(" \t2021-10-07 19:07:53 UTC\t ".trimmingCharacters() == "2021-10-07 19:07:53 UTC")
+    }
+}
