@@ -1,4 +1,5 @@
 internal import CMalloc
+import Dispatch
 import Synchronization
 
 /// The process's heap, as glibc manages it.
@@ -6,20 +7,35 @@ public enum Memory {
     /// Hands freed heap pages back to the system. glibc keeps what a large temporary (a poll's
     /// samples, a render) freed, so without this the resident size after a refresh stays near
     /// its peak; trimming after each publish lets it fall back to what the snapshot needs.
-    static func trim() { _ = malloc_trim(0) }
+    static func trim() {
+        _ = malloc_trim(0)
+        lastTrim.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+    }
 
     /// Polling attempts running now (every poller of the process: the heap is the process's).
     private static let attempts = Atomic<Int>(0)
+    /// When `trim` last ran (uptime nanoseconds).
+    private static let lastTrim = Atomic<UInt64>(0)
+    /// The longest `trimIfIdle` goes without trimming while attempts run: overlapping attempts
+    /// (an hour-long report download among them) must not keep the heap untrimmed for good.
+    static let maxUntrimmed: UInt64 = 30_000_000_000
 
     /// Marks an attempt begun; `endAttempt` when it ends.
     static func beginAttempt() { attempts.add(1, ordering: .relaxed) }
     static func endAttempt() { attempts.subtract(1, ordering: .relaxed) }
 
-    /// Trims when no attempt is running. Trimming while others run hands back pages they are
-    /// about to fault in again (a 100,000-seat refresh runs 19 attempts at once); the last
-    /// to end trims, and so does the publish after it, so an idle process is as small as before.
+    /// Trims when no attempt is running, or when the last trim is `maxUntrimmed` old. Trimming
+    /// while others run hands back pages they are about to fault in again (a 100,000-seat
+    /// refresh runs 19 attempts at once); the last to end trims, and so does the publish after
+    /// it, so an idle process is as small as before.
     static func trimIfIdle() {
-        if attempts.load(ordering: .relaxed) == 0 { trim() }
+        let now = DispatchTime.now().uptimeNanoseconds
+        if shouldTrim(attempts: attempts.load(ordering: .relaxed), now: now, lastTrim: lastTrim.load(ordering: .relaxed)) { trim() }
+    }
+
+    /// The decision of `trimIfIdle`, pure (tests).
+    static func shouldTrim(attempts: Int, now: UInt64, lastTrim: UInt64) -> Bool {
+        attempts <= 0 || now &- lastTrim >= maxUntrimmed
     }
 
     /// glibc's heap now (`mallinfo2`): bytes in use by allocations, free inside the heap, and
