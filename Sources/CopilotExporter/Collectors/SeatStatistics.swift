@@ -141,8 +141,10 @@ public struct SeatStatistics: Sendable, Equatable {
                     result.idleByPlan[seat.plan, default: 0] += 1
                 }
             }
-            // Without deleted accounts (most listings) the table is shared, not copied.
-            result.users = anonymous == 0 ? seats : seats.filter { !$0.login.hasPrefix("\u{0}") }
+            // Without deleted accounts (most listings) the table is shared, not copied; a login
+            // that itself starts with NUL (never a real one) is left out as before.
+            let keptWhole = anonymous == 0 && !seats.contains { $0.login.utf8.first == 0 }
+            result.users = keptWhole ? seats : seats.filter { !$0.login.hasPrefix("\u{0}") }
             result.foldedTeamSeats = teams.folded
             result.foldedOrganizationSeats = organizations.folded
             return result

@@ -53,7 +53,8 @@ import Testing
 }
 
 /// The byte-level `LinkHeader.target` against the Character-level parser it replaced, on
-/// random headers made of the characters that matter to it.
+/// random headers made of the characters that matter to it. Combining marks are left out: after
+/// a delimiter they hide it from the Character walk, not from the byte reading (documented).
 @Suite struct LinkHeaderDifferentialTests {
     /// The previous implementation, kept as the oracle.
     static func oracle(_ header: String?, relation: String) -> String? {

@@ -148,10 +148,18 @@ public struct AIUsageTable: Sendable, Equatable {
     /// Whether `unit` (lower case) contains `credit`, compared as bytes: `String.contains`
     /// went through Foundation's `range(of:)`, 8 % of reading the report.
     static func namesCredits(_ unit: String) -> Bool {
-        let needle = Array("credit".utf8)
-        let bytes = Array(unit.utf8)
-        guard bytes.count >= needle.count else { return false }
-        return (0...(bytes.count - needle.count)).contains { start in bytes[start..<start + needle.count].elementsEqual(needle) }
+        var unit = unit
+        return unit.withUTF8 { bytes in
+            let needle: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0x63, 0x72, 0x65, 0x64, 0x69, 0x74)  // "credit"
+            guard bytes.count >= 6 else { return false }
+            for start in 0...(bytes.count - 6)
+            where bytes[start] == needle.0 && bytes[start + 1] == needle.1 && bytes[start + 2] == needle.2
+                && bytes[start + 3] == needle.3 && bytes[start + 4] == needle.4 && bytes[start + 5] == needle.5
+            {
+                return true
+            }
+            return false
+        }
     }
 
     /// Starts another file of the same report: its first record is a header again.
