@@ -75,13 +75,6 @@ extension StringProtocol {
         if let first = text.utf8.first, let last = text.utf8.last, !blank(first), !blank(last) { return text }
         return String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
-
-    func trimmingQuotes() -> String {
-        var text = String(self)
-        if text.hasPrefix("\"") { text.removeFirst() }
-        if text.hasSuffix("\"") { text.removeLast() }
-        return text
-    }
 }
 
 extension LinkHeader {

@@ -79,7 +79,10 @@ import Testing
             for parameter in part[part.index(after: close)...].split(separator: ";") {
                 let pair = parameter.split(separator: "=", maxSplits: 1)
                 guard pair.count == 2, pair[0].trimmingCharacters() == "rel" else { continue }
-                let rels = pair[1].trimmingCharacters().trimmingQuotes().split(separator: " ")
+                var value = pair[1].trimmingCharacters()
+                if value.hasPrefix("\"") { value.removeFirst() }
+                if value.hasSuffix("\"") { value.removeLast() }
+                let rels = value.split(separator: " ")
                 if rels.contains(where: { $0.lowercased() == relation }) { return url }
             }
         }
