@@ -22,9 +22,20 @@ public struct TransportResponse: Sendable, Hashable {
     public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
         self.status = status
         self.body = body
-        var lowered: [String: String] = [:]
+        // Names already in lower-case ASCII (all of libcurl's, as `CurlTransport` reads them)
+        // are kept as they are: rebuilding the table cost a rehash per response.
+        if headers.keys.allSatisfy(Self.isLowercaseASCII) {
+            self.headers = headers
+            return
+        }
+        var lowered = [String: String](minimumCapacity: headers.count)
         for (name, value) in headers { lowered[name.lowercased()] = value }
         self.headers = lowered
+    }
+
+    /// True when `lowercased()` would leave `name` as it is because it is ASCII without A-Z.
+    static func isLowercaseASCII(_ name: String) -> Bool {
+        !name.utf8.contains { $0 >= 0x80 || (0x41...0x5A).contains($0) }
     }
 
     /// The header called `name` (any case).

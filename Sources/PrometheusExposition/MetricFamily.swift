@@ -145,6 +145,11 @@ extension Sample {
         var keys: [UInt8] = []
         var bounds: [Int] = [0]
         bounds.reserveCapacity(samples.count + 1)
+        // Room for every key at once, guessed from the first (a family's keys are alike): the
+        // keys of 100,000 samples grew through a dozen copies into fresh pages.
+        samples[0].appendSortKey(to: &keys)
+        keys.reserveCapacity(min(keys.count * samples.count * 5 / 4, 64 << 20))
+        keys.removeAll(keepingCapacity: true)
         for sample in samples {
             sample.appendSortKey(to: &keys)
             bounds.append(keys.count)

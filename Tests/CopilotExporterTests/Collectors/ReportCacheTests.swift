@@ -55,3 +55,41 @@ import Testing
         #expect(await cache.sums(Self.enterprise, month: "2026-11").isEmpty)
     }
 }
+
+/// Month-to-date sums: merging is a per-user sum (active days a union of bits) whichever side
+/// is empty, and tables made with room ahead hold the same values as grown ones.
+@Suite struct MonthToDateTests {
+    static func sums(_ credits: [String: Double], _ interactions: [String: Double], _ days: [String: UInt32]) -> MonthToDate {
+        var month = MonthToDate()
+        month.credits = credits
+        month.interactions = interactions
+        month.activeDays = days
+        return month
+    }
+
+    @Test func mergingSumsPerUserAndTakesAnEmptySideWhole() {
+        let final = Self.sums(["alice": 2, "bob": 1], ["alice": 5], ["alice": 0b01, "bob": 0b01])
+        let recent = Self.sums(["alice": 0.5, "carol": 3], ["carol": 1], ["alice": 0b10, "carol": 0b10])
+        let both = final.merging(recent)
+        #expect(both.credits == ["alice": 2.5, "bob": 1, "carol": 3])
+        #expect(both.interactions == ["alice": 5, "carol": 1])
+        #expect(both.activeDays == ["alice": 0b11, "bob": 0b01, "carol": 0b10])
+        #expect(MonthToDate().merging(recent) == recent)
+        #expect(final.merging(MonthToDate()) == final)
+        #expect(final == Self.sums(["alice": 2, "bob": 1], ["alice": 5], ["alice": 0b01, "bob": 0b01]), "a value: left unchanged")
+    }
+
+    @Test func aDayAddedToTablesOfAnySizeGivesTheSameSums() {
+        var day = UsersDay(reserving: 1_000)
+        #expect(day.credits.isEmpty && day.interactions.isEmpty && day.active.isEmpty)
+        #expect(day.credits.capacity >= 1_000 && day.active.capacity >= 1_000)
+        day.credits = ["alice": 1, "bob": 2]
+        day.interactions = ["alice": 4]
+        day.active = ["alice"]
+        var month = Self.sums(["carol": 1], [:], ["carol": 0b1])
+        month.add(day, on: "2026-12-02")
+        #expect(month == Self.sums(["alice": 1, "bob": 2, "carol": 1], ["alice": 4], ["alice": 0b10, "carol": 0b1]))
+        #expect(UsersDay(reserving: Int.max).credits.capacity < 1_000_000, "a hostile guess is bounded")
+        #expect(UsersDay(reserving: -5).credits.isEmpty)
+    }
+}

@@ -123,3 +123,19 @@ import Testing
         #expect(" \t2021-10-07 19:07:53 UTC\t ".trimmingCharacters() == "2021-10-07 19:07:53 UTC")
     }
 }
+
+@Suite struct TransportResponseHeaderTests {
+    @Test func namesAreLowercasedWhateverTheirCase() {
+        let response = TransportResponse(status: 200, headers: ["X-RateLimit-Remaining": "4999", "link": "<a>", "ÄTag": "x"])
+        #expect(response.headers == ["x-ratelimit-remaining": "4999", "link": "<a>", "ätag": "x"])
+        #expect(response.header("X-RATELIMIT-REMAINING") == "4999")
+    }
+
+    @Test func lowercaseASCIINamesAreKeptAsTheyAre() {
+        let headers = ["x-ratelimit-remaining": "4999", "content-type": "application/json", "x-github-sso": "required"]
+        #expect(TransportResponse(status: 200, headers: headers).headers == headers)
+        #expect(TransportResponse.isLowercaseASCII("x-github-request-id"))
+        #expect(!TransportResponse.isLowercaseASCII("X-GitHub-Request-Id"))
+        #expect(!TransportResponse.isLowercaseASCII("ätag"))  // not ASCII: left to lowercased()
+    }
+}

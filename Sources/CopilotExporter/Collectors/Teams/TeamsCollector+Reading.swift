@@ -75,7 +75,8 @@ extension TeamsCollector {
         scope: Scope,
         context: CollectionContext
     ) async throws -> [Int64: UserActivityRecord.Activity] {
-        let found = Mutex<[Int64: UserActivityRecord.Activity]>([:])
+        // Room for every member at once (most are in the report): no rehash per doubling.
+        let found = Mutex([Int64: UserActivityRecord.Activity](minimumCapacity: min(members.count, UsersDay.maxReserved)))
         let report = usersReport(scope)
         _ = try await read(links, report: report, scope: scope, parse: UserActivityRecord.read, context: context) { record in
             guard let user = record.userID, members.contains(user), record.day == nil || record.day == day else { return }

@@ -40,6 +40,9 @@ extension UsageMetricsCollector {
             known = filled.days
             newestUsers = filled.newest
         }
+        // Users a day's report is expected to name (those of the month so far, then of the
+        // previous day read), for room in its tables at once.
+        var expectedUsers = await context.reports.monthToDate(scope, month: month).credits.count
         for day in days {
             let dayText = RFC3339.day(Double(day) * 86_400)
             let isFinal = day < finalBefore
@@ -59,7 +62,8 @@ extension UsageMetricsCollector {
                 }
                 continue
             }
-            let users = try await usersDay(dayLinks, scope: scope, report: usersReport, context: context)
+            let users = try await usersDay(dayLinks, scope: scope, report: usersReport, expectedUsers: expectedUsers, context: context)
+            expectedUsers = users.credits.count
             if day == newest.day { newestUsers = users }
             if isFinal {
                 await context.reports.fold(scope, month: month, day: dayText, users: users)
@@ -71,16 +75,29 @@ extension UsageMetricsCollector {
             newestUsers = await context.reports.finalUsersDay(scope, day: RFC3339.day(Double(newest.day) * 86_400))
         }
         if newestUsers == nil {
-            newestUsers = try await usersDay(newest.links, scope: scope, report: usersReport, context: context)
+            newestUsers = try await usersDay(
+                newest.links,
+                scope: scope,
+                report: usersReport,
+                expectedUsers: expectedUsers,
+                context: context
+            )
         }
         let monthToDate = await context.reports.monthToDate(scope, month: month).merging(recent)
         return UsersMonth(newest: newestUsers ?? UsersDay(), monthToDate: monthToDate)
     }
 
-    /// Per-user values of one users report (all its parts), read as a stream.
-    func usersDay(_ links: ReportLinks, scope: Scope, report: String, context: CollectionContext) async throws -> UsersDay {
+    /// Per-user values of one users report (all its parts), read as a stream, in tables with
+    /// room for `expectedUsers` at once.
+    func usersDay(
+        _ links: ReportLinks,
+        scope: Scope,
+        report: String,
+        expectedUsers: Int = 0,
+        context: CollectionContext
+    ) async throws -> UsersDay {
         let reader = NDJSONReader(parse: UserDayRecord.read)
-        let users = Mutex(UsersDay())
+        let users = Mutex(UsersDay(reserving: expectedUsers))
         for link in links.downloadLinks {
             try await context.client.download(link, endpoint: "GET \(Self.reports(scope).base)/\(report)") { chunk in
                 reader.feed(chunk) { record in users.withLock { $0.add(record) } }

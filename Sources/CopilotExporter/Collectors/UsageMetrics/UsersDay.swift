@@ -22,6 +22,20 @@ public struct UsersDay: Sendable, Equatable {
 
     public init(credits: [String: Double] = [:]) { self.credits = credits }
 
+    /// Most users `init(reserving:)` makes room for: a wrong guess costs at most this many
+    /// entries' worth of capacity per table (about 5 MB), which a day that size needs anyway.
+    static let maxReserved = 200_000
+
+    /// An empty day with room for `users` users in each per-user table, so that reading a
+    /// report does not rehash them each time they double (the tables held 100,000 users
+    /// after 17 doublings).
+    init(reserving users: Int) {
+        let users = min(max(users, 0), Self.maxReserved)
+        credits.reserveCapacity(users)
+        interactions.reserveCapacity(users)
+        active.reserveCapacity(users)
+    }
+
     /// Adds one record.
     mutating func add(_ record: UserDayRecord) {
         guard let user = record.userLogin else { return }
@@ -70,6 +84,11 @@ public struct MonthToDate: Sendable, Equatable {
 
     /// Adds one day's per-user values.
     mutating func add(_ day: UsersDay, on date: String) {
+        // Each table ends with at least as many users as the larger of the two: room for them
+        // at once (most days name the same users, so this is usually the final size).
+        credits.reserveCapacity(max(credits.count, day.credits.count))
+        interactions.reserveCapacity(max(interactions.count, day.interactions.count))
+        activeDays.reserveCapacity(max(activeDays.count, day.active.count))
         for (user, value) in day.credits { credits[user, default: 0] += value }
         for (user, value) in day.interactions { interactions[user, default: 0] += value }
         if let bit = Self.bit(date) { for user in day.active { activeDays[user, default: 0] |= bit } }
@@ -86,9 +105,21 @@ public struct MonthToDate: Sendable, Equatable {
     /// Both months' sums together (final days and days still in the revision window).
     func merging(_ other: MonthToDate) -> MonthToDate {
         var out = self
-        out.credits.merge(other.credits, uniquingKeysWith: +)
-        out.interactions.merge(other.interactions, uniquingKeysWith: +)
-        out.activeDays.merge(other.activeDays, uniquingKeysWith: |)
+        Self.merge(&out.credits, other.credits, +)
+        Self.merge(&out.interactions, other.interactions, +)
+        Self.merge(&out.activeDays, other.activeDays, |)
         return out
+    }
+
+    /// `table.merge(other)`: taken whole when `table` is empty (the first fold of a month, or
+    /// no day in the revision window), otherwise with room for the larger of the two at once.
+    private static func merge<Value>(_ table: inout [String: Value], _ other: [String: Value], _ combine: (Value, Value) -> Value) {
+        if other.isEmpty { return }
+        if table.isEmpty {
+            table = other
+            return
+        }
+        table.reserveCapacity(max(table.count, other.count))
+        table.merge(other, uniquingKeysWith: combine)
     }
 }
