@@ -17,6 +17,10 @@ public struct EncodedFamily: Sendable {
         return families.ordered(onClash: onClash).map { ordered in
             let family = ordered.family
             var builder = FrontCodedLines.Builder()
+            if case .perUser(let table) = family.storage {
+                LineRenderer.forEachLine(name: family.name, table, order: ordered.order) { builder.append($0) }
+                return EncodedFamily(name: family.name, help: family.help, type: family.type, lines: builder.finish())
+            }
             ordered.forEachSample { sample in
                 line.removeAll(keepingCapacity: true)
                 LineRenderer.append(name: family.name, sample, to: &line)
@@ -174,6 +178,41 @@ public struct Exposition: Sendable {
 
 /// Renders one sample line of the text format into bytes: `name{label="value",...} value\n`.
 enum LineRenderer {
+    /// The lines of a per-user family, in `order` (nil: as held), each exactly as `append`
+    /// writes its sample: the part before the login is rendered once.
+    static func forEachLine(
+        name: String,
+        _ table: MetricFamily.PerUser,
+        order: [Int]?,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        line.append(contentsOf: name.utf8)
+        line.append(UInt8(ascii: "{"))
+        for label in table.labels {
+            line.append(contentsOf: label.name.utf8)
+            line.append(contentsOf: "=\"".utf8)
+            Escaping.appendLabelValue(label.value, to: &line)
+            line.append(contentsOf: "\",".utf8)
+        }
+        line.append(contentsOf: "user=\"".utf8)
+        let prefix = line.count
+        func render(_ index: Int) {
+            line.removeSubrange(prefix...)
+            Escaping.appendLabelValue(table.users[index], to: &line)
+            line.append(contentsOf: "\"} ".utf8)
+            FloatFormatting.appendText(table.values[index], to: &line)
+            line.append(UInt8(ascii: "\n"))
+            line.withUnsafeBufferPointer(body)
+        }
+        if let order {
+            for index in order { render(index) }
+        } else {
+            for index in table.users.indices { render(index) }
+        }
+    }
+
     static func append(name: String, _ sample: Sample, to line: inout [UInt8]) {
         line.append(contentsOf: name.utf8)
         if !sample.labels.isEmpty {

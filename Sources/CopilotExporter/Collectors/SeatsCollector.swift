@@ -83,6 +83,15 @@ public struct SeatsCollector: Collector {
     ) -> [MetricFamily] {
         let scopeLabel = Label(scope.labelName, scope.slug)
         func one(_ value: Int) -> [Sample] { [Sample(labels: [scopeLabel], value: Double(value))] }
+        // Users never active have no last-activity sample.
+        var active: (users: [String], times: [Double]) = ([], [])
+        active.users.reserveCapacity(statistics.users.count)
+        active.times.reserveCapacity(statistics.users.count)
+        for user in statistics.users {
+            guard let time = user.lastActivity else { continue }
+            active.users.append(user.login)
+            active.times.append(time)
+        }
         let cached = " Refreshed by the seats collector on its interval, not per scrape, because of GitHub's rate limits."
         var families = [
             MetricFamily(name: "github_copilot_seats", help: "Copilot seats currently billed." + cached, samples: one(billed)),
@@ -105,14 +114,16 @@ public struct SeatsCollector: Collector {
             MetricFamily(
                 name: "github_copilot_seat_assigned_timestamp_seconds",
                 help: "Unix time the user's Copilot seat was assigned (earliest created_at)." + cached,
-                samples: statistics.users.map { Sample(labels: [scopeLabel, Label("user", $0.login)], value: $0.assigned) }
+                labels: [scopeLabel],
+                users: statistics.users.map(\.login),
+                values: statistics.users.map(\.assigned)
             ),
             MetricFamily(
                 name: "github_copilot_seat_last_activity_timestamp_seconds",
                 help: "Unix time of the user's last Copilot activity; absent when never active." + cached,
-                samples: statistics.users.compactMap { user in
-                    user.lastActivity.map { Sample(labels: [scopeLabel, Label("user", user.login)], value: $0) }
-                }
+                labels: [scopeLabel],
+                users: active.users,
+                values: active.times
             ),
         ]
         if let breakdown {

@@ -301,6 +301,7 @@ public actor SnapshotStore {
     }
 
     static func withoutUsers(_ family: MetricFamily) -> MetricFamily? {
+        if family.isPerUser { return nil }
         guard family.samples.contains(where: { $0.label("user") != nil }) else { return family }
         var copy = family
         copy.samples.removeAll { $0.label("user") != nil }

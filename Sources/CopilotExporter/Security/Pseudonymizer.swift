@@ -32,13 +32,6 @@ public struct Pseudonymizer: Sendable {
 
     /// The families with every `user` label value replaced.
     public func apply(_ families: [MetricFamily]) -> [MetricFamily] {
-        families.map { family in
-            guard family.samples.contains(where: { $0.label("user") != nil }) else { return family }
-            var copy = family
-            copy.samples = family.samples.map { sample in
-                Sample(labels: sample.labels.map { $0.name == "user" ? Label("user", pseudonym($0.value)) : $0 }, value: sample.value)
-            }
-            return copy
-        }
+        families.map { $0.mappingUsers(pseudonym) }
     }
 }

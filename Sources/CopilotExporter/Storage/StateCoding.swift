@@ -23,8 +23,9 @@ struct StateWriter {
             string(family.name)
             string(family.help)
             string(family.type.rawValue)
-            integer(UInt32(family.samples.count))
-            for sample in family.samples {
+            let samples = family.samples  // built once when the family is held per user
+            integer(UInt32(samples.count))
+            for sample in samples {
                 integer(UInt16(sample.labels.count))
                 for label in sample.labels {
                     string(label.name)

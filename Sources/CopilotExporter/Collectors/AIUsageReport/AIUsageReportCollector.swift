@@ -214,12 +214,16 @@ public struct AIUsageReportCollector: Collector {
             MetricFamily(
                 name: "github_copilot_user_ai_credits_month_to_date",
                 help: "AI credits billed to the user." + cached,
-                samples: table.users.map { Sample(labels: [scope, Label("user", $0.key)], value: $0.value.credits) }
+                labels: [scope],
+                users: Array(table.users.keys),
+                values: table.users.values.map(\.credits)
             ),
             MetricFamily(
                 name: "github_copilot_user_ai_credits_net_amount_usd_month_to_date",
                 help: "Net amount in US dollars of the AI credits billed to the user." + cached,
-                samples: table.users.map { Sample(labels: [scope, Label("user", $0.key)], value: $0.value.netAmount) }
+                labels: [scope],
+                users: Array(table.users.keys),
+                values: table.users.values.map(\.netAmount)
             ),
         ]
         if table.keepModels {

@@ -75,7 +75,7 @@ enum AdoptionFamilies {
         families += surfaceFamilies(day, scope: scope)
         families += pullRequestFamilies(day.pullRequests, scope: scope, notice: notice)
         families += cliFamilies(day.cli, scope: scope)
-        return families.filter { !$0.samples.isEmpty }
+        return families.filter { $0.sampleCount > 0 }
     }
 
     static func changeLabel(_ change: String?) -> [Label] { change.map { [Label("change", $0)] } ?? [] }

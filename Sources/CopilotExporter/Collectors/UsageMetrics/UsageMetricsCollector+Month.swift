@@ -141,16 +141,18 @@ extension UsageMetricsCollector {
             MetricFamily(
                 name: "github_copilot_user_active_days_month_to_date",
                 help: "Report days of the current UTC month on which the user was active." + cached,
-                samples: users.monthToDate.activeDays.map { user, days in
-                    Sample(labels: [scope, Label("user", user)], value: Double(days.nonzeroBitCount))
-                }
+                labels: [scope],
+                users: Array(users.monthToDate.activeDays.keys),
+                values: users.monthToDate.activeDays.values.map { Double($0.nonzeroBitCount) }
             ),
             MetricFamily(
                 name: "github_copilot_user_interactions_month_to_date",
                 help: "User-initiated interactions of the user, summed over the report days of the current UTC month." + cached,
-                samples: users.monthToDate.interactions.map { Sample(labels: [scope, Label("user", $0.key)], value: $0.value) }
+                labels: [scope],
+                users: Array(users.monthToDate.interactions.keys),
+                values: Array(users.monthToDate.interactions.values)
             ),
         ]
-        return families.filter { !$0.samples.isEmpty }
+        return families.filter { $0.sampleCount > 0 }
     }
 }

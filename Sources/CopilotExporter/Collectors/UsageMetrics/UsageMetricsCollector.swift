@@ -178,12 +178,16 @@ public struct UsageMetricsCollector: Collector {
             MetricFamily(
                 name: "github_copilot_user_ai_credits_used",
                 help: "AI credits the user used on the newest report day." + cached,
-                samples: users.newest.credits.map { Sample(labels: [scopeLabel, Label("user", $0.key)], value: $0.value) }
+                labels: [scopeLabel],
+                users: Array(users.newest.credits.keys),
+                values: Array(users.newest.credits.values)
             ),
             MetricFamily(
                 name: "github_copilot_user_ai_credits_used_month_to_date",
                 help: "AI credits the user used, summed over the report days of the current UTC month." + cached,
-                samples: users.monthToDate.credits.map { Sample(labels: [scopeLabel, Label("user", $0.key)], value: $0.value) }
+                labels: [scopeLabel],
+                users: Array(users.monthToDate.credits.keys),
+                values: Array(users.monthToDate.credits.values)
             ),
         ]
         var days = [Sample(labels: [scopeLabel, Label("report", usersReport)], value: newestDay)]
