@@ -112,6 +112,7 @@ public struct MetricFamily: Sendable, Hashable {
             case .perUser(let table): table.users.indices.map(table.sample)
             }
         }
+        set { storage = .samples(newValue) }
         _modify {
             var samples = self.samples
             storage = .samples([])  // so that `samples` is not shared while it is changed
