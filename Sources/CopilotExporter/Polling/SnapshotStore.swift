@@ -286,7 +286,10 @@ public actor SnapshotStore {
         stale = false
         renders += 1
         var clashes: [ExpositionClash] = []
-        publisher.publish(RenderedSnapshot.render(sources(), ready: isReady) { clashes.append($0) })
+        // A snapshot published while attempts still run is likely replaced before a scrape
+        // comes (a 100,000-seat refresh publishes a dozen): its gzip bodies are made by the
+        // first scrape that asks, not at once (3 % of such a refresh's CPU time).
+        publisher.publish(RenderedSnapshot.render(sources(), ready: isReady, compressHeld: Memory.isIdle) { clashes.append($0) })
         report(clashes, job: nil)
         Memory.trimIfIdle()
     }

@@ -22,6 +22,8 @@ public enum Memory {
 
     /// Marks an attempt begun; `endAttempt` when it ends.
     static func beginAttempt() { attempts.add(1, ordering: .relaxed) }
+    /// True when no polling attempt is running.
+    static var isIdle: Bool { attempts.load(ordering: .relaxed) <= 0 }
     static func endAttempt() { attempts.subtract(1, ordering: .relaxed) }
 
     /// Trims when no attempt is running, or when the last trim is `maxUntrimmed` old. Trimming

@@ -166,6 +166,14 @@ import Testing
         #expect(held.bodies[.text]?.isCompressed == true)
         #expect(streamed.bodies[.text]?.isCompressed == false)
         #expect(streamed.bodies[.openMetrics]?.isCompressed == false)
+        // Published while attempts run: a held body too waits for the first scrape's gzip.
+        let deferred = RenderedSnapshot.render([EncodedFamily.encode(families)], ready: true, compressHeld: false)
+        for format in ExpositionFormat.allCases {
+            #expect(deferred.bodies[format]?.plain == held.plain(format))
+            #expect(deferred.bodies[format]?.isCompressed == false)
+            #expect(try Gzip.decompress(deferred.bodies[format]?.gzip ?? []) == held.plain(format))
+            #expect(deferred.bodies[format]?.isCompressed == true)
+        }
         let router = ExporterRouter(telemetryPath: "/metrics", publisher: SnapshotPublisher(streamed), version: "t")
         let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), handler: router)
         let port = try server.start()
