@@ -129,7 +129,8 @@ public struct MetricFamily: Sendable, Hashable {
         }
     }
 
-    /// True when every sample has a `user` label, without building them.
+    /// True when the family is held per user (every sample then has a `user` label; a family
+    /// held as samples may have one on each too).
     public var isPerUser: Bool {
         if case .perUser = storage { return true }
         return false
@@ -264,8 +265,9 @@ extension Sample {
         bounds.reserveCapacity(count + 1)
         // Room for every key at once, guessed from the first (a family's keys are alike): the
         // keys of 100,000 samples grew through a dozen copies into fresh pages.
+        // A long first key (one long label value) must not reserve for every key that long.
         appendKey(0, &keys)
-        keys.reserveCapacity(min(max(keys.count, 8) * count * 5 / 4, 64 << 20))
+        keys.reserveCapacity(min(min(max(keys.count, 8), 256) * count * 5 / 4, 64 << 20))
         keys.removeAll(keepingCapacity: true)
         for index in 0..<count {
             appendKey(index, &keys)

@@ -159,7 +159,15 @@ public struct Poller: Sendable {
     /// requests it spent against the rate limit (a 304 is free).
     func attempt(_ job: PollJob) async -> AttemptOutcome {
         Memory.beginAttempt()
-        defer { Memory.endAttempt() }
+        let outcome = await attemptCounted(job)
+        // The last attempt to end compresses a snapshot published while others ran (and not
+        // replaced since), so that scrapes between polls copy a held gzip body.
+        if Memory.endAttempt() { await store.compressDeferred() }
+        return outcome
+    }
+
+    /// `attempt` without the count of attempts running.
+    private func attemptCounted(_ job: PollJob) async -> AttemptOutcome {
         let start = context.clock.now()
         let began = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }

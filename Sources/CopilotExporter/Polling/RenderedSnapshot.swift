@@ -125,6 +125,11 @@ public struct RenderedSnapshot: Sendable {
         render([EncodedFamily.encode(families)], ready: ready, heldPlainLimit: heldPlainLimit)
     }
 
+    /// Makes the gzip bodies of the held plain bodies now, if they were deferred.
+    public func compressHeld() {
+        for body in bodies.values where body.plain != nil { _ = body.gzip }
+    }
+
     /// The plain body in `format`, built when it is not held.
     public func plain(_ format: ExpositionFormat) -> [UInt8] {
         bodies[format]?.plain ?? exposition.bytes(format)

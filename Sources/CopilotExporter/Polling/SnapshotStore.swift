@@ -71,6 +71,9 @@ public actor SnapshotStore {
     var publishScheduled = false
     /// Snapshots rendered so far (each costs a render and a gzip of the whole exposition).
     var renders = 0
+    /// The published snapshot's held bodies wait for a scrape to compress them (published
+    /// while attempts ran).
+    var compressionDeferred = false
     /// Clash sentences already logged, newest last; capped like `noticesSeen`.
     var clashesLogged: [String] = []
     public nonisolated let publisher: SnapshotPublisher
@@ -288,10 +291,21 @@ public actor SnapshotStore {
         var clashes: [ExpositionClash] = []
         // A snapshot published while attempts still run is likely replaced before a scrape
         // comes (a 100,000-seat refresh publishes a dozen): its gzip bodies are made by the
-        // first scrape that asks, not at once (3 % of such a refresh's CPU time).
-        publisher.publish(RenderedSnapshot.render(sources(), ready: isReady, compressHeld: Memory.isIdle) { clashes.append($0) })
+        // first scrape that asks, or when the last attempt ends (`compressDeferred`), not at
+        // once (3 % of such a refresh's CPU time).
+        let idle = Memory.isIdle
+        compressionDeferred = !idle
+        publisher.publish(RenderedSnapshot.render(sources(), ready: isReady, compressHeld: idle) { clashes.append($0) })
         report(clashes, job: nil)
         Memory.trimIfIdle()
+    }
+
+    /// Compresses the held bodies of the published snapshot if its publish deferred that and
+    /// no newer publish is on its way (which compresses at once when no attempt runs).
+    public func compressDeferred() {
+        guard compressionDeferred, !publishScheduled else { return }
+        compressionDeferred = false
+        publisher.snapshot.compressHeld()
     }
 
     /// Logs each clash the first time it is seen: a collector produced what the exposition

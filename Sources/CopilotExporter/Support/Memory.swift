@@ -24,7 +24,9 @@ public enum Memory {
     static func beginAttempt() { attempts.add(1, ordering: .relaxed) }
     /// True when no polling attempt is running.
     static var isIdle: Bool { attempts.load(ordering: .relaxed) <= 0 }
-    static func endAttempt() { attempts.subtract(1, ordering: .relaxed) }
+    /// Returns true when no attempt runs any more.
+    @discardableResult
+    static func endAttempt() -> Bool { attempts.subtract(1, ordering: .relaxed).newValue <= 0 }
 
     /// Trims when no attempt is running, or when the last trim is `maxUntrimmed` old. Trimming
     /// while others run hands back pages they are about to fault in again (a 100,000-seat

@@ -17,6 +17,15 @@ import Testing
         #expect(await cache.sums(Self.org, month: "2026-11") == ["alice": 2])
     }
 
+    @Test func theNewestFinalDaysUsersSizeTheNextDay() async {
+        let cache = ReportCache()
+        #expect(await cache.newestFinalUsers(Self.org) == 0)
+        await cache.fold(Self.org, month: "2026-11", day: "2026-11-28", credits: ["alice": 1, "bob": 1, "carol": 1])
+        await cache.fold(Self.org, month: "2026-11", day: "2026-11-29", credits: ["alice": 2])
+        #expect(await cache.newestFinalUsers(Self.org) == 1, "the newest day's users, not the month's")
+        #expect(await cache.newestFinalUsers(Self.enterprise) == 0)
+    }
+
     @Test func aNewMonthStartsAfreshAndForgetsTheOld() async {
         let cache = ReportCache()
         await cache.fold(Self.org, month: "2026-11", day: "2026-11-28", credits: ["alice": 10, "bob": 1])

@@ -81,6 +81,26 @@ extension SnapshotStore {
         #expect(text.contains("github_copilot_seats{org=\"a\"} 1\n"), "the last good value stays")
     }
 
+    /// Published while an attempt runs, a snapshot's gzip waits; `compressDeferred` (what the
+    /// last attempt to end calls) makes it, unless a newer publish is on its way.
+    @Test func aSnapshotPublishedDuringAnAttemptIsCompressedWhenAttemptsEnd() async throws {
+        let store = SnapshotStore(jobs: Array(Self.keys.prefix(1)), version: "t")
+        Memory.beginAttempt()  // other suites' attempts may run too: the count stays above zero
+        _ = await store.recordTogether([(Self.keys[0], Self.seats("a", 1))])
+        await store.publishIfStale()
+        Memory.endAttempt()
+        let deferred = store.publisher.snapshot
+        #expect(deferred.bodies[.text]?.plain != nil)
+        #expect(deferred.bodies[.text]?.isCompressed == false)
+        #expect(deferred.bodies[.openMetrics]?.isCompressed == false)
+        await store.waitForScheduledPublish()
+        await store.compressDeferred()
+        #expect(store.publisher.snapshot.bodies[.text]?.isCompressed == true)
+        #expect(store.publisher.snapshot.bodies[.openMetrics]?.isCompressed == true)
+        #expect(try Gzip.decompress(store.publisher.snapshot.bodies[.text]?.gzip ?? []) == store.publisher.snapshot.plain(.text))
+        #expect(await !store.compressionDeferred)
+    }
+
     final class Lines: Sendable {
         let lines = Mutex<[String]>([])
     }

@@ -76,6 +76,11 @@ public actor ReportCache {
             + newestFinal.values.reduce(0) { $0 + $1.users.credits.count + $1.users.interactions.count + $1.users.active.count }
     }
 
+    /// Users with credits on the newest final day kept (0 when none is), to size a day's tables.
+    func newestFinalUsers(_ scope: Scope) -> Int {
+        newestFinal[scope]?.users.credits.count ?? 0
+    }
+
     /// Per-user values of a final day, when it is the newest folded one.
     func finalUsersDay(_ scope: Scope, day: String) -> UsersDay? {
         newestFinal[scope]?.day == day ? newestFinal[scope]!.users : nil

@@ -40,9 +40,10 @@ extension UsageMetricsCollector {
             known = filled.days
             newestUsers = filled.newest
         }
-        // Users a day's report is expected to name (those of the month so far, then of the
-        // previous day read), for room in its tables at once.
-        var expectedUsers = await context.reports.monthToDate(scope, month: month).credits.count
+        // Users a day's report is expected to name (those of the newest final day, then of
+        // the previous day read), for room in its tables at once. Not the month's users: a
+        // day kept as the newest final one would hold the month's room until the next fold.
+        var expectedUsers = await context.reports.newestFinalUsers(scope)
         for day in days {
             let dayText = RFC3339.day(Double(day) * 86_400)
             let isFinal = day < finalBefore

@@ -22,8 +22,9 @@ public struct UsersDay: Sendable, Equatable {
 
     public init(credits: [String: Double] = [:]) { self.credits = credits }
 
-    /// Most users `init(reserving:)` makes room for: a wrong guess costs at most this many
-    /// entries' worth of capacity per table (about 5 MB), which a day that size needs anyway.
+    /// Most users `init(reserving:)` makes room for: a guess too high costs at most this many
+    /// entries' room in each of the three tables (about 34 MB in all), which a day that size
+    /// needs anyway. The guess is the previous day's users, rarely far from the next day's.
     static let maxReserved = 200_000
 
     /// An empty day with room for `users` users in each per-user table, so that reading a
