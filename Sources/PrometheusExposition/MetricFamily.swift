@@ -239,13 +239,13 @@ extension Sample {
     /// sort keys: the keys are injective) is left out and its position passed to `dropped`, in
     /// order.
     static func order(_ samples: [Sample], dropRepeated: Bool, dropped: (Int) -> Void = { _ in }) -> [Int]? {
-        order(count: samples.count, dropRepeated: dropped, dropRepeated) { samples[$0].appendSortKey(to: &$1) }
+        order(count: samples.count, dropRepeated: dropRepeated, dropped: dropped) { samples[$0].appendSortKey(to: &$1) }
     }
 
     /// The positions of the samples of a per-user family in the order of `precedes`: their
     /// other labels are the same, so it is the byte order of the logins, compared as they are.
     static func order(users: [String], dropRepeated: Bool, dropped: (Int) -> Void = { _ in }) -> [Int]? {
-        order(count: users.count, dropRepeated: dropped, dropRepeated) { index, keys in
+        order(count: users.count, dropRepeated: dropRepeated, dropped: dropped) { index, keys in
             var user = users[index]
             user.withUTF8 { keys.append(contentsOf: $0) }
         }
@@ -255,8 +255,8 @@ extension Sample {
     /// memcmp, the shorter first when one is a prefix of the other.
     private static func order(
         count: Int,
-        dropRepeated dropped: (Int) -> Void,
-        _ dropRepeated: Bool,
+        dropRepeated: Bool,
+        dropped: (Int) -> Void,
         appendKey: (Int, inout [UInt8]) -> Void
     ) -> [Int]? {
         guard count > 1 else { return nil }
