@@ -163,6 +163,19 @@ public struct JSONReader {
         return escaped ? unescape(raw) : String(decoding: raw, as: UTF8.self)
     }
 
+    /// A string value's UTF-8 bytes handed to `use` in place, without building a String (which
+    /// allocates past 15 bytes); nil for `null`; any other type is a failure. A string with
+    /// escapes is decoded first, so `use` sees what `readString` would return.
+    public mutating func readStringBytes<T>(_ use: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T? {
+        if try readNull() { return nil }
+        guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string") }
+        let (range, escaped) = try scanString()
+        let raw = UnsafeBufferPointer(rebasing: bytes[range])
+        guard escaped else { return try use(raw) }
+        var decoded = unescape(raw)
+        return try decoded.withUTF8(use)
+    }
+
     /// A number value; nil for `null`; any other type is a failure.
     public mutating func readNumber() throws -> Double? {
         if try readNull() { return nil }

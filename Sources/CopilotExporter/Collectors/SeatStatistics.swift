@@ -79,12 +79,14 @@ public struct SeatStatistics: Sendable, Equatable {
             index.reserveCapacity(count)
         }
 
-        mutating func add(_ seat: CopilotSeat) {
-            let assigned = RFC3339.parse(seat.createdAt) ?? now
-            let activity = seat.lastActivityAt.flatMap(RFC3339.parse)
-            let editor = activity == nil ? "none" : SeatStatistics.editorName(seat.lastActivityEditor)
+        mutating func add(_ seat: CopilotSeat) { add(SeatRow(seat)) }
+
+        mutating func add(_ seat: SeatRow) {
+            let assigned = seat.created ?? now
+            let activity = seat.lastActivity
+            let editor = activity == nil ? "none" : seat.editor
             let key: String
-            if let login = seat.assignee?.login, !login.isEmpty {
+            if let login = seat.login, !login.isEmpty {
                 key = login
             } else {
                 anonymous += 1
@@ -97,9 +99,9 @@ public struct SeatStatistics: Sendable, Equatable {
                 assigned: assigned,
                 lastActivity: activity,
                 editor: editor,
-                team: Self.nonEmpty(seat.assigningTeam?.slug),
-                organization: Self.nonEmpty(seat.organization?.login),
-                plan: SeatPlan(seat.planType)
+                team: Self.nonEmpty(seat.team),
+                organization: Self.nonEmpty(seat.organization),
+                plan: seat.plan
             )
             guard position < seats.count else {
                 seats.append(candidate)
@@ -183,5 +185,14 @@ public struct SeatStatistics: Sendable, Equatable {
         guard let editor, let first = editor.unicodeScalars.first, first != "/" else { return "unknown" }
         let end = editor.unicodeScalars.firstIndex(of: "/") ?? editor.endIndex
         return String(editor.unicodeScalars[..<end])
+    }
+
+    /// `editorName` of a string's UTF-8 bytes, read in place. "/" is one byte that is never part
+    /// of another character, so cutting the bytes there and decoding the part before it gives
+    /// what decoding first and cutting after gives, invalid sequences included.
+    static func editorName(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard let first = bytes.first, first != UInt8(ascii: "/") else { return "unknown" }
+        let end = bytes.firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
     }
 }

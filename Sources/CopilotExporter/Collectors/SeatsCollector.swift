@@ -52,7 +52,7 @@ public struct SeatsCollector: Collector {
         var accumulator = SeatStatistics.Accumulator(now: context.clock.now())
         var totalSeats: Int?
         try await client.forEachPageBody(listPath) { body, endpoint in
-            let total = try GitHubClient.reading(endpoint) { try CopilotSeatPage.read(body) { accumulator.add($0) } }
+            let total = try GitHubClient.reading(endpoint) { try CopilotSeatPage.readRows(body) { accumulator.add($0) } }
             if totalSeats == nil { accumulator.reserve(total) }
             totalSeats = totalSeats ?? total
         }

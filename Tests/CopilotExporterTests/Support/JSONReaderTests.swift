@@ -33,6 +33,49 @@ import Testing
         }
     }
 
+    /// The seats collector's rows (read in place) are what it would keep of the decoded seats,
+    /// on the documented pages, on random ones, and on edge cases of the fields read in place.
+    @Test func seatRowsAreWhatTheCollectorKeepsOfDecodedSeats() throws {
+        var pages = try ["orgs-copilot-billing-seats.json", "enterprises-copilot-billing-seats.json"].map(fixture)
+        var random = SplitMix64(seed: 11)
+        pages += (0..<200).map { _ in randomSeatPage(&random) }
+        let edges = [
+            #"{"created_at":"2026-01-01T00:00:00\u005A","last_activity_at":"2026-02-03T04:05:06.5+01:30","last_activity_editor":"vs\/code/1"}"#,
+            #"{"created_at":"not a time","last_activity_at":"2026-02-30","last_activity_editor":"\/x"}"#,
+            #"{"created_at":"2026-01-01","last_activity_at":null,"last_activity_editor":""}"#,
+            #"{"created_at":"2026-01-01","last_activity_at":"","last_activity_editor":"\u00e9\ud83d\ude00/1","plan_type":"business"}"#,
+            #"{"created_at":null,"created_at":"2026-01-01T00:00:00Z","last_activity_at":"2026-01-01T00:00:00Z","last_activity_at":"x"}"#,
+        ]
+        pages += edges.map { Array(#"{"total_seats":1,"seats":["#.utf8) + Array($0.utf8) + Array("]}".utf8) }
+        // Invalid UTF-8 in the editor, before and after its "/".
+        pages.append(
+            Array(#"{"total_seats":1,"seats":[{"created_at":"2026-01-01","last_activity_at":"2026-01-02","last_activity_editor":""#.utf8)
+                + [0xFF, 0xE2, 0x2F, 0xF0, 0x9F] + Array(#""}]}"#.utf8)
+        )
+        for body in pages {
+            var seats: [CopilotSeat] = []
+            var rows: [SeatRow] = []
+            let total = try CopilotSeatPage.read(body) { seats.append($0) }
+            #expect(try CopilotSeatPage.readRows(body) { rows.append($0) } == total)
+            #expect(rows == seats.map(SeatRow.init), "\(String(decoding: body, as: UTF8.self))")
+        }
+        var editors: [String] = []
+        _ = try CopilotSeatPage.readRows(pages[pages.count - 1]) { editors.append($0.editor) }
+        #expect(editors == ["\u{FFFD}\u{FFFD}"])
+        // Refused alike, at the same place.
+        let refused = [
+            #"{"created_at":5}"#, #"{"created_at":null}"#, #"{"created_at":"2026-01-01","last_activity_at":1}"#,
+            #"{"created_at":"2026-01-01","last_activity_editor":{}}"#, #"{"created_at":"2026-01-01","pending_cancellation_date":true}"#,
+            #"{"created_at":"2026-01-01","plan_type":[]}"#, #"{"created_at":"2026-01-01","assignee":{"id":"1"}}"#,
+            #"{"created_at":"20\x"}"#, "null", #"{"created_at":"2026-01-01""#,
+        ]
+        for seat in refused {
+            let body = Array(#"{"total_seats":1,"seats":["#.utf8) + Array(seat.utf8) + Array("]}".utf8)
+            let expected = try #require(throws: JSONReader.Failure.self) { try CopilotSeatPage.read(body) { _ in } }
+            #expect(throws: expected, "\(seat)") { try CopilotSeatPage.readRows(body) { _ in } }
+        }
+    }
+
     @Test func usersReportRecordsReadAsJSONDecoderDecodesThem() throws {
         let lines = try fixture("copilot-usage-metrics-users-report-record.ndjson").split(separator: 0x0A)
         #expect(!lines.isEmpty)
