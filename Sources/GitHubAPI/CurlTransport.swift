@@ -30,8 +30,6 @@ public final class CurlTransport: HTTPTransport {
     /// 35,000 `poll` calls; at 256 KiB it makes 4,600 and 13,000 (`bench/syscalls.sh`). libcurl
     /// allocates it per easy handle, and at most `maxIdleHandles` handles are kept between polls.
     static let receiveBufferSize = 256 << 10
-    /// Report bodies reach `onChunk` in pieces of about this size.
-    static let chunkSize = 512 << 10
     /// Bodies of non-2xx answers are kept this long, for the message; the rest is not read.
     static let errorBodyLimit = 64 * 1024
     /// The most a body's announced length reserves before any of it arrives.
@@ -74,7 +72,7 @@ public final class CurlTransport: HTTPTransport {
 
     public func stream(
         _ request: TransportRequest,
-        onChunk: @escaping @Sendable ([UInt8]) -> Void
+        onChunk: @escaping ChunkHandler
     ) async throws(TransportError) -> TransportResponse {
         try await exchange(request, limit: limits.download, onChunk: onChunk)
     }
@@ -85,7 +83,7 @@ public final class CurlTransport: HTTPTransport {
     private func exchange(
         _ original: TransportRequest,
         limit: Int,
-        onChunk: (@Sendable ([UInt8]) -> Void)?
+        onChunk: ChunkHandler?
     ) async throws(TransportError) -> TransportResponse {
         let credentialed = original.headers.keys.contains { $0.lowercased() == "authorization" }
         var request = original
@@ -119,7 +117,7 @@ public final class CurlTransport: HTTPTransport {
     private func perform(
         _ request: TransportRequest,
         limit: Int,
-        onChunk: (@Sendable ([UInt8]) -> Void)?,
+        onChunk: ChunkHandler?,
         budget: Int,
         deadline: ContinuousClock.Instant
     ) async throws(TransportError) -> TransportResponse {
@@ -172,7 +170,6 @@ public final class CurlTransport: HTTPTransport {
                 reason: "the answer's status line could not be read (libcurl read \(outcome.status), the transport \(exchange.status))"
             )
         }
-        exchange.flush()
         if let failure = exchange.failure { throw failure }
         return TransportResponse(status: outcome.status, headers: exchange.headers, body: exchange.body)
     }
@@ -272,12 +269,11 @@ public final class CurlTransport: HTTPTransport {
     /// the awaiting task after the thread has resumed it (the continuation orders the two).
     final class Exchange: @unchecked Sendable {
         let limit: Int
-        let onChunk: (@Sendable ([UInt8]) -> Void)?
+        let onChunk: ChunkHandler?
         let cancelled = Atomic<Bool>(false)
         var status = 0
         var headers: [String: String] = [:]
         var body: [UInt8] = []
-        var pending: [UInt8] = []
         var received = 0
         var headerBytes = 0
         /// The exchange stopped reading a non-2xx body once `errorBodyLimit` of it was kept.
@@ -285,7 +281,7 @@ public final class CurlTransport: HTTPTransport {
         var failure: TransportError?
         let url: String
 
-        init(url: String, limit: Int, onChunk: (@Sendable ([UInt8]) -> Void)?) {
+        init(url: String, limit: Int, onChunk: ChunkHandler?) {
             self.url = url
             self.limit = limit
             self.onChunk = onChunk
@@ -380,20 +376,10 @@ public final class CurlTransport: HTTPTransport {
                 body.append(contentsOf: data)
                 return true
             }
-            pending.append(contentsOf: data)
-            if pending.count >= CurlTransport.chunkSize {
-                onChunk(pending)
-                pending.removeAll(keepingCapacity: true)
-            }
+            // Straight from libcurl's receive buffer (up to `receiveBufferSize` a call) to the
+            // reader: copying it into a chunk of our own first moved every report byte once more.
+            onChunk(UnsafeBufferPointer(start: data.baseAddress?.assumingMemoryBound(to: UInt8.self), count: data.count))
             return true
-        }
-
-        /// Hands what is left of a streamed body to `onChunk`.
-        func flush() {
-            if let onChunk, !pending.isEmpty {
-                onChunk(pending)
-                pending = []
-            }
         }
     }
 }

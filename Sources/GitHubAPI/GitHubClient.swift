@@ -293,7 +293,7 @@ public struct GitHubClient: Sendable {
     /// Downloads a report file from a signed storage URL (another host), streaming its body to
     /// `onChunk`. Sends no Authorization header: the URL carries its own signature, and the
     /// GitHub token must never reach another host.
-    public func download(_ url: String, endpoint: String, onChunk: @escaping @Sendable ([UInt8]) -> Void) async throws {
+    public func download(_ url: String, endpoint: String, onChunk: @escaping ChunkHandler) async throws {
         let response: TransportResponse
         do {
             response = try await transport.stream(

@@ -69,25 +69,29 @@ public protocol HTTPTransport: Sendable {
     /// large body never sits in memory whole; the returned response has an empty body (error
     /// bodies, which are small, are returned whole). `onChunk` calls never overlap, and none
     /// comes after `stream` returns or throws. When it throws, `onChunk` may already have seen
-    /// part of the body: the caller drops what it read.
+    /// part of the body: the caller drops what it read. A chunk's bytes are valid only during
+    /// the call (they may be the transport's own receive buffer): copy what must outlive it.
     func stream(
         _ request: TransportRequest,
-        onChunk: @escaping @Sendable ([UInt8]) -> Void
+        onChunk: @escaping ChunkHandler
     ) async throws(TransportError)
         -> TransportResponse
 }
+
+/// Takes a piece of a streamed body, valid only during the call.
+public typealias ChunkHandler = @Sendable (UnsafeBufferPointer<UInt8>) -> Void
 
 extension HTTPTransport {
     /// For transports without streaming (test stubs): the whole body as one chunk.
     public func stream(
         _ request: TransportRequest,
-        onChunk: @escaping @Sendable ([UInt8]) -> Void
+        onChunk: @escaping ChunkHandler
     ) async throws(TransportError)
         -> TransportResponse
     {
         var response = try await send(request)
         if (200..<300).contains(response.status) {
-            onChunk(response.body)
+            response.body.withUnsafeBufferPointer(onChunk)
             response.body = []
         }
         return response

@@ -14,7 +14,7 @@ extension URLSessionTransport {
     /// falls behind, so the body piles up in memory; a write to disk keeps up.
     public func stream(
         _ request: TransportRequest,
-        onChunk: @escaping @Sendable ([UInt8]) -> Void
+        onChunk: @escaping ChunkHandler
     ) async throws(TransportError)
         -> TransportResponse
     {
@@ -52,7 +52,7 @@ extension URLSessionTransport {
                 throw .connection(url: request.url, reason: "cannot read back the downloaded file: \(String(cString: strerror(errno)))")
             }
             guard count > 0 else { break }
-            onChunk(Array(buffer[0..<count]))
+            buffer.withUnsafeBufferPointer { onChunk(UnsafeBufferPointer(rebasing: $0[0..<count])) }
         }
         return response
     }

@@ -79,7 +79,7 @@ enum ParseBench {
                     if decoder {
                         record = try? JSONDecoder().decode(UserDayRecord.self, from: Data(line))
                     } else {
-                        record = try? line.withUnsafeBufferPointer(UserDayRecord.read)
+                        record = try? UserDayRecord.read(line)
                     }
                     if let record {
                         records += 1

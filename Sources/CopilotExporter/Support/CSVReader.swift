@@ -52,47 +52,50 @@ public struct CSVReader: Sendable {
 
     /// Reads `chunk`, calling `record` with the fields of every record it completes.
     public mutating func feed(_ chunk: [UInt8], _ record: ([String]) -> Void) {
+        chunk.withUnsafeBufferPointer { feed($0, record) }
+    }
+
+    /// `feed` of bytes read in place (a transport's receive buffer).
+    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, _ record: ([String]) -> Void) {
         guard failure == nil else { return }
         bytes += chunk.count
         if bytes > maxBytes {
             failure = .tooLarge(limit: maxBytes)
             return
         }
-        chunk.withUnsafeBufferPointer { chunk in
-            var index = 0
-            while index < chunk.count, failure == nil {
-                let byte = chunk[index]
-                if let matched = bomMatched {
-                    index += 1
-                    if byte == Self.bom[matched] {
-                        bomMatched = matched + 1 == Self.bom.count ? nil : matched + 1
-                        continue
-                    }
-                    bomMatched = nil
-                    for earlier in Self.bom[..<matched] { step(earlier, record) }
-                    step(byte, record)
-                    continue
-                }
-                // A run of bytes that only extend the field is taken whole: what `step` does
-                // byte by byte to them (count, bound, append) done once.
-                let end = plainRun(chunk, from: index)
-                if end > index {
-                    recordBytes += end - index
-                    if recordBytes > maxRecordBytes {
-                        failure = .recordTooLong(record: records + 1, limit: maxRecordBytes)
-                        return
-                    }
-                    field.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[index..<end]))
-                    if !inQuotes {
-                        fieldFresh = false
-                        recordStarted = true
-                    }
-                    index = end
-                    continue
-                }
-                step(byte, record)
+        var index = 0
+        while index < chunk.count, failure == nil {
+            let byte = chunk[index]
+            if let matched = bomMatched {
                 index += 1
+                if byte == Self.bom[matched] {
+                    bomMatched = matched + 1 == Self.bom.count ? nil : matched + 1
+                    continue
+                }
+                bomMatched = nil
+                for earlier in Self.bom[..<matched] { step(earlier, record) }
+                step(byte, record)
+                continue
             }
+            // A run of bytes that only extend the field is taken whole: what `step` does
+            // byte by byte to them (count, bound, append) done once.
+            let end = plainRun(chunk, from: index)
+            if end > index {
+                recordBytes += end - index
+                if recordBytes > maxRecordBytes {
+                    failure = .recordTooLong(record: records + 1, limit: maxRecordBytes)
+                    return
+                }
+                field.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[index..<end]))
+                if !inQuotes {
+                    fieldFresh = false
+                    recordStarted = true
+                }
+                index = end
+                continue
+            }
+            step(byte, record)
+            index += 1
         }
     }
 

@@ -45,5 +45,6 @@ final class StubServer: HTTPHandler, Sendable {
 final class ByteSink: Sendable {
     private let storage = Mutex<[UInt8]>([])
     func append(_ chunk: [UInt8]) { storage.withLock { $0 += chunk } }
+    func append(_ chunk: UnsafeBufferPointer<UInt8>) { storage.withLock { $0.append(contentsOf: chunk) } }
     var bytes: [UInt8] { storage.withLock { $0 } }
 }

@@ -16,7 +16,7 @@ struct AIUsageCSV: Sendable {
         table.startFile()
     }
 
-    mutating func feed(_ chunk: [UInt8]) {
+    mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) {
         guard problem == nil else { return }
         consume { reader, add in reader.feed(chunk, add) }
     }

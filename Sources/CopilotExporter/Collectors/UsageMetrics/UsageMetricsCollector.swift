@@ -240,11 +240,11 @@ final class NDJSONReader<T: Sendable>: Sendable {
         self.init { line in try JSONDecoder().decode(T.self, from: Data(buffer: line)) }
     }
 
-    func feed(_ chunk: [UInt8], _ record: (T) -> Void) {
+    func feed(_ chunk: UnsafeBufferPointer<UInt8>, _ record: (T) -> Void) {
         state.withLock { state in
             var skipped = 0
             state.splitter.feed(chunk) { line in
-                if let value = try? line.withUnsafeBufferPointer(parse) { record(value) } else { skipped += 1 }
+                if let value = try? parse(line) { record(value) } else { skipped += 1 }
             }
             state.skipped += skipped
         }
@@ -254,7 +254,7 @@ final class NDJSONReader<T: Sendable>: Sendable {
         state.withLock { state in
             var skipped = 0
             state.splitter.finish { line in
-                if let value = try? line.withUnsafeBufferPointer(parse) { record(value) } else { skipped += 1 }
+                if let value = try? parse(line) { record(value) } else { skipped += 1 }
             }
             state.skipped += skipped + state.splitter.oversizedLines
         }
