@@ -22,6 +22,14 @@ public struct TeamMemberships: Sendable, Equatable {
 
     public init(day: String) { self.day = day }
 
+    /// An empty day with room for `users` members in `users` (a guess: the users of the newest
+    /// final users-report day), so that reading a report does not rehash it each time it
+    /// doubles. At most `UsersDay.maxReserved`: a guess too high costs that much room at most.
+    init(day: String, reservingUsers users: Int) {
+        self.day = day
+        self.users.reserveCapacity(min(max(users, 0), UsersDay.maxReserved))
+    }
+
     /// Adds one record. A record without a `day` is taken to be of the report's day; a user
     /// listed twice for a team counts once.
     public mutating func add(_ record: UserTeamRecord) throws(Refusal) {

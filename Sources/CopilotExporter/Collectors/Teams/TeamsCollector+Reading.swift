@@ -42,7 +42,8 @@ extension TeamsCollector {
             var unusable = 0
             var overflow: String?
         }
-        let state = Mutex(State(teams: TeamMemberships(day: day)))
+        let expected = await context.reports.newestFinalUsers(scope)
+        let state = Mutex(State(teams: TeamMemberships(day: day, reservingUsers: expected)))
         let add: @Sendable (UserTeamRecord) -> Void = { record in
             state.withLock { state in
                 guard state.overflow == nil else { return }

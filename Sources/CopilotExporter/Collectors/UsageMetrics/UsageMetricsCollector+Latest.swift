@@ -66,7 +66,9 @@ extension UsageMetricsCollector {
         context: CollectionContext
     ) async throws -> (MonthToDate, UsersDay) {
         let reader = NDJSONReader(parse: UserDayRecord.read)
-        let state = Mutex((MonthToDate(), UsersDay()))
+        // Room for the users of the newest final day kept (none on a first poll).
+        let expected = await context.reports.newestFinalUsers(scope)
+        let state = Mutex((MonthToDate(reserving: expected), UsersDay(reserving: expected)))
         let keep: @Sendable (UserDayRecord) -> Void = { record in
             guard let day = record.day, days.contains(day), let bit = MonthToDate.bit(day) else { return }
             state.withLock { state in

@@ -77,6 +77,14 @@ public struct MonthToDate: Sendable, Equatable {
 
     public init() {}
 
+    /// Empty sums with room for `users` users in each table (bounded as `UsersDay(reserving:)`).
+    init(reserving users: Int) {
+        let users = min(max(users, 0), UsersDay.maxReserved)
+        credits.reserveCapacity(users)
+        interactions.reserveCapacity(users)
+        activeDays.reserveCapacity(users)
+    }
+
     /// The bit of `day` (`YYYY-MM-DD`) in `activeDays`; nil for a malformed day.
     static func bit(_ day: String) -> UInt32? {
         guard let number = Int(day.suffix(2)), (1...31).contains(number) else { return nil }
