@@ -46,8 +46,9 @@ func fuzzCSV(_ bytes: [UInt8]) {
     var csv = AIUsageCSV(month: "2026-12", keepModels: true)
     csv.startFile()
     let cut = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
-    csv.feed(Array(bytes[..<cut]))
-    csv.feed(Array(bytes[cut...]))
+    // Each piece in a buffer of its own, as the transport hands them over.
+    Array(bytes[..<cut]).withUnsafeBufferPointer { csv.feed($0) }
+    Array(bytes[cut...]).withUnsafeBufferPointer { csv.feed($0) }
     csv.finish()
 }
 
