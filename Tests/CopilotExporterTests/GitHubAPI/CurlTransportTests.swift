@@ -191,11 +191,16 @@ import Testing
         }
     }
 
+    /// The chain's deadline is generous: between two hops the task waits for one of the few
+    /// threads every async test shares. On a loaded machine two runs of the whole suite ended a
+    /// 5-second chain (plus its 30 s of slack) with a time-out after 1 and 7 of the 11 requests,
+    /// 35-38 s in; alone the loop takes milliseconds. Most likely the task waited behind tests
+    /// that block those threads while an exporter process exits (`stopProcess`).
     @Test func aRedirectLoopEnds() async throws {
         let api = StubServer { request in HTTPResponse(status: 302, headers: [("Location", request.target + "x")]) }
         try api.start()
         await #expect(throws: TransportError.connection(url: api.baseURL + "/loop", reason: "more than 10 redirects")) {
-            _ = try await transport().send(TransportRequest(url: api.baseURL + "/loop"))
+            _ = try await transport(timeout: 300).send(TransportRequest(url: api.baseURL + "/loop"))
         }
         #expect(api.requests.count == 11)
         await api.stop()
