@@ -20,13 +20,32 @@ public enum Memory {
     /// (an hour-long report download among them) must not keep the heap untrimmed for good.
     static let maxUntrimmed: UInt64 = 30_000_000_000
 
+    /// Free bytes an arena keeps at its top while attempts run, and when none does (glibc's
+    /// default, which a fixed mmap threshold also fixes).
+    ///
+    /// During a refresh, 128 KiB handed back a seat page's body (about 190 KB) or libcurl's
+    /// 256 KiB buffer freed at the heap's top at once, and the next request faulted it in again:
+    /// at 4 MiB a 100,000-seat refresh took 43,097 page faults instead of 59,957. Between
+    /// refreshes the default stands, so the memory a scrape frees goes back as before (kept at
+    /// 4 MiB for good, a serving 10,000-seat exporter measured 2-4 MB more).
+    static let refreshTrimThreshold: Int32 = 4 << 20
+    static let idleTrimThreshold: Int32 = 128 << 10
+
     /// Marks an attempt begun; `endAttempt` when it ends.
-    static func beginAttempt() { attempts.add(1, ordering: .relaxed) }
+    static func beginAttempt() {
+        if attempts.add(1, ordering: .relaxed).newValue == 1 { _ = mallopt(M_TRIM_THRESHOLD, refreshTrimThreshold) }
+    }
     /// True when no polling attempt is running.
     static var isIdle: Bool { attempts.load(ordering: .relaxed) <= 0 }
-    /// Returns true when no attempt runs any more.
+    /// Returns true when no attempt runs any more. An attempt beginning as the last one ends
+    /// may leave either threshold set until the next change: only a little speed or memory is
+    /// at stake, never correctness.
     @discardableResult
-    static func endAttempt() -> Bool { attempts.subtract(1, ordering: .relaxed).newValue <= 0 }
+    static func endAttempt() -> Bool {
+        let idle = attempts.subtract(1, ordering: .relaxed).newValue <= 0
+        if idle { _ = mallopt(M_TRIM_THRESHOLD, idleTrimThreshold) }
+        return idle
+    }
 
     /// Trims when no attempt is running, or when the last trim is `maxUntrimmed` old. Trimming
     /// while others run hands back pages they are about to fault in again (a 100,000-seat
@@ -67,15 +86,10 @@ public enum Memory {
     /// leave it fragmented: pages kept resident by a few live objects among freed ones, which
     /// no trim can return. Fixed, a serving 100,000-seat exporter measured 54 and 58 MB where it
     /// measured 58 to 67 MB, at no cost in a refresh's CPU time (`bench/README.md`).
-    ///
-    /// And keeps up to 4 MiB free at the top of an arena instead of 128 KiB before handing it
-    /// back on `free`: a seat page's body (about 190 KB) or libcurl's receive buffer freed at the
-    /// top was returned at once and faulted in again by the next request. A 100,000-seat refresh
-    /// took 41,000-44,000 page faults instead of 49,000-54,000. `trim` still hands back all of it
-    /// once no attempt runs, so an idle exporter is as small as before.
+    /// The trim threshold is raised while attempts run (`beginAttempt`).
     public static func configureAllocator() {
         _ = mallopt(M_ARENA_MAX, 2)
         _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
-        _ = mallopt(M_TRIM_THRESHOLD, 4 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, idleTrimThreshold)
     }
 }
