@@ -21,25 +21,9 @@ struct SeatRow: Equatable {
     var team: String?
     var organization: String?
     var plan: SeatPlan
+}
 
-    init(
-        login: String?,
-        created: Double?,
-        lastActivity: Double?,
-        editor: String,
-        team: String?,
-        organization: String?,
-        plan: SeatPlan
-    ) {
-        self.login = login
-        self.created = created
-        self.lastActivity = lastActivity
-        self.editor = editor
-        self.team = team
-        self.organization = organization
-        self.plan = plan
-    }
-
+extension SeatRow {
     /// What the collector keeps of a decoded seat.
     init(_ seat: CopilotSeat) {
         self.init(
