@@ -69,16 +69,15 @@ extension ReportCache {
             writer.scope(scope)
             writer.string(newest.day)
             writer.numbers(newest.users.credits)
-            writer.numbers(newest.users.interactions)
-            writer.strings(newest.users.active.sorted())
             for table in [newest.users.ideVersions, newest.users.pluginVersions] {
                 writer.integer(UInt32(table.count))
                 for (key, users) in table.sorted(by: { ($0.key.name, $0.key.version) < ($1.key.name, $1.key.version) }) {
                     writer.string(key.name)
                     writer.string(key.version)
-                    writer.strings(users.sorted())
+                    writer.integer(UInt32(clamping: users))
                 }
             }
+            writer.integer(UInt32(clamping: newest.users.versionsCut))
         }
         return (generation, writer.bytes)
     }
@@ -92,32 +91,33 @@ extension ReportCache {
             let scope = try reader.scope()
             var month = Month(month: try reader.string())
             month.finalDays = Set(try reader.strings())
-            month.sums.credits = try reader.numbers()
-            month.sums.interactions = try reader.numbers()
+            let credits = try reader.numbers()
+            let interactions = try reader.numbers()
+            var activeDays: [String: UInt32] = [:]
             for (user, bits) in try reader.numbers() {
                 guard bits >= 0, bits <= Double(UInt32.max), bits == bits.rounded() else { throw .init() }
-                month.sums.activeDays[user] = UInt32(bits)
+                activeDays[user] = UInt32(bits)
             }
+            month.sums = MonthToDate(credits: credits, interactions: interactions, activeDays: activeDays)
             months[scope] = month
         }
-        var newestFinal: [Scope: (day: String, users: UsersDay)] = [:]
-        for _ in 0..<(try reader.count(UInt32.self, minimumSize: 32)) {
+        var newestFinal: [Scope: (day: String, users: NewestUsers)] = [:]
+        for _ in 0..<(try reader.count(UInt32.self, minimumSize: 28)) {
             let scope = try reader.scope()
             let day = try reader.string()
-            var users = UsersDay(credits: try reader.numbers())
-            users.interactions = try reader.numbers()
-            users.active = Set(try reader.strings())
-            var tables: [[UsersDay.VersionKey: Set<String>]] = []
+            var users = NewestUsers(credits: try reader.numbers())
+            var tables: [[UsersDay.VersionKey: Int]] = []
             for _ in 0..<2 {
-                var table: [UsersDay.VersionKey: Set<String>] = [:]
+                var table: [UsersDay.VersionKey: Int] = [:]
                 for _ in 0..<(try reader.count(UInt32.self, minimumSize: 12)) {
                     let key = UsersDay.VersionKey(name: try reader.string(), version: try reader.string())
-                    table[key] = Set(try reader.strings())
+                    table[key] = Int(try reader.integer(UInt32.self))
                 }
                 guard table.count <= UsersDay.maxVersions else { throw .init() }
                 tables.append(table)
             }
             (users.ideVersions, users.pluginVersions) = (tables[0], tables[1])
+            users.versionsCut = Int(try reader.integer(UInt32.self))
             newestFinal[scope] = (day, users)
         }
         guard reader.isAtEnd else { throw .init() }

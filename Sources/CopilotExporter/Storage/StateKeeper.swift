@@ -13,7 +13,9 @@ public actor StateKeeper {
     /// Format versions of each kind of file; a later release reads these or ignores the file.
     static let jobFormat: UInt32 = 1
     static let etagFormat: UInt32 = 1
-    static let reportFormat: UInt32 = 1
+    /// 2: the newest final users day keeps its credits and users per version (counts), not
+    /// its interactions, active users and the users of each version.
+    static let reportFormat: UInt32 = 2
 
     /// Largest job file (families of 100,000 users are about 10 MB).
     static let maxJobBytes = 256 << 20

@@ -69,11 +69,19 @@ import Testing
 /// is empty, and tables made with room ahead hold the same values as grown ones.
 @Suite struct MonthToDateTests {
     static func sums(_ credits: [String: Double], _ interactions: [String: Double], _ days: [String: UInt32]) -> MonthToDate {
-        var month = MonthToDate()
-        month.credits = credits
-        month.interactions = interactions
-        month.activeDays = days
-        return month
+        MonthToDate(credits: credits, interactions: interactions, activeDays: days)
+    }
+
+    @Test func eachSeriesNamesOnlyTheUsersSomeReportGaveItFor() {
+        let month = Self.sums(["alice": 2, "bob": 0], ["bob": 3], ["carol": 0b101])
+        #expect(month.users.count == 3, "one entry per user")
+        func pairs(_ series: (users: [String], values: [Double])) -> [String: Double] {
+            Dictionary(uniqueKeysWithValues: zip(series.users, series.values))
+        }
+        #expect(pairs(month.creditsSeries) == ["alice": 2, "bob": 0], "a zero given is a sample; carol has none")
+        #expect(pairs(month.interactionsSeries) == ["bob": 3])
+        #expect(pairs(month.activeDaysSeries) == ["carol": 2])
+        #expect(month.credits == ["alice": 2, "bob": 0] && month.interactions == ["bob": 3] && month.activeDays == ["carol": 0b101])
     }
 
     @Test func mergingSumsPerUserAndTakesAnEmptySideWhole() {
@@ -100,5 +108,47 @@ import Testing
         #expect(month == Self.sums(["alice": 1, "bob": 2, "carol": 1], ["alice": 4], ["alice": 0b10, "carol": 0b1]))
         #expect(UsersDay(reserving: Int.max).credits.capacity < 1_000_000, "a hostile guess is bounded")
         #expect(UsersDay(reserving: -5).credits.isEmpty)
+    }
+}
+
+/// The newest final day is kept as what its families need: credits and users per version.
+@Suite struct NewestUsersTests {
+    static func day() -> UsersDay {
+        var day = UsersDay(credits: ["alice": 2, "bob": 0.5])
+        day.interactions = ["alice": 7]
+        day.active = ["alice", "bob"]
+        day.ideVersions = [
+            .init(name: "vscode", version: "1.96.0"): ["alice", "bob"], .init(name: "jetbrains", version: "2024.3"): ["carol"],
+        ]
+        day.pluginVersions = [.init(name: "copilot", version: "1.2.3"): ["alice"]]
+        day.versionsCut = 4
+        return day
+    }
+
+    @Test func keepsCreditsAndCountsUsersPerVersion() {
+        let newest = NewestUsers(Self.day())
+        #expect(newest.credits == ["alice": 2, "bob": 0.5])
+        #expect(newest.ideVersions == [.init(name: "vscode", version: "1.96.0"): 2, .init(name: "jetbrains", version: "2024.3"): 1])
+        #expect(newest.pluginVersions == [.init(name: "copilot", version: "1.2.3"): 1])
+        #expect(newest.versionsCut == 4)
+    }
+
+    @Test func theStateFileKeepsItAndRefusesATruncatedOne() async throws {
+        let cache = ReportCache()
+        await cache.fold(.organization("north"), month: "2026-12", day: "2026-12-01", users: Self.day())
+        let bytes = await cache.state().bytes
+        let restored = ReportCache()
+        try await restored.restore(bytes)
+        #expect(await restored.finalUsersDay(.organization("north"), day: "2026-12-01") == NewestUsers(Self.day()))
+        let sums = await cache.monthToDate(.organization("north"), month: "2026-12")
+        #expect(await restored.monthToDate(.organization("north"), month: "2026-12") == sums)
+        for length in [bytes.count - 1, bytes.count - 4, bytes.count / 2] {
+            let truncated = ReportCache()
+            await #expect(throws: StateReader.Malformed.self) { try await truncated.restore(Array(bytes.prefix(length))) }
+            #expect(
+                await truncated.finalUsersDay(.organization("north"), day: "2026-12-01") == nil,
+                "a refused file leaves the cache empty"
+            )
+        }
     }
 }

@@ -5,9 +5,9 @@ import GitHubAPI
 /// revises, so each of those days is downloaded at most once. A day not published yet is
 /// never folded here.
 ///
-/// Memory is one entry per user for the month's folded sums, plus one day's per-user values
-/// (the newest final day, for the newest-day series when the revision window is empty). A new
-/// month starts afresh.
+/// Memory is one entry per user in each of the month's three sums, plus the newest final day's
+/// per-user credits and its users per IDE and plugin version (for the newest-day series when
+/// the revision window is empty). A new month starts afresh.
 public actor ReportCache {
     struct Month {
         var month: String
@@ -18,7 +18,7 @@ public actor ReportCache {
     var months: [Scope: Month] = [:]
     /// Counts folds, so `--storage.path` writes the cache only when it changed.
     var generation = 0
-    var newestFinal: [Scope: (day: String, users: UsersDay)] = [:]
+    var newestFinal: [Scope: (day: String, users: NewestUsers)] = [:]
 
     public init() {}
 
@@ -39,12 +39,12 @@ public actor ReportCache {
         entry.sums.add(users, on: day)
         months[scope] = entry
         generation += 1
-        if day >= (newestFinal[scope]?.day ?? "") { newestFinal[scope] = (day, users) }
+        if day >= (newestFinal[scope]?.day ?? "") { newestFinal[scope] = (day, NewestUsers(users)) }
     }
 
     /// Adds several final days at once (read from a 28-day report): their sums, and the
     /// newest of them when it was read in full. Refused when any of `days` is already folded.
-    func fold(_ scope: Scope, month: String, days: Set<String>, sums: MonthToDate, newest: (day: String, users: UsersDay)?) {
+    func fold(_ scope: Scope, month: String, days: Set<String>, sums: MonthToDate, newest: (day: String, users: NewestUsers)?) {
         var entry = months[scope]?.month == month ? months[scope]! : Month(month: month)
         guard entry.finalDays.isDisjoint(with: days) else { return }
         entry.finalDays.formUnion(days)
@@ -69,11 +69,11 @@ public actor ReportCache {
         finalUsersDay(scope, day: day)?.credits
     }
 
-    /// Users in the month sums plus users of the newest final days kept, for
+    /// Users in the month sums plus users and versions of the newest final days kept, for
     /// `github_copilot_exporter_cache_entries`.
     public func entryCount() -> Int {
-        months.values.reduce(0) { $0 + $1.sums.credits.count + $1.sums.interactions.count + $1.sums.activeDays.count }
-            + newestFinal.values.reduce(0) { $0 + $1.users.credits.count + $1.users.interactions.count + $1.users.active.count }
+        months.values.reduce(0) { $0 + $1.sums.users.count }
+            + newestFinal.values.reduce(0) { $0 + $1.users.credits.count + $1.users.ideVersions.count + $1.users.pluginVersions.count }
     }
 
     /// Users with credits on the newest final day kept (0 when none is), to size a day's tables.
@@ -81,8 +81,8 @@ public actor ReportCache {
         newestFinal[scope]?.users.credits.count ?? 0
     }
 
-    /// Per-user values of a final day, when it is the newest folded one.
-    func finalUsersDay(_ scope: Scope, day: String) -> UsersDay? {
+    /// What the newest-day families need of a final day, when it is the newest folded one.
+    func finalUsersDay(_ scope: Scope, day: String) -> NewestUsers? {
         newestFinal[scope]?.day == day ? newestFinal[scope]!.users : nil
     }
 }

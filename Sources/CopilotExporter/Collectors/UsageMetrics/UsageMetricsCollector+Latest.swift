@@ -27,7 +27,7 @@ extension UsageMetricsCollector {
         days: [Int],
         newestDay: Int,
         context: CollectionContext
-    ) async throws -> (days: Set<String>, newest: UsersDay?) {
+    ) async throws -> (days: Set<String>, newest: NewestUsers?) {
         guard days.count >= 2 else { return ([], nil) }
         let path = Self.reports(scope).base + "/users-28-day/latest"
         do {
@@ -43,7 +43,7 @@ extension UsageMetricsCollector {
             guard covered.count >= 2 else { return ([], nil) }
             let newestText = RFC3339.day(Double(newestDay) * 86_400)
             let (sums, newest) = try await read(latest.downloadLinks, days: covered, newestDay: newestText, scope: scope, context: context)
-            let newestEntry = covered.contains(newestText) ? (newestText, newest) : nil
+            let newestEntry = covered.contains(newestText) ? (newestText, NewestUsers(newest)) : nil
             await context.reports.fold(scope, month: month, days: covered, sums: sums, newest: newestEntry)
             return (covered, newestEntry?.1)
         } catch let error as CancellationError {

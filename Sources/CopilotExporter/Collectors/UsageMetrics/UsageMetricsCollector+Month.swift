@@ -4,7 +4,7 @@ import Synchronization
 
 /// The users reports of the newest day and of the month to date.
 public struct UsersMonth: Sendable, Equatable {
-    public var newest: UsersDay
+    public var newest: NewestUsers
     public var monthToDate: MonthToDate
 }
 
@@ -24,7 +24,7 @@ extension UsageMetricsCollector {
         let month = String(RFC3339.day(period.start).prefix(7))
         let monthStart = Int(period.start / 86_400)
         let finalBefore = finalBefore(today: Int((now / 86_400).rounded(.down)))
-        var newestUsers: UsersDay?
+        var newestUsers: NewestUsers?
         var recent = MonthToDate()
         // The newest day may still lie in the previous month, in the first days of a month.
         let days = newest.day >= monthStart ? Array(monthStart...newest.day) : []
@@ -65,7 +65,7 @@ extension UsageMetricsCollector {
             }
             let users = try await usersDay(dayLinks, scope: scope, report: usersReport, expectedUsers: expectedUsers, context: context)
             expectedUsers = users.credits.count
-            if day == newest.day { newestUsers = users }
+            if day == newest.day { newestUsers = NewestUsers(users) }
             if isFinal {
                 await context.reports.fold(scope, month: month, day: dayText, users: users)
             } else {
@@ -76,16 +76,12 @@ extension UsageMetricsCollector {
             newestUsers = await context.reports.finalUsersDay(scope, day: RFC3339.day(Double(newest.day) * 86_400))
         }
         if newestUsers == nil {
-            newestUsers = try await usersDay(
-                newest.links,
-                scope: scope,
-                report: usersReport,
-                expectedUsers: expectedUsers,
-                context: context
+            newestUsers = NewestUsers(
+                try await usersDay(newest.links, scope: scope, report: usersReport, expectedUsers: expectedUsers, context: context)
             )
         }
         let monthToDate = await context.reports.monthToDate(scope, month: month).merging(recent)
-        return UsersMonth(newest: newestUsers ?? UsersDay(), monthToDate: monthToDate)
+        return UsersMonth(newest: newestUsers ?? NewestUsers(), monthToDate: monthToDate)
     }
 
     /// Per-user values of one users report (all its parts), read as a stream, in tables with
@@ -121,9 +117,9 @@ extension UsageMetricsCollector {
                     + "(or overly long ones); \(users.newest.versionsCut) are left out."
             )
         }
-        func versions(_ table: [UsersDay.VersionKey: Set<String>], _ name: String) -> [Sample] {
+        func versions(_ table: [UsersDay.VersionKey: Int], _ name: String) -> [Sample] {
             table.map { key, users in
-                Sample(labels: [scope, Label(name, key.name), Label("version", key.version)], value: Double(users.count))
+                Sample(labels: [scope, Label(name, key.name), Label("version", key.version)], value: Double(users))
             }
         }
         let families = [
@@ -143,15 +139,13 @@ extension UsageMetricsCollector {
                 name: "github_copilot_user_active_days_month_to_date",
                 help: "Report days of the current UTC month on which the user was active." + cached,
                 labels: [scope],
-                users: Array(users.monthToDate.activeDays.keys),
-                values: users.monthToDate.activeDays.values.map { Double($0.nonzeroBitCount) }
+                series: users.monthToDate.activeDaysSeries
             ),
             MetricFamily(
                 name: "github_copilot_user_interactions_month_to_date",
                 help: "User-initiated interactions of the user, summed over the report days of the current UTC month." + cached,
                 labels: [scope],
-                users: Array(users.monthToDate.interactions.keys),
-                values: Array(users.monthToDate.interactions.values)
+                series: users.monthToDate.interactionsSeries
             ),
         ]
         return families.filter { $0.sampleCount > 0 }

@@ -186,8 +186,7 @@ public struct UsageMetricsCollector: Collector {
                 name: "github_copilot_user_ai_credits_used_month_to_date",
                 help: "AI credits the user used, summed over the report days of the current UTC month." + cached,
                 labels: [scopeLabel],
-                users: Array(users.monthToDate.credits.keys),
-                values: Array(users.monthToDate.credits.values)
+                series: users.monthToDate.creditsSeries
             ),
         ]
         var days = [Sample(labels: [scopeLabel, Label("report", usersReport)], value: newestDay)]
