@@ -6,8 +6,16 @@
 /// quarter of its text size, and decoding is two `memcpy`s a line: cheap enough to do per
 /// scrape instead of holding the plain body.
 ///
-/// Layout of `storage`: per line, a LEB128 shared-prefix length, a LEB128 suffix length, then
-/// the suffix bytes. Every line ends with `\n`.
+/// The value at the end of a line (`1.791900962e+09`, `54.5`) is stored as half-bytes when it
+/// is made of digits and `.e+-` only and lies wholly past the shared prefix: values are about
+/// half of what front coding leaves of a per-user line, and a 100,000-seat exposition took
+/// 13.1 MB this way against 9.3 MB (`bench/README.md`).
+///
+/// Layout of `storage`: per line, a LEB128 shared-prefix length, then a LEB128 of the stored
+/// text's length times two, plus one when a packed value follows; the text; then, when packed,
+/// the value's characters two to a byte (high half first: `0`-`9`, then `.` `e` `+` `-` as 10
+/// to 13) ended by the half-byte 15, after which the line's `\n` is implied. Unpacked text runs
+/// to the end of the line, `\n` included. Every line ends with `\n`.
 public struct FrontCodedLines: Sendable {
     public private(set) var storage: [UInt8]
     /// Number of lines.
@@ -34,8 +42,15 @@ public struct FrontCodedLines: Sendable {
                 while shared < limit && last[shared] == line[shared] { shared += 1 }
             }
             Self.appendVarint(shared, to: &lines.storage)
-            Self.appendVarint(line.count - shared, to: &lines.storage)
-            lines.storage.append(contentsOf: UnsafeBufferPointer(rebasing: line[shared...]))
+            let valueStart = Self.packableValue(line, after: shared)
+            if let valueStart {
+                Self.appendVarint((valueStart - shared) << 1 | 1, to: &lines.storage)
+                lines.storage.append(contentsOf: UnsafeBufferPointer(rebasing: line[shared..<valueStart]))
+                Self.appendPacked(UnsafeBufferPointer(rebasing: line[valueStart..<(line.count - 1)]), to: &lines.storage)
+            } else {
+                Self.appendVarint((line.count - shared) << 1, to: &lines.storage)
+                lines.storage.append(contentsOf: UnsafeBufferPointer(rebasing: line[shared...]))
+            }
             lines.count += 1
             lines.decodedByteCount += line.count
             lines.maxLineLength = max(lines.maxLineLength, line.count)
@@ -52,6 +67,43 @@ public struct FrontCodedLines: Sendable {
                 initialized = lines.storage.count
             }
             return result
+        }
+
+        /// Where the line's value starts, when it can be packed: a line ending in `\n` whose
+        /// last space-separated token is non-empty, lies at or past `shared`, and has only
+        /// characters `nibble` knows.
+        static func packableValue(_ line: UnsafeBufferPointer<UInt8>, after shared: Int) -> Int? {
+            let end = line.count - 1
+            guard end >= 0, line[end] == UInt8(ascii: "\n") else { return nil }
+            var start = end
+            while start > 0 && line[start - 1] != 0x20 {
+                guard nibble(line[start - 1]) != nil else { return nil }
+                start -= 1
+            }
+            return start < end && start >= shared ? start : nil
+        }
+
+        /// The half-byte of a value character; nil for any other byte.
+        @inline(__always)
+        static func nibble(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte &- UInt8(ascii: "0")
+            case UInt8(ascii: "."): return 10
+            case UInt8(ascii: "e"): return 11
+            case UInt8(ascii: "+"): return 12
+            case UInt8(ascii: "-"): return 13
+            default: return nil
+            }
+        }
+
+        /// `value`'s characters two to a byte, then the end mark 15.
+        static func appendPacked(_ value: UnsafeBufferPointer<UInt8>, to storage: inout [UInt8]) {
+            var index = 0
+            while index + 1 < value.count {
+                storage.append(nibble(value[index])! << 4 | nibble(value[index + 1])!)
+                index += 2
+            }
+            storage.append(index < value.count ? nibble(value[index])! << 4 | 0x0F : 0xFF)
         }
 
         static func appendVarint(_ value: Int, to storage: inout [UInt8]) {
@@ -95,12 +147,35 @@ public struct FrontCodedLines: Sendable {
                     shift += 7
                 }
             }
+            // Value characters by half-byte (14 and 15 never occur before the end mark).
+            let characters: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
+                48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 46, 101, 43, 45
+            )
+            func character(_ half: UInt8) -> UInt8 {
+                withUnsafeBytes(of: characters) { $0[Int(half)] }
+            }
             for _ in 0..<count {
                 let shared = varint()
-                let suffix = varint()
-                (buffer + shared).update(from: bytes.baseAddress! + position, count: suffix)
-                position += suffix
-                try line(UnsafeBufferPointer(start: buffer, count: shared + suffix))
+                let tagged = varint()
+                let text = tagged >> 1
+                (buffer + shared).update(from: bytes.baseAddress! + position, count: text)
+                position += text
+                var length = shared + text
+                if tagged & 1 != 0 {
+                    while true {
+                        let byte = bytes[position]
+                        position += 1
+                        if byte >> 4 == 0x0F { break }
+                        buffer[length] = character(byte >> 4)
+                        length += 1
+                        if byte & 0x0F == 0x0F { break }
+                        buffer[length] = character(byte & 0x0F)
+                        length += 1
+                    }
+                    buffer[length] = UInt8(ascii: "\n")
+                    length += 1
+                }
+                try line(UnsafeBufferPointer(start: buffer, count: length))
             }
         }
     }

@@ -10,11 +10,16 @@ import Testing
         var lines: [[UInt8]] = []
         for _ in 0..<2_000 {
             let user = "dev-\(Int.random(in: 0..<300, using: &generator))"
-            let value = [String(Int.random(in: 0..<1_000_000, using: &generator)), "1.5e+09", "NaN", "+Inf", "0.25"].randomElement()!
+            let value = [
+                String(Int.random(in: 0..<1_000_000, using: &generator)), "1.5e+09", "NaN", "+Inf", "-Inf", "0.25", "-1e-05",
+                "1.791900962e+09", "0", "12",
+            ].randomElement()!
             lines.append(Array("m{org=\"acme\",user=\"\(user)\"} \(value)\n".utf8))
         }
         lines.append(Array("m{org=\"acme\",user=\"\(String(repeating: "x", count: 300))\"} 1\n".utf8))  // long line, varint > 127
         lines.append(Array("m 2\n".utf8))
+        // A value the shared prefix reaches into, a line that is all value, an empty value.
+        lines += ["m 12\n", "m 123\n", "m 1234\n", "123\n", "n \n", "n 1e+1.-\n"].map { Array($0.utf8) }
         lines.sort { $0.lexicographicallyPrecedes($1) }
         var builder = FrontCodedLines.Builder()
         for line in lines { line.withUnsafeBufferPointer { builder.append($0) } }
@@ -26,6 +31,16 @@ import Testing
         #expect(coded.decodedByteCount == lines.reduce(0) { $0 + $1.count })
         #expect(coded.maxLineLength == lines.map(\.count).max())
         #expect(coded.storage.count < coded.decodedByteCount / 2)
+        // A value of digits and ".e+-" takes half a byte a character, plus an end mark; any
+        // other value is stored as text with its "\n".
+        func stored(_ text: String) -> [UInt8] {
+            var builder = FrontCodedLines.Builder()
+            Array(text.utf8).withUnsafeBufferPointer { builder.append($0) }
+            return builder.finish().storage
+        }
+        #expect(stored("m 1.791900962e+09\n") == [0, 2 << 1 | 1, 0x6D, 0x20, 0x1A, 0x79, 0x19, 0x00, 0x96, 0x2B, 0xC0, 0x9F])
+        #expect(stored("m 12\n") == [0, 2 << 1 | 1, 0x6D, 0x20, 0x12, 0xFF])
+        #expect(stored("m NaN\n") == [0, 6 << 1] + Array("m NaN\n".utf8))
         let integers = lines.filter { line in
             let value = line.split(separator: 0x20).last!
             return !value.contains { [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "N"), UInt8(ascii: "I")].contains($0) }
