@@ -120,6 +120,20 @@ func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     }
 }
 
+/// `offThePool` for work that throws.
+func offThePoolThrowing<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
+
+/// `stopProcess` on a thread of its own: the wait can take seconds, which would hold one of
+/// the threads every async test shares.
+@discardableResult
+func stopProcess(_ process: Process, signal: Int32 = SIGTERM, within timeout: Double = 20) async -> Bool {
+    await offThePool { stopProcess(process, signal: signal, within: timeout) as Bool }
+}
+
 /// Sends `signal` to `process` and waits up to `timeout` seconds for it to exit; past that it
 /// is killed, so a process that ignores the signal cannot hold the test (`waitUntilExit` alone
 /// would wait for ever). True when it exited on its own.

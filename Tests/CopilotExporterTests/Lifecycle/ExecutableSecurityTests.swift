@@ -18,18 +18,18 @@ import Testing
     /// Reports are read as they arrive (libcurl's transport): nothing is written to the
     /// temporary directory, not even the private directory URLSession's fallback would use
     /// (its sweeping of stale files is `DownloadDirectoryTests`' business).
-    @Test func reportsLeaveNoFileInTheTemporaryDirectory() throws {
+    @Test func reportsLeaveNoFileInTheTemporaryDirectory() async throws {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tmpdir-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: temporary) }
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-        let result = try ExecutableTests.run(["--demo", "--once"], environment: ["TMPDIR": temporary])
+        let result = try await ExecutableTests.run(["--demo", "--once"], environment: ["TMPDIR": temporary])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("github_copilot_user_ai_credits_used{"), "usage reports were downloaded")
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary) == [])
     }
 
-    @Test func aPlainHTTPAPIURLOffLoopbackExits2WithOneSentence() throws {
-        let result = try ExecutableTests.run(
+    @Test func aPlainHTTPAPIURLOffLoopbackExits2WithOneSentence() async throws {
+        let result = try await ExecutableTests.run(
             ["--github.org=acme", "--github.api-url=http://api.github.example"],
             environment: ["GITHUB_TOKEN": "ghp_x"]
         )
@@ -69,7 +69,7 @@ import Testing
         let pid = process.processIdentifier
         let environ = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
         let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
-        let stopped = stopProcess(process)
+        let stopped = await stopProcess(process)
         // What it logged after "Listening." tells where a slow shutdown stood (CI saw this
         // fail twice under load, never locally).
         #expect(stopped, "the exporter exits on SIGTERM; its log after listening: \(Self.remainingLog(err))")

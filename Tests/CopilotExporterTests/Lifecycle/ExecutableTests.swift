@@ -13,13 +13,19 @@ import Testing
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("copilot_exporter")
     }
 
-    struct Result {
+    struct Result: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 60) throws -> Result {
+    /// Runs the binary to its end on a thread of its own (a `--once` run takes seconds, which
+    /// would hold one of the threads every async test shares).
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 60) async throws -> Result {
+        try await offThePoolThrowing { try runBlocking(arguments, environment: environment, timeout: timeout) }
+    }
+
+    static func runBlocking(_ arguments: [String], environment: [String: String], timeout: Double) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -73,19 +79,19 @@ import Testing
         }
     }
 
-    @Test func aBadFlagExits2WithOneSentence() throws {
-        let result = try Self.run(["--web.listen-adress=:1"])
+    @Test func aBadFlagExits2WithOneSentence() async throws {
+        let result = try await Self.run(["--web.listen-adress=:1"])
         #expect(result.status == 2)
         #expect(result.stderr == "copilot_exporter: unknown flag --web.listen-adress; run copilot_exporter --help for the list.\n")
-        let noToken = try Self.run(["--github.org=acme"])
+        let noToken = try await Self.run(["--github.org=acme"])
         #expect(noToken.status == 2)
         #expect(noToken.stderr.contains("set GITHUB_TOKEN or --github.token-file"))
         #expect(noToken.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func versionAndHelp() throws {
-        #expect(try Self.run(["--version"]).stdout == "copilot_exporter version \(ExporterApp.version)\n")
-        let help = try Self.run(["--help"])
+    @Test func versionAndHelp() async throws {
+        #expect(try await Self.run(["--version"]).stdout == "copilot_exporter version \(ExporterApp.version)\n")
+        let help = try await Self.run(["--help"])
         #expect(help.status == 0)
         for flag in [
             "--web.listen-address", "--web.telemetry-path", "--github.api-url", "--github.org", "--github.enterprise",
@@ -96,8 +102,8 @@ import Testing
         }
     }
 
-    @Test func demoOncePrintsEverySeatFamilyAndExits0() throws {
-        let result = try Self.run(["--demo", "--demo.seats=250", "--once"])
+    @Test func demoOncePrintsEverySeatFamilyAndExits0() async throws {
+        let result = try await Self.run(["--demo", "--demo.seats=250", "--once"])
         #expect(result.status == 0, "\(result.stderr)")
         let values = parseExposition(result.stdout)
         #expect(values["github_copilot_seats{enterprise=\"acme\"}"] == 250)
@@ -133,7 +139,7 @@ import Testing
         #expect(ready == 200)
         let metrics = try await httpGet("http://127.0.0.1:\(listening)/metrics", headers: ["Accept-Encoding": "gzip"])
         #expect(metrics.status == 200)
-        #expect(stopProcess(process), "the exporter exits on SIGTERM")
+        #expect(await stopProcess(process), "the exporter exits on SIGTERM")
         #expect(process.terminationStatus == 0)
     }
 
@@ -142,7 +148,7 @@ import Testing
         try simulator.start()
         try await withStopping(simulator) {
             let secret = "ghp_THISISTHESECRETTOKENVALUE0000000000"
-            let result = try Self.run(
+            let result = try await Self.run(
                 ["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--web.listen-address=127.0.0.1:0", "--log.level=debug"],
                 environment: ["GITHUB_TOKEN": secret]
             )
@@ -151,7 +157,7 @@ import Testing
             #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret))
             #expect(simulator.requests.allSatisfy { $0.authorization == "Bearer \(secret)" })
 
-            let once = try Self.run(
+            let once = try await Self.run(
                 ["--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--once"],
                 environment: ["GITHUB_TOKEN": secret]
             )
@@ -168,19 +174,19 @@ import Testing
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
             try Data("\(GitHubSimulator.demoToken)\n".utf8).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
-            let result = try Self.run([
+            let result = try await Self.run([
                 "--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--github.token-file=\(file.path)", "--once",
             ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(parseExposition(result.stdout)["github_copilot_seats{org=\"acme\"}"] == 3)
-            let missing = try Self.run(["--github.org=acme", "--github.token-file=/nonexistent/token"])
+            let missing = try await Self.run(["--github.org=acme", "--github.token-file=/nonexistent/token"])
             #expect(missing.status == 2)
             #expect(missing.stderr.contains("cannot read the token file /nonexistent/token"))
         }
     }
 
-    @Test func checkInDemoModeSaysEverythingWorks() throws {
-        let result = try Self.run(["check", "--demo"])
+    @Test func checkInDemoModeSaysEverythingWorks() async throws {
+        let result = try await Self.run(["check", "--demo"])
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains("Result: everything the configuration needs works"))
         #expect(result.stdout.contains("Token: expires at "))
@@ -194,7 +200,7 @@ import Testing
         try simulator.start()
         try await withStopping(simulator) {
             let keyFile = key.directory.appendingPathComponent("key.pem").path
-            let result = try Self.run(
+            let result = try await Self.run(
                 [
                     "--github.org=acme", "--github.api-url=\(simulator.baseURL)", "--github.app-client-id=Iv23liExecutable",
                     "--github.app-private-key-file=\(keyFile)", "--once",
@@ -207,7 +213,9 @@ import Testing
                     $0.method == "POST" && $0.target == "/app/installations/77/access_tokens" && $0.status == 201
                 }
             )
-            let bad = try Self.run(["--github.org=acme", "--github.app-client-id=X", "--github.app-private-key-file=/nonexistent.pem"])
+            let bad = try await Self.run([
+                "--github.org=acme", "--github.app-client-id=X", "--github.app-private-key-file=/nonexistent.pem",
+            ])
             #expect(bad.status == 2)
             #expect(bad.stderr.contains("cannot read the GitHub App private key /nonexistent.pem"))
         }
@@ -279,17 +287,17 @@ import Testing
         #expect(try curl(["--cacert", ca, "-u", "alice:U*U", "-o", "/dev/null", "-w", "%{http_code}", base + "/metrics"]).output == "200")
     }
 
-    @Test func aBadWebConfigExits2WithASentence() throws {
+    @Test func aBadWebConfigExits2WithASentence() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("web-\(UUID().uuidString).yml")
         try Data("tls_server_config:\n  cert_file: /nonexistent.crt\n  key_file: /nonexistent.key\n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try Self.run(["--demo", "--web.config.file=\(file.path)"])
+        let result = try await Self.run(["--demo", "--web.config.file=\(file.path)"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("TLS cannot start: cannot load the certificate /nonexistent.crt"))
     }
 
-    @Test func theTokenAppearsNowhereTheProcessWritesEvenAtDebugLevel() throws {
-        let result = try Self.run(["--demo", "--once", "--log.level=debug", "--log.format=json"])
+    @Test func theTokenAppearsNowhereTheProcessWritesEvenAtDebugLevel() async throws {
+        let result = try await Self.run(["--demo", "--once", "--log.level=debug", "--log.format=json"])
         #expect(result.status == 0)
         #expect(result.stderr.contains("\"level\":\"debug\""), "debug logging was on")
         for text in [result.stdout, result.stderr] {
@@ -298,18 +306,18 @@ import Testing
         }
     }
 
-    @Test func pseudonymizedUsersReachTheOutputAndABadKeyExits2() throws {
+    @Test func pseudonymizedUsersReachTheOutputAndABadKeyExits2() async throws {
         let key = FileManager.default.temporaryDirectory.appendingPathComponent("pseudonym-\(UUID().uuidString)")
         try Data("0123456789abcdef0123456789abcdef\n".utf8).write(to: key)
         defer { try? FileManager.default.removeItem(at: key) }
-        let result = try Self.run(["--demo", "--once", "--metrics.pseudonymize-users=\(key.path)"])
+        let result = try await Self.run(["--demo", "--once", "--metrics.pseudonymize-users=\(key.path)"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stdout.contains("user=\"dev-"))
         #expect(result.stdout.contains("user=\"u_"))
         let short = FileManager.default.temporaryDirectory.appendingPathComponent("short-\(UUID().uuidString)")
         try Data("tiny".utf8).write(to: short)
         defer { try? FileManager.default.removeItem(at: short) }
-        let bad = try Self.run(["--demo", "--once", "--metrics.pseudonymize-users=\(short.path)"])
+        let bad = try await Self.run(["--demo", "--once", "--metrics.pseudonymize-users=\(short.path)"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("shorter than 16 bytes"))
     }

@@ -88,7 +88,7 @@ import Testing
         #expect(await Self.wait(for: "Reloaded the web configuration.", in: log, within: 20), "\(log.all)")
         #expect(try get("/metrics").hasPrefix("HTTP/1.1 401"), "the reloaded users are asked for")
         #expect(process.isRunning)
-        #expect(stopProcess(process), "the exporter exits on SIGTERM")
+        #expect(await stopProcess(process), "the exporter exits on SIGTERM")
         #expect(process.terminationStatus == 0)
     }
 }

@@ -60,7 +60,7 @@ import Testing
             #expect(ready == 200)
             let before = Self.published(String(decoding: try await httpGet("http://127.0.0.1:\(firstPort)/metrics").body, as: UTF8.self))
             #expect(simulator.requests.contains { $0.target.hasPrefix("/downloads/") })
-            #expect(stopProcess(first))
+            #expect(await stopProcess(first))
             #expect(first.terminationStatus == 0)
 
             simulator.clearLog()
@@ -75,7 +75,7 @@ import Testing
                 Issue.record("\(key): first \(before[key].map { "\($0)" } ?? "absent"), second \(after[key].map { "\($0)" } ?? "absent")")
             }
             #expect(simulator.requests.isEmpty, "\(simulator.requests.map(\.target))")
-            #expect(stopProcess(second))
+            #expect(await stopProcess(second))
         }
     }
 }
