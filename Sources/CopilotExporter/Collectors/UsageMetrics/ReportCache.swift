@@ -5,7 +5,7 @@ import GitHubAPI
 /// revises, so each of those days is downloaded at most once. A day not published yet is
 /// never folded here.
 ///
-/// Memory is one entry per user in each of the month's three sums, plus the newest final day's
+/// Memory is one entry per user for the month's sums (all three in one), plus the newest final day's
 /// per-user credits and its users per IDE and plugin version (for the newest-day series when
 /// the revision window is empty). A new month starts afresh.
 public actor ReportCache {
