@@ -65,7 +65,7 @@ import Testing
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let (_, log) = ExecutableTests.listeningPort(err, timeout: 20)
+        let (_, log) = await ExecutableTests.listeningPort(err, timeout: 20)
         let pid = process.processIdentifier
         let environ = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
         let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)

@@ -57,6 +57,10 @@ import Testing
     /// closes, or `timeout` seconds pass. Each read waits in poll(2) for at most what is left of
     /// the deadline, so a process that stays silent cannot hold the test past it (a read of
     /// `availableData` blocks until data arrives).
+    static func listeningPort(_ pipe: Pipe, timeout: Double) async -> (port: Int?, log: String) {
+        await offThePool { listeningPort(pipe, timeout: timeout) as (port: Int?, log: String) }
+    }
+
     static func listeningPort(_ pipe: Pipe, timeout: Double) -> (port: Int?, log: String) {
         let fd = pipe.fileHandleForReading.fileDescriptor
         let deadline = Date().addingTimeInterval(timeout)
@@ -128,13 +132,13 @@ import Testing
             // Only when an expectation stopped the test early; the test itself sends SIGTERM.
             stopProcess(process)
         }
-        let (port, log) = Self.listeningPort(err, timeout: 20)
+        let (port, log) = await Self.listeningPort(err, timeout: 20)
         let listening = try #require(port, "no Listening line: \(log)")
         var ready = 0
         for _ in 0..<100 {
             ready = try await httpGet("http://127.0.0.1:\(listening)/-/ready").status
             if ready == 200 { break }
-            usleep(50_000)
+            try? await Task.sleep(nanoseconds: 50_000_000)
         }
         #expect(ready == 200)
         let metrics = try await httpGet("http://127.0.0.1:\(listening)/metrics", headers: ["Accept-Encoding": "gzip"])
@@ -248,7 +252,7 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         defer { stopProcess(process) }
-        let (port, log) = Self.listeningPort(err, timeout: 20)
+        let (port, log) = await Self.listeningPort(err, timeout: 20)
         let listening = try #require(port, "\(log)")
         let base = "https://127.0.0.1:\(listening)"
         let ca = directory.appendingPathComponent("server.crt").path
@@ -268,7 +272,7 @@ import Testing
         for _ in 0..<100 {
             ready = try curl(["--cacert", ca, "-o", "/dev/null", "-w", "%{http_code}", base + "/-/ready"]).output
             if ready == "200" { break }
-            usleep(100_000)
+            try? await Task.sleep(nanoseconds: 100_000_000)
         }
         #expect(ready == "200", "health endpoints are open to probes")
         let good = try curl(["--cacert", ca, "-u", "alice:U*U", base + "/metrics"])

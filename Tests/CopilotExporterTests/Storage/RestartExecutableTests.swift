@@ -10,7 +10,7 @@ import Testing
 /// ready with the first one's values before any poll of its own.
 @Suite(.serialized) struct RestartExecutableTests {
     /// Starts the exporter; returns it and its port.
-    static func start(_ simulator: GitHubSimulator, storage: String) throws -> (Process, Int) {
+    static func start(_ simulator: GitHubSimulator, storage: String) async throws -> (Process, Int) {
         let process = Process()
         process.executableURL = ExecutableTests.binary
         process.arguments = [
@@ -24,9 +24,9 @@ import Testing
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let (port, log) = ExecutableTests.listeningPort(err, timeout: 30)
+        let (port, log) = await ExecutableTests.listeningPort(err, timeout: 30)
         guard let port else {
-            stopProcess(process)
+            await stopProcess(process)
             Issue.record("the exporter did not start: \(log)")
             throw CancellationError()
         }
@@ -50,12 +50,12 @@ import Testing
         let simulator = GitHubSimulator(scenario: .demo(seats: 60, now: Date().timeIntervalSince1970, seed: 11))
         try simulator.start()
         try await withStopping(simulator) {
-            let (first, firstPort) = try Self.start(simulator, storage: storage)
+            let (first, firstPort) = try await Self.start(simulator, storage: storage)
             defer { stopProcess(first) }
             var ready = 0
             for _ in 0..<600 where ready != 200 {
                 ready = try await httpGet("http://127.0.0.1:\(firstPort)/-/ready").status
-                if ready != 200 { usleep(50_000) }
+                if ready != 200 { try? await Task.sleep(nanoseconds: 50_000_000) }
             }
             #expect(ready == 200)
             let before = Self.published(String(decoding: try await httpGet("http://127.0.0.1:\(firstPort)/metrics").body, as: UTF8.self))
@@ -64,7 +64,7 @@ import Testing
             #expect(first.terminationStatus == 0)
 
             simulator.clearLog()
-            let (second, secondPort) = try Self.start(simulator, storage: storage)
+            let (second, secondPort) = try await Self.start(simulator, storage: storage)
             defer { stopProcess(second) }
             // Ready on its first answer: nothing to wait for.
             #expect(try await httpGet("http://127.0.0.1:\(secondPort)/-/ready").status == 200)
