@@ -7,6 +7,9 @@
 # serving, after the first poll of a long-running exporter, its peak, and its RSS after one gzip
 # OpenMetrics scrape (what Prometheus asks for).
 # Usage: bench/refresh.sh [SEATS] [BIN_DIR] [RUNS]        (defaults: 100000, a release build, 1)
+# The simulator's data follows the wall clock: from about the 3rd of a month the report cache holds
+# the month's final days, so serving sizes taken on a month's first days are lower (bench/README.md,
+# seventh pass). Compare binaries in one run of interleaved calls, never across days.
 # EXPORTER_FLAGS adds flags to both exporters (e.g. --github.request-timeout=120s on a loaded machine,
 # where the simulator may take longer than the default timeout to write a 100,000-user report).
 set -euo pipefail
