@@ -60,15 +60,16 @@ extension ReportCache {
             writer.scope(scope)
             writer.string(month.month)
             writer.strings(month.finalDays.sorted())
-            writer.numbers(month.sums.credits)
-            writer.numbers(month.sums.interactions)
-            writer.numbers(month.sums.activeDays.mapValues(Double.init))
+            let sums = MonthToDate(users: month.sums.table())
+            writer.numbers(sums.credits)
+            writer.numbers(sums.interactions)
+            writer.numbers(sums.activeDays.mapValues(Double.init))
         }
         writer.integer(UInt32(newestFinal.count))
         for (scope, newest) in newestFinal.sorted(by: { $0.key < $1.key }) {
             writer.scope(scope)
             writer.string(newest.day)
-            writer.numbers(newest.users.credits)
+            writer.numbers(newest.users.credits.table())
             for table in [newest.users.ideVersions, newest.users.pluginVersions] {
                 writer.integer(UInt32(table.count))
                 for (key, users) in table.sorted(by: { ($0.key.name, $0.key.version) < ($1.key.name, $1.key.version) }) {
@@ -98,7 +99,7 @@ extension ReportCache {
                 guard bits >= 0, bits <= Double(UInt32.max), bits == bits.rounded() else { throw .init() }
                 activeDays[user] = UInt32(bits)
             }
-            month.sums = MonthToDate(credits: credits, interactions: interactions, activeDays: activeDays)
+            month.sums = PackedTable(MonthToDate(credits: credits, interactions: interactions, activeDays: activeDays).users)
             months[scope] = month
         }
         var newestFinal: [Scope: (day: String, users: NewestUsers)] = [:]

@@ -80,7 +80,8 @@ extension UsageMetricsCollector {
                 try await usersDay(newest.links, scope: scope, report: usersReport, expectedUsers: expectedUsers, context: context)
             )
         }
-        let monthToDate = await context.reports.monthToDate(scope, month: month).merging(recent)
+        var monthToDate = await context.reports.monthToDate(scope, month: month)
+        monthToDate.merge(recent)
         return UsersMonth(newest: newestUsers ?? NewestUsers(), monthToDate: monthToDate)
     }
 

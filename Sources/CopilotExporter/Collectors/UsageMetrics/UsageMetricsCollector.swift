@@ -179,8 +179,8 @@ public struct UsageMetricsCollector: Collector {
                 name: "github_copilot_user_ai_credits_used",
                 help: "AI credits the user used on the newest report day." + cached,
                 labels: [scopeLabel],
-                users: Array(users.newest.credits.keys),
-                values: Array(users.newest.credits.values)
+                users: users.newest.credits.keys,
+                values: users.newest.credits.values
             ),
             MetricFamily(
                 name: "github_copilot_user_ai_credits_used_month_to_date",

@@ -75,16 +75,17 @@ public struct UsersDay: Sendable, Equatable {
 /// day, not the whole `UsersDay`: the version sets and the interactions and active tables are
 /// four more tables of every user, which nothing reads once the day is folded.
 public struct NewestUsers: Sendable, Equatable {
-    public var credits: [String: Double] = [:]
+    /// Packed: the cache keeps it until the next final day (`PackedTable`).
+    public var credits = PackedTable<Double>()
     public var ideVersions: [UsersDay.VersionKey: Int] = [:]
     public var pluginVersions: [UsersDay.VersionKey: Int] = [:]
     /// Distinct version pairs passed over because of `UsersDay.maxVersions`.
     public var versionsCut = 0
 
-    public init(credits: [String: Double] = [:]) { self.credits = credits }
+    public init(credits: [String: Double] = [:]) { self.credits = PackedTable(credits) }
 
     public init(_ day: UsersDay) {
-        credits = day.credits
+        credits = PackedTable(day.credits)
         ideVersions = day.ideVersions.mapValues(\.count)
         pluginVersions = day.pluginVersions.mapValues(\.count)
         versionsCut = day.versionsCut
@@ -132,6 +133,9 @@ public struct MonthToDate: Sendable, Equatable {
     public private(set) var users: [String: Sums] = [:]
 
     public init() {}
+
+    /// The sums of `users`.
+    init(users: [String: Sums]) { self.users = users }
 
     /// Sums given as one table per value (the state file's layout, and tests).
     public init(credits: [String: Double], interactions: [String: Double], activeDays: [String: UInt32]) {
@@ -204,12 +208,20 @@ public struct MonthToDate: Sendable, Equatable {
     /// Both months' sums together (final days and days still in the revision window): an empty
     /// side gives the other whole, otherwise room for the larger of the two at once.
     func merging(_ other: MonthToDate) -> MonthToDate {
-        if other.users.isEmpty { return self }
-        if users.isEmpty { return other }
         var out = self
-        out.users.reserveCapacity(max(users.count, other.users.count))
-        for (user, sums) in other.users { out.users[user, default: Sums()].merge(sums) }
+        out.merge(other)
         return out
+    }
+
+    /// Adds `other`'s sums in place (no copy of a table held only here).
+    mutating func merge(_ other: MonthToDate) {
+        if other.users.isEmpty { return }
+        if users.isEmpty {
+            self = other
+            return
+        }
+        users.reserveCapacity(max(users.count, other.users.count))
+        for (user, sums) in other.users { users[user, default: Sums()].merge(sums) }
     }
 }
 
