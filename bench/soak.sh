@@ -4,7 +4,7 @@
 # hangs past the timeout, truncated and malformed bodies, secondary rate limits) in the first half
 # of every FAULT_PERIOD seconds, with short intervals, while a client scrapes continuously.
 #
-# Writes bench/results/soak.csv, one row per scrape:
+# Writes bench/results/soak.csv, one row per scrape as it is taken:
 #   time_s, rss_mb, scrape_ms, ok (1/0), scrapes_ok, scrapes_failed, fault (1 inside a fault window),
 #   cache_entries (the sum of github_copilot_exporter_cache_entries in that scrape, when present),
 #   heap_in_use_mb (github_copilot_exporter_heap_bytes{state="in_use"}: glibc's live allocations)
@@ -59,7 +59,10 @@ start=$(date +%s.%N)
 end=$(( $(date +%s) + minutes * 60 ))
 scrapes=0
 failed=0
-csv="$work/soak.csv"
+# Rows go to the output file as they are taken: a soak cut short (the machine or session ends
+# first) keeps its samples, and `bench/soak_summary.py` and `bench/plot_soak.py` read it as is.
+mkdir -p "$(dirname "$out")"
+csv="$out.csv"
 echo "time_s,rss_mb,scrape_ms,ok,scrapes_ok,scrapes_failed,fault,cache_entries,heap_in_use_mb" >"$csv"
 while [ "$(date +%s)" -lt "$end" ]; do
   kill -0 "$exporter" 2>/dev/null || { echo "the exporter died"; tail -5 "$work/exporter.log"; exit 1; }
@@ -81,12 +84,11 @@ while [ "$(date +%s)" -lt "$end" ]; do
 done
 kill -0 "$exporter" 2>/dev/null && alive=yes || alive=no
 [ -n "$loader" ] && kill "$loader" 2>/dev/null
+touch "$work/load"
 load_ok=$(grep -c '^200$' "$work/load" || true)
 load_failed=$(grep -vc '^200$' "$work/load" || true)
 echo "background scrapes: ok=$load_ok failed=$load_failed (status 000 is a connection that failed)"
 errors=$(grep -c 'level=error' "$work/exporter.log" || true)
-mkdir -p "$(dirname "$out")"
-cp "$csv" "$out.csv"
 if python3 -c 'import matplotlib' 2>/dev/null; then
   python3 bench/plot_soak.py "$out.csv" "$out.png" || echo "plot failed"
 else
