@@ -16,6 +16,9 @@
 # with the measured ones, which open a connection each); their status codes are counted at the end.
 # BIN_DIR=... runs binaries built elsewhere (a copy, so that rebuilding during a long soak
 # cannot replace them); OUT=... writes the CSV and PNG under another name than bench/results/soak.
+# EXPORTER_FLAGS=... adds flags after the script's own (the last of a repeated flag wins), for
+# example longer intervals and timeouts for a run of 100,000 seats without faults; SAMPLE_SLEEP=S
+# waits S seconds between recorded scrapes instead of 0.5 (each reads the whole exposition).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-30}
@@ -43,7 +46,7 @@ GITHUB_TOKEN="$token" "$dir/copilot_exporter" --github.api-url="$url" --github.o
   --github.requests-per-hour=50000 --storage.path="$work/storage" \
   --collector.seats.interval=15s --collector.billing.interval=15s --collector.premium_requests.interval=15s \
   --collector.ai_credits.interval=15s --collector.usage_metrics.interval=30s --collector.teams.interval=30s \
-  --collector.ai_usage_report.interval=60s --log.level=warn 2>"$work/exporter.log" &
+  --collector.ai_usage_report.interval=60s --log.level=warn ${EXPORTER_FLAGS:-} 2>"$work/exporter.log" &
 exporter=$!
 for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/-/healthy" && break; sleep 0.1; done
 # The background load: one curl, a keep-alive connection, SCRAPE_RATE requests a second, gzip.
@@ -80,7 +83,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
     -v ok="$ok" -v so="$scrapes" -v sf="$failed" -v ce="$entries" -v hp="$heap" 'BEGIN {
       t = now - start; phase = (now - s0) - int((now - s0) / p) * p
       printf "%.1f,%s,%.2f,%d,%d,%d,%d,%s,%s\n", t, rss, ms * 1000, ok, so, sf, (r > 0 && phase < p / 2) ? 1 : 0, ce, hp }' >>"$csv"
-  sleep 0.5
+  sleep "${SAMPLE_SLEEP:-0.5}"
 done
 kill -0 "$exporter" 2>/dev/null && alive=yes || alive=no
 [ -n "$loader" ] && kill "$loader" 2>/dev/null
