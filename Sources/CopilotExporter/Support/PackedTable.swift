@@ -33,7 +33,8 @@ public struct PackedTable<Value: Sendable>: Sendable {
     }
 }
 
-/// Two packed tables are equal when they hold the same pairs, in whatever order.
+/// Two packed tables are equal when they hold the same pairs, in whatever order. Both are
+/// turned into dictionaries to compare: for tests, not for a poll's path.
 extension PackedTable: Equatable where Value: Equatable {
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.count == rhs.count && lhs.table() == rhs.table()

@@ -88,6 +88,35 @@ import Testing
         #expect(await atOnce.entryCount() == 3 + 2, "three users in the month, two with credits on the newest day")
     }
 
+    @Test func theStateFileDoesNotDependOnHowTheMonthWasFilled() async throws {
+        let days = (1...3).map { number in
+            var day = UsersDay(credits: Dictionary(uniqueKeysWithValues: (0..<(40 * number)).map { ("user-\($0)", Double($0 % 7)) }))
+            day.interactions = Dictionary(uniqueKeysWithValues: (0..<(30 * number)).map { ("user-\($0)", Double($0)) })
+            day.active = Set((0..<(20 * number)).map { "user-\($0)" })
+            return (date: "2026-12-0\(number)", users: day)
+        }
+        let byDay = ReportCache()
+        for day in days { await byDay.fold(Self.org, month: "2026-12", day: day.date, users: day.users) }
+        await byDay.fold(Self.enterprise, month: "2026-12", day: "2026-12-01", credits: ["zed": 1])
+        let atOnce = ReportCache()
+        await atOnce.fold(Self.enterprise, month: "2026-12", day: "2026-12-01", credits: ["zed": 1])
+        var sums = MonthToDate()
+        for day in days.dropFirst().reversed() { sums.add(day.users, on: day.date) }
+        await atOnce.fold(Self.org, month: "2026-12", day: days[0].date, users: days[0].users)
+        await atOnce.fold(
+            Self.org,
+            month: "2026-12",
+            days: ["2026-12-02", "2026-12-03"],
+            sums: sums,
+            newest: ("2026-12-03", NewestUsers(days[2].users))
+        )
+        let bytes = await byDay.state().bytes
+        #expect(await atOnce.state().bytes == bytes)
+        let restored = ReportCache()
+        try await restored.restore(bytes)
+        #expect(await restored.state().bytes == bytes, "a restored cache writes the same file")
+    }
+
     @Test func scopesAreKeptApart() async {
         let cache = ReportCache()
         await cache.fold(Self.org, month: "2026-11", day: "2026-11-29", credits: ["alice": 2])

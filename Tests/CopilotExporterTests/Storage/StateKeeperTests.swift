@@ -121,6 +121,31 @@ import Testing
         #expect(await keeper.restoreJobs([north])[north]?.lastSuccess == 2)
     }
 
+    @Test func theReportCachesAreWrittenWhenTheyChangedAndOnlyThen() async throws {
+        let directory = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let keeper = StateKeeper(path: directory, logger: Lines().logger)
+        let reports = ReportCache()
+        let teams = TeamReportCache()
+        let north = Scope.organization("north")
+        await reports.fold(north, month: "2026-12", day: "2026-12-01", credits: ["alice": 2])
+        #expect(await keeper.saveReports(from: reports, teams: teams))
+        let path = keeper.directory + "/reports.state"
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        // A stand-in written over it shows whether the next save writes the file again.
+        try Data([0x21]).write(to: URL(fileURLWithPath: path))
+        #expect(await keeper.saveReports(from: reports, teams: teams))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data([0x21]), "unchanged caches are not written again")
+
+        await reports.fold(north, month: "2026-12", day: "2026-12-02", credits: ["alice": 1, "bob": 3])
+        #expect(await keeper.saveReports(from: reports, teams: teams))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) != written, "a fold is written")
+        let restored = ReportCache()
+        await keeper.restoreReports(into: restored, teams: TeamReportCache())
+        #expect(await restored.sums(north, month: "2026-12") == ["alice": 3, "bob": 3])
+        #expect(await restored.finalDays(north, month: "2026-12") == ["2026-12-01", "2026-12-02"])
+    }
+
     @Test func aFileOfAnotherFormatVersionIsIgnored() async throws {
         let directory = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
