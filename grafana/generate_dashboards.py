@@ -226,6 +226,13 @@ health.add("timeseries", "Exporter memory", [("process_resident_memory_bytes{%s}
            thresholds=steps((None, "green"), (300 * 1024 * 1024, "red")))
 health.add("timeseries", "Exporter CPU", [("rate(process_cpu_seconds_total{%s}[$__rate_interval])" % TARGET, "{{instance}}")],
            "CPU cores used by each exporter.", w=8, unit="short")
+health.add("timeseries", "Exporter heap", [("github_copilot_exporter_heap_bytes{%s}" % TARGET, "{{instance}} {{state}}")],
+           "glibc's heap after the last collector attempt: in use by allocations, free inside the heap, mapped on their own. "
+           "A rising in_use across days, with flat cache entries, is a leak (alert CopilotExporterMemoryGrowing).",
+           w=8, unit="bytes")
+health.add("timeseries", "Cache entries", [("github_copilot_exporter_cache_entries{%s}" % TARGET, "{{instance}} {{cache}}")],
+           "Entries in each cache or table the exporter keeps across polls; each is bounded (README, cache table), "
+           "so a line that keeps rising past its bound is a bug.", w=8, unit="short")
 
 
 def label_variable(name, label, metric, label_name=None):
