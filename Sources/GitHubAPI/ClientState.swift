@@ -25,8 +25,14 @@ public actor ClientState {
     private var cache: [String: CachedBody] = [:]
     private var cachedBytes = 0
     private var tick: UInt64 = 0
-    /// Keyed by credential label (the token, or one per App installation): bounded by the scopes.
+    /// Counts changes to the cached answers (stores and evictions, not reads), so that
+    /// `--storage.path` writes the cache only when it changed.
+    public private(set) var generation = 0
+    /// Keyed by resource (a credential label: the token, or one per App installation). An
+    /// entry goes when it is found expired; at most `maxBlocks`, the earliest-ending dropped
+    /// first (a label left behind by a changed installation cannot pile up).
     private var blockedUntil: [String: (until: Double, reason: GitHubAPIError?)] = [:]
+    static let maxBlocks = 64
     public let maxEntries: Int
     public let maxBytes: Int
 
@@ -57,6 +63,7 @@ public actor ClientState {
         guard body.count <= maxBytes / 4 else { return }
         if let old = cache.removeValue(forKey: url) { cachedBytes -= old.body.count }
         tick += 1
+        generation += 1
         cache[url] = CachedBody(etag: etag, body: body, lastUsed: tick, link: link)
         cachedBytes += body.count
         while cache.count > maxEntries || cachedBytes > maxBytes {
@@ -68,7 +75,9 @@ public actor ClientState {
 
     /// Forgets the body for `url`.
     func evict(_ url: String) {
-        if let old = cache.removeValue(forKey: url) { cachedBytes -= old.body.count }
+        guard let old = cache.removeValue(forKey: url) else { return }
+        cachedBytes -= old.body.count
+        generation += 1
     }
 
     /// One remembered answer, for `--storage.path`.
@@ -89,6 +98,13 @@ public actor ClientState {
         cache.sorted { $0.value.lastUsed < $1.value.lastUsed }.map { ETagEntry(url: $0.key, etag: $0.value.etag, body: $0.value.body) }
     }
 
+    /// The entries with the generation they are of, taken together; nil when the generation is
+    /// still `unless` (nothing stored or evicted since), so that no copy is made.
+    public func entries(unless generation: Int?) -> (generation: Int, entries: [ETagEntry])? {
+        if generation == self.generation { return nil }
+        return (self.generation, entries())
+    }
+
     /// Remembers answers kept by an earlier process, within this cache's bounds (the most
     /// recently used of them win).
     public func restore(_ entries: [ETagEntry]) {
@@ -100,6 +116,10 @@ public actor ClientState {
     func block(_ resource: String, until time: Double, reason: GitHubAPIError? = nil) {
         if let existing = blockedUntil[resource], existing.until >= time { return }
         blockedUntil[resource] = (time, reason)
+        while blockedUntil.count > Self.maxBlocks {
+            guard let earliest = blockedUntil.min(by: { $0.value.until < $1.value.until }) else { break }
+            blockedUntil.removeValue(forKey: earliest.key)
+        }
     }
 
     /// The ETag cache's entries and body bytes, and the rate-limit blocks remembered, for
@@ -110,7 +130,11 @@ public actor ClientState {
 
     /// The time before which `resource` must not be used, if it is still ahead of `now`, and why.
     func blocked(_ resource: String, now: Double) -> (until: Double, reason: GitHubAPIError?)? {
-        guard let entry = blockedUntil[resource], entry.until > now else { return nil }
+        guard let entry = blockedUntil[resource] else { return nil }
+        guard entry.until > now else {
+            blockedUntil.removeValue(forKey: resource)
+            return nil
+        }
         return entry
     }
 }

@@ -32,6 +32,8 @@ public actor StateKeeper {
     private var warned: [String] = []
     /// The generations of the report caches last written, so unchanged caches are not rewritten.
     private var savedReports: (reports: Int, teams: Int)?
+    /// The generation of the ETag cache last written.
+    private var savedETags: Int?
 
     public init(path: String, logger: Logger) {
         var path = path
@@ -130,10 +132,12 @@ public actor StateKeeper {
         await state.restore(entries)
     }
 
-    /// Saves the client's ETag cache.
+    /// Saves the client's ETag cache when it changed since the last save. Called after every
+    /// successful job: most jobs' answers were 304s, and the cache (up to 8 MiB) would be
+    /// encoded and synced to disk for nothing.
     @discardableResult
     public func saveETags(from state: ClientState) async -> Bool {
-        let entries = await state.entries()
+        guard let (generation, entries) = await state.entries(unless: savedETags) else { return true }
         var writer = StateWriter()
         writer.integer(UInt32(entries.count))
         for entry in entries {
@@ -141,7 +145,9 @@ public actor StateKeeper {
             writer.string(entry.etag)
             writer.blob(entry.body)
         }
-        return save(file("etags.state", maxBytes: Self.maxETagBytes), format: Self.etagFormat, payload: writer.bytes)
+        guard save(file("etags.state", maxBytes: Self.maxETagBytes), format: Self.etagFormat, payload: writer.bytes) else { return false }
+        savedETags = generation
+        return true
     }
 
     // MARK: report caches

@@ -69,4 +69,34 @@ import Testing
         #expect(await state.blocked("core", now: 100) == nil)
         #expect(await state.blocked("search", now: 0) == nil)
     }
+
+    @Test func anExpiredBlockIsForgottenAndTheBlocksAreBounded() async {
+        let state = ClientState()
+        await state.block("core", until: 100)
+        #expect(await state.sizes().blocks == 1)
+        #expect(await state.blocked("core", now: 100) == nil)
+        #expect(await state.sizes().blocks == 0, "found expired, it goes")
+        // Labels that are never asked for again (an App installation that changed) cannot pile up:
+        // past the bound the earliest-ending go first.
+        for index in 0..<(ClientState.maxBlocks + 6) { await state.block("installation-\(index)", until: Double(1_000 + index)) }
+        #expect(await state.sizes().blocks == ClientState.maxBlocks)
+        #expect(await state.blocked("installation-5", now: 0) == nil)
+        #expect(await state.blocked("installation-6", now: 0)?.until == 1_006)
+        #expect(await state.blocked("installation-\(ClientState.maxBlocks + 5)", now: 0)?.until == Double(1_005 + ClientState.maxBlocks))
+    }
+
+    @Test func theGenerationCountsStoresAndEvictionsNotReads() async {
+        let state = ClientState()
+        await state.store("a", etag: "1", body: Self.body(10))
+        let stored = await state.generation
+        _ = await state.cached("a")
+        #expect(await state.generation == stored, "a read changes nothing worth saving")
+        #expect(await state.entries(unless: stored) == nil)
+        await state.evict("missing")
+        #expect(await state.generation == stored)
+        await state.evict("a")
+        #expect(await state.generation == stored + 1)
+        #expect(await state.entries(unless: stored)?.entries == [])
+        #expect(await state.entries(unless: nil)?.generation == stored + 1)
+    }
 }

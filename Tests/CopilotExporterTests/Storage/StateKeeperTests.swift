@@ -146,6 +146,33 @@ import Testing
         #expect(await restored.finalDays(north, month: "2026-12") == ["2026-12-01", "2026-12-02"])
     }
 
+    @Test func theETagCacheIsWrittenWhenItChangedAndOnlyThen() async throws {
+        let directory = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let keeper = StateKeeper(path: directory, logger: Lines().logger)
+        let state = ClientState()
+        await state.store("https://api.example/a", etag: "\"1\"", body: Array("alpha".utf8))
+        #expect(await keeper.saveETags(from: state))
+        let path = keeper.directory + "/etags.state"
+        // A stand-in written over it shows whether the next save writes the file again.
+        try Data([0x21]).write(to: URL(fileURLWithPath: path))
+        _ = await state.cached("https://api.example/a")  // a 304: read, not changed
+        #expect(await keeper.saveETags(from: state))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data([0x21]), "an unchanged cache is not written again")
+
+        await state.store("https://api.example/b", etag: "\"2\"", body: Array("beta".utf8))
+        #expect(await keeper.saveETags(from: state))
+        let restored = ClientState()
+        await keeper.restoreETags(into: restored)
+        #expect(await restored.entries().map(\.url).sorted() == ["https://api.example/a", "https://api.example/b"])
+
+        await state.evict("https://api.example/a")
+        #expect(await keeper.saveETags(from: state))
+        let afterEviction = ClientState()
+        await keeper.restoreETags(into: afterEviction)
+        #expect(await afterEviction.entries().map(\.url) == ["https://api.example/b"], "an eviction is written")
+    }
+
     @Test func aFileOfAnotherFormatVersionIsIgnored() async throws {
         let directory = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
