@@ -35,7 +35,6 @@ work=$(mktemp -d)
 mkdir -p "$work/storage"
 "$dir/github_simulator" --seats="$seats" --fault-rate="$rate" --fault-period="$period" --rate-limit=100000 >"$work/sim" &
 sim=$!
-sim_start=$(date +%s.%N)
 exporter=""
 trap 'kill $sim $exporter 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 300); do [ -s "$work/sim" ] && break; sleep 0.1; done
@@ -79,9 +78,11 @@ while [ "$(date +%s)" -lt "$end" ]; do
   fi
   now=$(date +%s.%N)
   rss=$(awk '/VmRSS/ {printf "%.2f", $2 / 1024}' /proc/$exporter/status)
-  awk -v now="$now" -v start="$start" -v s0="$sim_start" -v p="$period" -v r="$rate" -v rss="$rss" -v ms="$ms" \
+  # The simulator faults in the first half of every period of the wall clock (epoch seconds
+  # modulo the period), so the window of each row is known exactly, however long the run.
+  awk -v now="$now" -v start="$start" -v p="$period" -v r="$rate" -v rss="$rss" -v ms="$ms" \
     -v ok="$ok" -v so="$scrapes" -v sf="$failed" -v ce="$entries" -v hp="$heap" 'BEGIN {
-      t = now - start; phase = (now - s0) - int((now - s0) / p) * p
+      t = now - start; phase = now - int(now / p) * p
       printf "%.1f,%s,%.2f,%d,%d,%d,%d,%s,%s\n", t, rss, ms * 1000, ok, so, sf, (r > 0 && phase < p / 2) ? 1 : 0, ce, hp }' >>"$csv"
   sleep "${SAMPLE_SLEEP:-0.5}"
 done

@@ -6,8 +6,9 @@ import WebServer
 /// alone: `github_simulator [--seats=N] [--port=P] [--fault-rate=F] [--fault-period=S] [--rate-limit=N]`
 /// prints the base URL and the token, then serves until SIGTERM or SIGINT. `--rate-limit` is the
 /// hourly core budget (GitHub's 5,000 by default), raised by benchmarks that poll repeatedly.
-/// `--fault-period=S` injects the faults only in the first half of every S seconds from the
-/// start (the soak marks these windows on its plot); without it they never stop.
+/// `--fault-period=S` injects the faults only in the first half of every S seconds of the wall
+/// clock (while the Unix time modulo S is under S/2), so that a soak knows each window exactly
+/// however long it runs (it marks them on its plot); without it they never stop.
 @main
 enum GitHubSimulatorMain {
     static func main() async {
@@ -61,12 +62,19 @@ enum GitHubSimulatorMain {
         let cycling =
             faultRate > 0 && faultPeriod > 0
             ? Task {
-                let half = UInt64(faultPeriod) * 500_000_000
+                // Each turn sets the faults for the current half-period and sleeps to its end, read
+                // from the clock every time, so lateness never accumulates.
+                let period = Double(faultPeriod)
+                var injected = true
                 while !Task.isCancelled {
-                    try? await Task.sleep(nanoseconds: half)
-                    simulator.clearFaults()
-                    try? await Task.sleep(nanoseconds: half)
-                    for rule in faults { simulator.inject(rule) }
+                    let phase = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: period)
+                    let faulting = phase < period / 2
+                    if faulting != injected {
+                        if faulting { for rule in faults { simulator.inject(rule) } } else { simulator.clearFaults() }
+                        injected = faulting
+                    }
+                    let left = (faulting ? period / 2 : period) - phase
+                    try? await Task.sleep(nanoseconds: UInt64(max(left, 0.001) * 1e9))
                 }
             } : nil
         for await _ in SignalStream.make([SIGTERM, SIGINT]) { break }
