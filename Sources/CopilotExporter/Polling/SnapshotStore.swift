@@ -235,8 +235,19 @@ public actor SnapshotStore {
 
     /// The sizes of the store's tables kept across polls, for `github_copilot_exporter_cache_entries`.
     public func tableSizes() -> [String: CacheSizes.Size] {
-        [
+        var series = 0
+        var seriesBytes = 0
+        for case let families? in jobs.values.map(\.families) {
+            for family in families {
+                series += family.lines.count
+                seriesBytes += family.lines.storage.count
+            }
+        }
+        return [
             "jobs": .init(entries: jobs.count),
+            // The last good families every job keeps (the served exposition, less the health
+            // families): sample lines, and the bytes of their front-coded text.
+            "series": .init(entries: series, bytes: seriesBytes),
             "api_responses": .init(entries: apiResponses.count + apiResponsesByCollector.values.reduce(0) { $0 + $1.count }),
             "rate_limits": .init(entries: rateLimits.count),
             "failure_counts": .init(entries: failureCounts.values.reduce(0) { $0 + $1.count }),

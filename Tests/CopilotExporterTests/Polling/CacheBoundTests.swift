@@ -76,13 +76,22 @@ import Testing
         await poller.runOnce()
         await simulator.stop()
         let sizes = poller.sizes.current
-        for name in ["etag", "rate_limit_blocks", "reports", "team_reports", "ai_usage_exports", "jobs", "rate_limits", "api_responses"] {
+        for name in [
+            "etag", "rate_limit_blocks", "reports", "team_reports", "ai_usage_exports", "jobs", "series", "rate_limits", "api_responses",
+        ] {
             #expect(sizes[name] != nil, "\(name)")
         }
         // Seats answers carry ETags: the second poll found them cached, the cache holds them.
         #expect((sizes["etag"]?.entries ?? 0) > 0)
         #expect((sizes["etag"]?.bytes ?? 0) > 0)
         #expect(sizes["jobs"]?.entries == 1)
+        // The series the jobs keep: the served exposition's sample lines less the health families'.
+        let health = await EncodedFamily.encode(poller.store.healthFamilies()).reduce(0) { $0 + $1.lines.count }
+        await poller.store.publish()
+        let served = poller.store.publisher.snapshot.exposition.sampleCount
+        #expect((sizes["series"]?.entries ?? 0) > 0)
+        #expect(sizes["series"]?.entries == served - health)
+        #expect((sizes["series"]?.bytes ?? 0) > (sizes["series"]?.entries ?? 0))
         #expect(sizes["rate_limit_blocks"]?.entries == 0)
         let heap = poller.sizes.families.first { $0.name == "github_copilot_exporter_heap_bytes" }
         #expect(heap?.samples.map { $0.label("state") ?? "" } == ["free", "in_use", "mapped"])
