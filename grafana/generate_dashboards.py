@@ -232,7 +232,9 @@ health.add("timeseries", "Exporter heap", [("github_copilot_exporter_heap_bytes{
            w=8, unit="bytes")
 health.add("timeseries", "Cache entries", [("github_copilot_exporter_cache_entries{%s}" % TARGET, "{{instance}} {{cache}}")],
            "Entries in each cache or table the exporter keeps across polls; each is bounded (README, cache table), "
-           "so a line that keeps rising past its bound is a bug.", w=8, unit="short")
+           "so a line that keeps rising past its bound is a bug. Logarithmic: `series` (the sample lines the jobs keep) "
+           "is thousands of times the small tables.", w=8, unit="short")
+health.panels[-1]["fieldConfig"]["defaults"]["custom"] = {"scaleDistribution": {"type": "log", "log": 10}}
 
 
 def label_variable(name, label, metric, label_name=None):
