@@ -26,8 +26,8 @@ extension GitHubSimulator {
         let scopes = credential.scopes
         let scopeHeader = ("X-OAuth-Scopes", credential.kind == .classic ? scopes.joined(separator: ", ") : "")
         if let refusal = refuse(credential, path: path) { return refusal }
-        if let delay = takeDelay(path: request.target) { Thread.sleep(forTimeInterval: delay) }
-        if let fault = takeFault(path: request.target) {
+        if let delay = takeDelay(path: request.target, method: request.method) { Thread.sleep(forTimeInterval: delay) }
+        if let fault = takeFault(path: request.target, method: request.method) {
             return respond(to: fault, path: path, scopes: scopeHeader, budget: credential.budget)
         }
 
@@ -219,12 +219,13 @@ extension GitHubSimulator {
     }
 
     /// The first rule with uses left that matches `target` and `accepts` its fault; uses it once.
-    func takeRule(target: String, accepts: (SimulatorFault) -> Bool) -> SimulatorFault? {
+    func takeRule(target: String, method: String, accepts: (SimulatorFault) -> Bool) -> SimulatorFault? {
         state.withLock { state in
             for index in state.faults.indices {
                 let rule = state.faults[index]
                 guard accepts(rule.fault), rule.remaining.map({ $0 > 0 }) ?? true,
                     rule.pathContains.map({ target.contains($0) }) ?? true,
+                    rule.method.map({ $0 == method }) ?? true,
                     rule.probability.map({ Double.random(in: 0..<1) < $0 }) ?? true
                 else { continue }
                 if let left = rule.remaining { state.faults[index].remaining = left - 1 }
@@ -234,12 +235,13 @@ extension GitHubSimulator {
         }
     }
 
-    func takeFault(path: String) -> SimulatorFault? {
-        takeRule(target: path) { if case .delay = $0 { false } else { true } }
+    func takeFault(path: String, method: String) -> SimulatorFault? {
+        takeRule(target: path, method: method) { if case .delay = $0 { false } else { true } }
     }
 
-    func takeDelay(path: String) -> Double? {
-        guard case .delay(let seconds) = takeRule(target: path, accepts: { if case .delay = $0 { true } else { false } }) else {
+    func takeDelay(path: String, method: String) -> Double? {
+        guard case .delay(let seconds) = takeRule(target: path, method: method, accepts: { if case .delay = $0 { true } else { false } })
+        else {
             return nil
         }
         return seconds

@@ -24,13 +24,22 @@ public enum SimulatorFault: Sendable, Hashable {
 public struct FaultRule: Sendable, Hashable {
     public var fault: SimulatorFault
     public var pathContains: String?
+    /// When set, only requests of this method (`POST`) match.
+    public var method: String?
     public var remaining: Int?
     /// When set, the rule applies to a matching request with this probability (for soak tests).
     public var probability: Double?
 
-    public init(_ fault: SimulatorFault, pathContains: String? = nil, count: Int? = nil, probability: Double? = nil) {
+    public init(
+        _ fault: SimulatorFault,
+        pathContains: String? = nil,
+        method: String? = nil,
+        count: Int? = nil,
+        probability: Double? = nil
+    ) {
         self.fault = fault
         self.pathContains = pathContains
+        self.method = method
         self.remaining = count
         self.probability = probability
     }

@@ -150,6 +150,47 @@ import Testing
         #expect(log.contains { $0.contains("00000000-0000-4000-8000-000000000001") && $0.contains("as failed") })
     }
 
+    /// GitHub's 502 to the POST: no export was made (the simulator answers before acting). The
+    /// POST is not repeated within the poll; the next poll lists the exports, finds none covering
+    /// today and asks again, rather than waiting for tomorrow.
+    @Test func aFailedRequestForAnExportIsAskedAgainOnTheNextPoll() async throws {
+        let (polls, _) = try await run(
+            polls: 2,
+            behaviour: { $0.processingChecks = 0 },
+            beforePoll: { poll, simulator, _ in
+                if poll == 0 {
+                    simulator.inject(FaultRule(.status(502), pathContains: "/settings/billing/reports", method: "POST", count: 1))
+                }
+            }
+        )
+        let base = "/enterprises/globex/settings/billing/reports"
+        #expect(Self.targets(polls[0]) == ["GET \(base)", "POST \(base)"])
+        #expect(polls[0].requests.last?.status == 502)
+        #expect(polls[0].values[Self.success] == 0)
+        #expect(Self.targets(polls[1]).prefix(2) == ["GET \(base)", "POST \(base)"])
+        #expect(Self.perUser(polls[1].values) == Self.expected)
+        #expect(polls[1].values[Self.success] == 1)
+    }
+
+    /// Failed requests are bounded: three a day, then none until the next UTC day.
+    @Test func failedRequestsForAnExportStopAtThreeADay() async throws {
+        let (polls, log) = try await run(
+            polls: 6,
+            behaviour: { $0.processingChecks = 0 },
+            beforePoll: { poll, simulator, clock in
+                if poll == 0 {
+                    simulator.inject(FaultRule(.status(502), pathContains: "/settings/billing/reports", method: "POST", count: 4))
+                }
+                if poll == 5 { clock.advance(by: 86_400) }
+            }
+        )
+        let posts = polls.map { $0.requests.filter { $0.method == "POST" }.count }
+        #expect(posts == [1, 1, 1, 0, 0, 1], "\(posts)")
+        #expect(polls[3].requests.map(\.method) == ["GET"], "the fourth poll only lists")
+        #expect(log.contains { $0.contains("asks for a new one tomorrow") }, "\(log)")
+        #expect(polls[5].values[Self.success] == 0, "the fourth 502, on the next day")
+    }
+
     @Test func anExpiredLinkAsksForANewExportAtOnce() async throws {
         let (polls, log) = try await run(
             polls: 1,

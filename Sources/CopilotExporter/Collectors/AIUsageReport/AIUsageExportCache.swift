@@ -13,9 +13,12 @@ public actor AIUsageExportCache {
         var pendingID: String?
         /// The UTC day (`YYYY-MM-DD`) of the last export asked for.
         var requestedDay: String?
-        /// True after the last export failed or its links expired: a new one may be asked for
-        /// the same day.
+        /// True after the last export failed or its links expired, or after a request for one
+        /// failed (up to `AIUsageReportCollector.maxFailedRequestsADay` times a day): a new one
+        /// may be asked for the same day.
         var mayRequestAgain = false
+        /// Requests for an export that failed on `requestedDay` (5xx, no answer, limits).
+        var failedRequests = 0
         /// The month's last totals read, and the UTC day of the poll that read them.
         var table: AIUsageTable?
         var readDay: String?

@@ -13,7 +13,10 @@ import Synchronization
 /// times within the poll and on the next poll; once completed, download every file without the
 /// token and sum it by column name. A failed export fails the poll (one error, logged once) and
 /// the next attempt asks for a new one; an expired link (403, 404 or 410 from the download host)
-/// asks for a new one at once. At most one new export a day, plus one per failure or expiry.
+/// asks for a new one at once. A request that fails (a 5xx, no answer, a limit) is not repeated
+/// within the poll, since GitHub may have made the export anyway; the next poll lists the exports
+/// first and asks again only if none covers today, up to `maxFailedRequestsADay` failed requests
+/// a day. At most one new export a day, plus one per failed export, expiry or failed request.
 /// Enterprises only: GitHub offers the export to enterprises, so the collector declares no
 /// organization access and organizations get no job.
 public struct AIUsageReportCollector: Collector {
@@ -39,6 +42,8 @@ public struct AIUsageReportCollector: Collector {
     /// Waits (seconds) before each status check of a processing export within one poll:
     /// short first, since a small report is ready within seconds; 32 s in all at most.
     public var checkWaits = [2.0, 10, 20]
+    /// Failed requests for an export after which no new one is asked for until the next UTC day.
+    static let maxFailedRequestsADay = 3
 
     public init() {}
 
@@ -156,10 +161,19 @@ public struct AIUsageReportCollector: Collector {
     ) async throws -> UsageReportExport {
         let monthStart = String(today.prefix(8)) + "01"
         let body = #"{"report_type":"ai_credit","start_date":"\#(monthStart)","end_date":"\#(today)"}"#
+        if entry.requestedDay != today { entry.failedRequests = 0 }
         entry.requestedDay = today
         entry.mayRequestAgain = false
-        let response = try await context.client.post(Self.base(enterprise), json: Array(body.utf8))
-        return try GitHubClient.decode(UsageReportExport.self, from: response.body, endpoint: "POST " + Self.base(enterprise))
+        do {
+            let response = try await context.client.post(Self.base(enterprise), json: Array(body.utf8))
+            return try GitHubClient.decode(UsageReportExport.self, from: response.body, endpoint: "POST " + Self.base(enterprise))
+        } catch {
+            // No export id came back. Whether GitHub made one shows in the next poll's list; if
+            // it is not there, that poll may ask again, a bounded number of times a day.
+            entry.failedRequests += 1
+            entry.mayRequestAgain = entry.failedRequests < Self.maxFailedRequestsADay
+            throw error
+        }
     }
 
     func status(_ enterprise: String, id: String, context: CollectionContext) async throws -> UsageReportExport {
