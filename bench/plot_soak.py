@@ -38,7 +38,11 @@ def read(path):
                     "ok": row["ok"] == "1",
                     "fault": row["fault"] == "1",
                     "entries": float(row["cache_entries"]) if row.get("cache_entries") else None,
-                    "heap": float(row["heap_in_use_mb"]) if row.get("heap_in_use_mb") else None,
+                    # Live allocations wherever they are when the CSV has them (in use plus
+                    # mapped chunks: only the sum compares across runs), else in use alone.
+                    "heap": float(row["heap_live_mb"]) if row.get("heap_live_mb")
+                    else float(row["heap_in_use_mb"]) if row.get("heap_in_use_mb") else None,
+                    "heap_kind": "live" if row.get("heap_live_mb") else "in use",
                 }
             )
     return rows
@@ -143,8 +147,10 @@ def main():
         ax = axes[-1]
         judged = [r for r in heap if r["t"] >= window_start_s / 60]
         hk, hb = slope([r["t"] for r in judged], [r["heap"] for r in judged])
+        kind = ("glibc live allocations (in use + mapped)" if heap[-1]["heap_kind"] == "live"
+                else "glibc heap in use")
         ax.plot([r["t"] for r in heap], [r["heap"] for r in heap], color="tab:orange", linewidth=1,
-                label="glibc heap in use after each collector attempt (zoomed)")
+                label=f"{kind} after each collector attempt (zoomed)")
         hx = [r["t"] for r in judged]
         ax.plot(hx, [hk * x + hb for x in hx], color="black", linestyle="--", linewidth=1,
                 label=f"{window_name}: {hk * 60:+.2f} MiB/h")

@@ -7,7 +7,10 @@
 # Writes bench/results/soak.csv, one row per scrape as it is taken:
 #   time_s, rss_mb, scrape_ms, ok (1/0), scrapes_ok, scrapes_failed, fault (1 inside a fault window),
 #   cache_entries (the sum of github_copilot_exporter_cache_entries in that scrape, when present),
-#   heap_in_use_mb (github_copilot_exporter_heap_bytes{state="in_use"}: glibc's live allocations)
+#   heap_in_use_mb (github_copilot_exporter_heap_bytes{state="in_use"}: glibc's live allocations
+#   inside its heaps), heap_live_mb (in_use plus state="mapped", the live chunks mapped on their
+#   own: whether a large block lands in one or the other moves with glibc's mmap threshold, so
+#   only their sum compares across runs)
 # then draws bench/results/soak.png with bench/plot_soak.py (matplotlib) when it can, and prints a
 # summary: RSS range, least-squares slope of RSS over the second half of the run, failed scrapes,
 # whether the process stayed up.
@@ -65,7 +68,7 @@ failed=0
 # first) keeps its samples, and `bench/soak_summary.py` and `bench/plot_soak.py` read it as is.
 mkdir -p "$(dirname "$out")"
 csv="$out.csv"
-echo "time_s,rss_mb,scrape_ms,ok,scrapes_ok,scrapes_failed,fault,cache_entries,heap_in_use_mb" >"$csv"
+echo "time_s,rss_mb,scrape_ms,ok,scrapes_ok,scrapes_failed,fault,cache_entries,heap_in_use_mb,heap_live_mb" >"$csv"
 while [ "$(date +%s)" -lt "$end" ]; do
   kill -0 "$exporter" 2>/dev/null || { echo "the exporter died"; tail -5 "$work/exporter.log"; exit 1; }
   if ms=$(curl -sf --compressed -o "$work/body" -w '%{time_total}' --max-time 5 -H 'Accept-Encoding: gzip' \
@@ -73,17 +76,18 @@ while [ "$(date +%s)" -lt "$end" ]; do
     scrapes=$((scrapes + 1)); ok=1
     entries=$(awk '/^github_copilot_exporter_cache_entries\{/ {s += $NF; n++} END {if (n) printf "%d", s}' "$work/body")
     heap=$(awk '/^github_copilot_exporter_heap_bytes\{state="in_use"\}/ {printf "%.2f", $NF / 1048576}' "$work/body")
+    live=$(awk '/^github_copilot_exporter_heap_bytes\{state="(in_use|mapped)"\}/ {s += $NF; n++} END {if (n) printf "%.2f", s / 1048576}' "$work/body")
   else
-    failed=$((failed + 1)); ok=0; ms=${ms:-0}; entries=""; heap=""
+    failed=$((failed + 1)); ok=0; ms=${ms:-0}; entries=""; heap=""; live=""
   fi
   now=$(date +%s.%N)
   rss=$(awk '/VmRSS/ {printf "%.2f", $2 / 1024}' /proc/$exporter/status)
   # The simulator faults in the first half of every period of the wall clock (epoch seconds
   # modulo the period), so the window of each row is known exactly, however long the run.
   awk -v now="$now" -v start="$start" -v p="$period" -v r="$rate" -v rss="$rss" -v ms="$ms" \
-    -v ok="$ok" -v so="$scrapes" -v sf="$failed" -v ce="$entries" -v hp="$heap" 'BEGIN {
+    -v ok="$ok" -v so="$scrapes" -v sf="$failed" -v ce="$entries" -v hp="$heap" -v hl="$live" 'BEGIN {
       t = now - start; phase = now - int(now / p) * p
-      printf "%.1f,%s,%.2f,%d,%d,%d,%d,%s,%s\n", t, rss, ms * 1000, ok, so, sf, (r > 0 && phase < p / 2) ? 1 : 0, ce, hp }' >>"$csv"
+      printf "%.1f,%s,%.2f,%d,%d,%d,%d,%s,%s,%s\n", t, rss, ms * 1000, ok, so, sf, (r > 0 && phase < p / 2) ? 1 : 0, ce, hp, hl }' >>"$csv"
   sleep "${SAMPLE_SLEEP:-0.5}"
 done
 kill -0 "$exporter" 2>/dev/null && alive=yes || alive=no
