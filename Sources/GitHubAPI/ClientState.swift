@@ -30,7 +30,8 @@ public actor ClientState {
     public private(set) var generation = 0
     /// Keyed by resource (a credential label: the token, or one per App installation). An
     /// entry goes when it is found expired; at most `maxBlocks`, the earliest-ending dropped
-    /// first (a label left behind by a changed installation cannot pile up).
+    /// first, never the one just set (a label left behind by a changed installation cannot
+    /// pile up).
     private var blockedUntil: [String: (until: Double, reason: GitHubAPIError?)] = [:]
     static let maxBlocks = 64
     public let maxEntries: Int
@@ -116,8 +117,9 @@ public actor ClientState {
     func block(_ resource: String, until time: Double, reason: GitHubAPIError? = nil) {
         if let existing = blockedUntil[resource], existing.until >= time { return }
         blockedUntil[resource] = (time, reason)
+        // Never the block just set: that credential was just limited.
         while blockedUntil.count > Self.maxBlocks {
-            guard let earliest = blockedUntil.min(by: { $0.value.until < $1.value.until }) else { break }
+            guard let earliest = blockedUntil.filter({ $0.key != resource }).min(by: { $0.value.until < $1.value.until }) else { break }
             blockedUntil.removeValue(forKey: earliest.key)
         }
     }

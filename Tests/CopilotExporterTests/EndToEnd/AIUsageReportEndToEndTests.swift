@@ -172,23 +172,48 @@ import Testing
         #expect(polls[1].values[Self.success] == 1)
     }
 
-    /// Failed requests are bounded: three a day, then none until the next UTC day.
+    /// Failed requests are bounded: three a day, then none until the next UTC day, which starts
+    /// the count afresh.
     @Test func failedRequestsForAnExportStopAtThreeADay() async throws {
         let (polls, log) = try await run(
-            polls: 6,
+            polls: 8,
             behaviour: { $0.processingChecks = 0 },
             beforePoll: { poll, simulator, clock in
                 if poll == 0 {
-                    simulator.inject(FaultRule(.status(502), pathContains: "/settings/billing/reports", method: "POST", count: 4))
+                    simulator.inject(FaultRule(.status(502), pathContains: "/settings/billing/reports", method: "POST", count: 6))
                 }
-                if poll == 5 { clock.advance(by: 86_400) }
+                if poll == 4 { clock.advance(by: 86_400) }
             }
         )
         let posts = polls.map { $0.requests.filter { $0.method == "POST" }.count }
-        #expect(posts == [1, 1, 1, 0, 0, 1], "\(posts)")
-        #expect(polls[3].requests.map(\.method) == ["GET"], "the fourth poll only lists")
+        #expect(posts == [1, 1, 1, 0, 1, 1, 1, 0], "\(posts)")
+        #expect(polls[3].requests.map(\.method) == ["GET"], "the fourth poll of a day only lists")
+        #expect(polls[7].requests.map(\.method) == ["GET"])
         #expect(log.contains { $0.contains("asks for a new one tomorrow") }, "\(log)")
-        #expect(polls[5].values[Self.success] == 0, "the fourth 502, on the next day")
+        #expect(polls.allSatisfy { $0.values[Self.success] == 0 })
+    }
+
+    /// GitHub made the export but its answer never came (the POST outlived the request timeout):
+    /// the next poll finds it in the list and asks for no second one.
+    @Test func anExportMadeDespiteAFailedRequestIsFoundNotAskedForTwice() async throws {
+        let (polls, _) = try await run(
+            polls: 2,
+            extraFlags: ["--github.request-timeout=1s"],
+            behaviour: { $0.processingChecks = 0 },
+            beforePoll: { poll, simulator, _ in
+                if poll == 0 {
+                    simulator.inject(FaultRule(.delay(2), pathContains: "/settings/billing/reports", method: "POST", count: 1))
+                }
+                // The simulator makes the export once its delay ends, a second after the timeout.
+                if poll == 1 { Thread.sleep(forTimeInterval: 1.5) }
+            }
+        )
+        let base = "/enterprises/globex/settings/billing/reports"
+        #expect(polls[0].values[Self.success] == 0)
+        #expect(polls[1].requests.filter { $0.method == "POST" }.isEmpty, "\(Self.targets(polls[1]))")
+        #expect(Self.targets(polls[1]).first == "GET \(base)")
+        #expect(Self.perUser(polls[1].values) == Self.expected)
+        #expect(polls[1].values[Self.success] == 1)
     }
 
     @Test func anExpiredLinkAsksForANewExportAtOnce() async throws {

@@ -83,6 +83,11 @@ import Testing
         #expect(await state.blocked("installation-5", now: 0) == nil)
         #expect(await state.blocked("installation-6", now: 0)?.until == 1_006)
         #expect(await state.blocked("installation-\(ClientState.maxBlocks + 5)", now: 0)?.until == Double(1_005 + ClientState.maxBlocks))
+        // A new block that ends before all the others is kept: its credential was just limited.
+        await state.block("just-limited", until: 500)
+        #expect(await state.sizes().blocks == ClientState.maxBlocks)
+        #expect(await state.blocked("just-limited", now: 0)?.until == 500)
+        #expect(await state.blocked("installation-6", now: 0) == nil, "the earliest-ending of the others went instead")
     }
 
     @Test func theGenerationCountsStoresAndEvictionsNotReads() async {

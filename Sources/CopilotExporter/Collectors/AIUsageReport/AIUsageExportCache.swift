@@ -17,7 +17,7 @@ public actor AIUsageExportCache {
         /// failed (up to `AIUsageReportCollector.maxFailedRequestsADay` times a day): a new one
         /// may be asked for the same day.
         var mayRequestAgain = false
-        /// Requests for an export that failed on `requestedDay` (5xx, no answer, limits).
+        /// Requests for an export that failed on `requestedDay`, for any reason.
         var failedRequests = 0
         /// The month's last totals read, and the UTC day of the poll that read them.
         var table: AIUsageTable?
