@@ -15,9 +15,8 @@ import Synchronization
 /// the next attempt asks for a new one; an expired link (403, 404 or 410 from the download host)
 /// asks for a new one at once. A request that fails for any reason (a 5xx, no answer, a limit, a
 /// refusal, an answer that cannot be read) is not repeated within the poll, since GitHub may have
-/// made the export anyway; the next poll lists the exports
-/// first and asks again only if none covers today, up to `maxFailedRequestsADay` failed requests
-/// a day. At most one new export a day, plus one per failed export, expiry or failed request.
+/// made the export anyway; the next poll lists the exports first and asks again only if none
+/// covers today, up to `maxFailedRequestsADay` failed requests a day. At most one new export a day, plus one per failed export, expiry or failed request.
 /// Enterprises only: GitHub offers the export to enterprises, so the collector declares no
 /// organization access and organizations get no job.
 public struct AIUsageReportCollector: Collector {
