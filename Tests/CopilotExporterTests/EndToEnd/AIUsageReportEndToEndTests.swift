@@ -106,6 +106,11 @@ import Testing
         values.filter { $0.key.hasPrefix("github_copilot_user_ai_credits") }
     }
 
+    /// `fault` on the next `count` requests for a new export (the POST alone, not the list).
+    static func onPOST(_ fault: SimulatorFault, count: Int) -> FaultRule {
+        FaultRule(fault, pathContains: "/settings/billing/reports", method: "POST", count: count)
+    }
+
     static func targets(_ poll: Poll) -> [String] { poll.requests.map { "\($0.method) \($0.target.split(separator: "?")[0])" } }
 
     @Test func anExportStillProcessingShowsNothingThenItsExactValuesOnceCompleted() async throws {
@@ -159,7 +164,7 @@ import Testing
             behaviour: { $0.processingChecks = 0 },
             beforePoll: { poll, simulator, _ in
                 if poll == 0 {
-                    simulator.inject(FaultRule(.status(502), pathContains: "/settings/billing/reports", method: "POST", count: 1))
+                    simulator.inject(Self.onPOST(.status(502), count: 1))
                 }
             }
         )
@@ -180,7 +185,7 @@ import Testing
             behaviour: { $0.processingChecks = 0 },
             beforePoll: { poll, simulator, clock in
                 if poll == 0 {
-                    simulator.inject(FaultRule(.status(502), pathContains: "/settings/billing/reports", method: "POST", count: 6))
+                    simulator.inject(Self.onPOST(.status(502), count: 6))
                 }
                 if poll == 4 { clock.advance(by: 86_400) }
             }
@@ -202,7 +207,7 @@ import Testing
             behaviour: { $0.processingChecks = 0 },
             beforePoll: { poll, simulator, _ in
                 if poll == 0 {
-                    simulator.inject(FaultRule(.delay(2), pathContains: "/settings/billing/reports", method: "POST", count: 1))
+                    simulator.inject(Self.onPOST(.delay(2), count: 1))
                 }
                 // The simulator makes the export once its delay ends, a second after the timeout.
                 if poll == 1 { Thread.sleep(forTimeInterval: 1.5) }
